@@ -1,0 +1,152 @@
+"""The ``pelican-likes`` command: schema migrations and the chores of running a likes database.
+
+Every failure a user can cause (no database, a bad URL, an unknown slug, a malformed CSV line) ends
+in one line on stderr and a non-zero exit, never a traceback.
+"""
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from alembic.util.exc import CommandError
+
+from likes import migrate
+from likes.database import database_url
+from likes.errors import StorageError
+from likes.store import ArticleInfo, LikeStore
+
+
+class UsageError(Exception):
+    """A mistake in what the user gave the command (a file, a CSV line)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except (StorageError, UsageError, CommandError, ValueError, OSError) as error:
+        print(f"pelican-likes: error: {_one_line(error)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pelican-likes",
+        description="Manage the likes database of a Pelican blog.",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="database to use (default: $DATABASE_URL, else sqlite:///likes.sqlite3)",
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    db = commands.add_parser("db", help="create or migrate the schema")
+    db_commands = db.add_subparsers(title="db commands", required=True, metavar="ACTION")
+    up = db_commands.add_parser("upgrade", help="migrate the schema up (to the latest by default)")
+    up.add_argument("revision", nargs="?", default="head", help="target revision (default: head)")
+    up.set_defaults(run=_db_upgrade)
+    down = db_commands.add_parser("downgrade", help="migrate the schema down")
+    down.add_argument("revision", help="target revision; 'base' removes every table")
+    down.set_defaults(run=_db_downgrade)
+    current = db_commands.add_parser("current", help="print the schema's current revision")
+    current.set_defaults(run=_db_current)
+
+    arts = commands.add_parser("articles", help="register and list articles")
+    arts_commands = arts.add_subparsers(title="articles commands", required=True, metavar="ACTION")
+    add = arts_commands.add_parser("add", help="register articles so they can be liked")
+    add.add_argument("slugs", nargs="+", metavar="SLUG")
+    add.add_argument("--title", default="", help="title to store (default: the slug)")
+    add.set_defaults(run=_articles_add)
+    listing = arts_commands.add_parser("list", help="list articles, most liked first")
+    listing.set_defaults(run=_articles_list)
+
+    imports = commands.add_parser(
+        "import-counts",
+        help="carry counts from an older system (CSV rows of slug,likes) into base_likes",
+        description="Set each listed article's base_likes, the count it had before pelican-likes. "
+        "Every slug must be registered; nothing is written unless the whole file is valid. "
+        "A header row 'slug,likes' is allowed.",
+    )
+    imports.add_argument("file", type=Path, metavar="FILE.csv")
+    imports.set_defaults(run=_import_counts)
+    return parser
+
+
+def _url(args: argparse.Namespace) -> str:
+    return args.database_url or database_url()
+
+
+def _db_upgrade(args: argparse.Namespace) -> None:
+    migrate.upgrade(_url(args), args.revision)
+    print(f"database at revision {migrate.current_revision(_url(args)) or 'base'}")
+
+
+def _db_downgrade(args: argparse.Namespace) -> None:
+    migrate.downgrade(_url(args), args.revision)
+    print(f"database at revision {migrate.current_revision(_url(args)) or 'base'}")
+
+
+def _db_current(args: argparse.Namespace) -> None:
+    print(migrate.current_revision(_url(args)) or "base")
+
+
+def _articles_add(args: argparse.Namespace) -> None:
+    store = LikeStore.from_url(_url(args))
+    store.register(ArticleInfo(slug, args.title or slug) for slug in args.slugs)
+    print(f"registered {len(set(args.slugs))} article(s)")
+
+
+def _articles_list(args: argparse.Namespace) -> None:
+    summaries = LikeStore.from_url(_url(args)).articles()
+    rows = [("SLUG", "TITLE", "LIKES")] + [(a.slug, a.title, str(a.likes)) for a in summaries]
+    slug_width = max(len(row[0]) for row in rows)
+    title_width = max(len(row[1]) for row in rows)
+    likes_width = max(len(row[2]) for row in rows)
+    for slug, title, likes in rows:
+        print(f"{slug:<{slug_width}}  {title:<{title_width}}  {likes:>{likes_width}}".rstrip())
+
+
+def _import_counts(args: argparse.Namespace) -> None:
+    counts = read_counts(args.file)
+    LikeStore.from_url(_url(args)).set_base_likes(counts)
+    print(f"imported counts for {len(counts)} article(s)")
+
+
+def read_counts(path: Path) -> dict[str, int]:
+    """Parse ``slug,likes`` rows, rejecting the whole file at its first bad line."""
+    counts: dict[str, int] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for number, row in enumerate(csv.reader(handle), start=1):
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if number == 1 and [cell.strip().lower() for cell in row] == ["slug", "likes"]:
+                continue
+            counts[_slug(path, number, row)] = _likes(path, number, row)
+    return counts
+
+
+def _slug(path: Path, number: int, row: list[str]) -> str:
+    if len(row) != 2 or not row[0].strip():
+        raise UsageError(f"{path}:{number}: expected 'slug,likes', got {','.join(row)!r}")
+    return row[0].strip()
+
+
+def _likes(path: Path, number: int, row: list[str]) -> int:
+    text = row[1].strip()
+    if not text.isdigit():
+        raise UsageError(f"{path}:{number}: likes must be a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return " ".join(text.split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The likes schema, as SQLAlchemy Core tables; Alembic's migrations create it in a database.
+
+A like is one row per (article, voter), which makes "one like per reader" a primary-key fact
+rather than an application check. The count is kept in ``COUNTER_SLOTS`` counter rows per article
+that writers update atomically and readers sum: with a single counter row, every like of a popular
+article queues on that row's lock; spread over slots, concurrent likes rarely meet (see
+docs/performance.md for the measurement).
+"""
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    func,
+)
+
+from likes.slugs import SLUG_MAX_LENGTH
+
+COUNTER_SLOTS = 16
+
+# A voter is an HMAC-SHA256 hex digest of the reader's token: never the token, never an address.
+VOTER_LENGTH = 64
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(SLUG_MAX_LENGTH), nullable=False, unique=True),
+    Column("title", String(500), nullable=False, server_default=""),
+    Column("url", String(1000), nullable=False, server_default=""),
+    Column("base_likes", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+likes = Table(
+    "likes",
+    metadata,
+    Column(
+        "article_id",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("voter", String(VOTER_LENGTH), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+like_counters = Table(
+    "like_counters",
+    metadata,
+    Column(
+        "article_id",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("slot", SmallInteger, primary_key=True, autoincrement=False),
+    Column("likes", Integer, nullable=False, server_default="0"),
+)

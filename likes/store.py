@@ -1,0 +1,241 @@
+"""Every read and write of likes: atomic in the database, never read-then-written in Python."""
+
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, Select, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from likes.database import make_engine
+from likes.errors import StorageError, StorageUnavailable, UnknownArticle
+from likes.schema import COUNTER_SLOTS, articles, like_counters, likes
+from likes.slugs import is_valid_slug
+
+__all__ = [
+    "ArticleInfo",
+    "ArticleSummary",
+    "LikeState",
+    "LikeStore",
+    "StorageError",
+    "StorageUnavailable",
+    "UnknownArticle",
+]
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the blog tells the database about an article when it is built."""
+
+    slug: str
+    title: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An article as the command line lists it."""
+
+    slug: str
+    title: str
+    url: str
+    likes: int
+
+
+@dataclass(frozen=True)
+class LikeState:
+    """An article's count and whether the asking voter is among those who like it."""
+
+    slug: str
+    likes: int
+    liked: bool
+
+
+_MISSING_TABLE_CODES = {"42P01"}  # PostgreSQL's undefined_table
+
+
+class LikeStore:
+    """The likes of every article in one database, shared safely by threads and workers."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        dialects = {"postgresql": postgresql, "sqlite": sqlite}
+        if engine.dialect.name not in dialects:
+            raise StorageError(f"unsupported database: {engine.dialect.name}")
+        self._insert = dialects[engine.dialect.name].insert
+
+    @classmethod
+    def from_url(cls, url: str, **engine_options: int) -> "LikeStore":
+        """A store on its own pooled engine for ``url``."""
+        return cls(make_engine(url, **engine_options))
+
+    def like(self, slug: str, voter: str) -> LikeState:
+        """Record that ``voter`` likes ``slug``; liking twice changes nothing."""
+        return self._vote(slug, voter, liked=True)
+
+    def unlike(self, slug: str, voter: str) -> LikeState:
+        """Withdraw ``voter``'s like of ``slug``; withdrawing a missing like changes nothing."""
+        return self._vote(slug, voter, liked=False)
+
+    def state(self, slug: str, voter: str) -> LikeState:
+        """The count of ``slug`` and whether ``voter`` likes it, without changing anything."""
+        with self._transaction() as conn:
+            article_id = self._article_id(conn, slug)
+            liked = conn.scalar(
+                select(likes.c.article_id).where(
+                    likes.c.article_id == article_id, likes.c.voter == voter
+                )
+            )
+            return LikeState(slug, self._count(conn, article_id), liked is not None)
+
+    def counts(self, slugs: Iterable[str]) -> dict[str, int]:
+        """The counts of many articles in one query; unknown slugs are left out."""
+        wanted = sorted(set(slugs))
+        if not wanted:
+            return {}
+        query = _counts_query().where(articles.c.slug.in_(wanted))
+        with self._transaction() as conn:
+            return {slug: count for slug, count in conn.execute(query)}
+
+    def register(self, items: Iterable[ArticleInfo]) -> None:
+        """Create or update many articles at once; rows whose title and URL did not change are
+        left alone, so a rebuild of an unchanged blog writes nothing."""
+        rows = {item.slug: item for item in items}
+        invalid = sorted(slug for slug in rows if not is_valid_slug(slug))
+        if invalid:
+            raise ValueError(f"invalid article slug(s): {', '.join(map(repr, invalid))}")
+        if not rows:
+            return
+        statement = self._insert(articles)
+        statement = statement.on_conflict_do_update(
+            index_elements=[articles.c.slug],
+            set_={
+                "title": statement.excluded.title,
+                "url": statement.excluded.url,
+                "updated_at": func.now(),
+            },
+            where=articles.c.title.is_distinct_from(statement.excluded.title)
+            | articles.c.url.is_distinct_from(statement.excluded.url),
+        )
+        values = [{"slug": i.slug, "title": i.title, "url": i.url} for _, i in sorted(rows.items())]
+        with self._transaction() as conn:
+            conn.execute(statement, values)
+
+    def set_base_likes(self, base: Mapping[str, int]) -> None:
+        """Carry counts over from an older system: all of them, or none if a slug is unknown."""
+        if not base:
+            return
+        with self._transaction() as conn:
+            known = set(
+                conn.scalars(select(articles.c.slug).where(articles.c.slug.in_(list(base))))
+            )
+            unknown = sorted(set(base) - known)
+            if unknown:
+                raise UnknownArticle(", ".join(unknown))
+            conn.execute(
+                articles.update()
+                .where(articles.c.slug == bindparam("b_slug"))
+                .values(base_likes=bindparam("b_likes"), updated_at=func.now()),
+                [{"b_slug": slug, "b_likes": count} for slug, count in base.items()],
+            )
+
+    def articles(self) -> list[ArticleSummary]:
+        """Every registered article with its count, most liked first."""
+        query = (
+            _counts_query()
+            .add_columns(articles.c.title, articles.c.url)
+            .group_by(articles.c.title, articles.c.url)
+        )
+        with self._transaction() as conn:
+            summaries = [
+                ArticleSummary(slug=slug, title=title, url=url, likes=count)
+                for slug, count, title, url in conn.execute(query)
+            ]
+        return sorted(summaries, key=lambda a: (-a.likes, a.slug))
+
+    def ping(self) -> None:
+        """Raise StorageUnavailable unless the database answers and has the likes tables."""
+        with self._transaction() as conn:
+            conn.execute(select(articles.c.id).limit(1))
+
+    def _vote(self, slug: str, voter: str, *, liked: bool) -> LikeState:
+        """Add or remove one (article, voter) row and move a counter slot by one, together.
+
+        The counter only moves when the row really changed, inside the same transaction, so a
+        repeated click or a race between two tabs of one reader cannot count twice.
+        """
+        with self._transaction() as conn:
+            article_id = self._article_id(conn, slug)
+            if liked:
+                change = self._insert(likes).on_conflict_do_nothing()
+                result = conn.execute(change, {"article_id": article_id, "voter": voter})
+            else:
+                change = likes.delete().where(
+                    likes.c.article_id == article_id, likes.c.voter == voter
+                )
+                result = conn.execute(change)
+            if result.rowcount:
+                self._bump(conn, article_id, _slot(voter), 1 if liked else -1)
+            return LikeState(slug, self._count(conn, article_id), liked)
+
+    def _bump(self, conn: Connection, article_id: int, slot: int, delta: int) -> None:
+        statement = self._insert(like_counters).values(
+            article_id=article_id, slot=slot, likes=delta
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[like_counters.c.article_id, like_counters.c.slot],
+            set_={"likes": like_counters.c.likes + delta},
+        )
+        conn.execute(statement)
+
+    @staticmethod
+    def _article_id(conn: Connection, slug: str) -> int:
+        article_id = conn.scalar(select(articles.c.id).where(articles.c.slug == slug))
+        if article_id is None:
+            raise UnknownArticle(slug)
+        return article_id
+
+    @staticmethod
+    def _count(conn: Connection, article_id: int) -> int:
+        return conn.execute(_counts_query().where(articles.c.id == article_id)).one().likes
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction, with driver errors that mean "database not usable" translated."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except DBAPIError as error:
+            if _is_unavailable(error):
+                raise StorageUnavailable(_describe(error)) from error
+            raise
+
+
+def _counts_query() -> Select:
+    """Slug and count (carried-over base plus the sum of the counter slots) of articles."""
+    total = articles.c.base_likes + func.coalesce(func.sum(like_counters.c.likes), 0)
+    return (
+        select(articles.c.slug, total.label("likes"))
+        .select_from(articles.outerjoin(like_counters))
+        .group_by(articles.c.id, articles.c.slug, articles.c.base_likes)
+    )
+
+
+def _slot(voter: str) -> int:
+    """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""
+    return zlib.crc32(voter.encode()) % COUNTER_SLOTS
+
+
+def _is_unavailable(error: DBAPIError) -> bool:
+    if error.connection_invalidated or isinstance(error, OperationalError):
+        return True
+    return getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES
+
+
+def _describe(error: DBAPIError) -> str:
+    message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    if "no such table" in message or getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES:
+        return f"the likes tables are missing ({message}); run `pelican-likes db upgrade`"
+    return f"database unavailable: {message}"

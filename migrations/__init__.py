@@ -1,0 +1,1 @@
+"""Alembic migrations of the likes schema (run them with ``pelican-likes db upgrade``)."""

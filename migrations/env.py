@@ -1,0 +1,32 @@
+"""Alembic environment: the database comes from ``sqlalchemy.url`` when the caller set it (the
+``pelican-likes db`` commands do), else from ``DATABASE_URL`` like the API and the plugin."""
+
+from alembic import context
+
+from likes.database import database_url, is_sqlite, make_engine
+from likes.schema import metadata
+
+config = context.config
+
+
+def run_migrations_online() -> None:
+    url = config.get_main_option("sqlalchemy.url") or database_url()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=metadata,
+                # SQLite cannot ALTER most things in place; batch mode copies the table instead.
+                render_as_batch=is_sqlite(url),
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (--sql) migrations are not supported; run against a database")
+run_migrations_online()

@@ -1,0 +1,120 @@
+"""The ``pelican-likes`` command as a user runs it: real processes, one-line errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from likes.store import LikeStore
+
+
+def run(*args: str, url: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if url is not None:
+        env["DATABASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "likes.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
+    assert result.returncode == 1
+    assert result.stderr.startswith("pelican-likes: error: ")
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["articles", "add"], ["import-counts"]],
+)
+def test_every_command_has_help(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: pelican-likes")
+
+
+def test_db_upgrade_uses_the_default_sqlite_file_in_the_current_folder(tmp_path):
+    result = run("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "database at revision 0001" in result.stdout
+    assert (tmp_path / "likes.sqlite3").exists()
+
+
+def test_db_downgrade_to_base_and_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    assert run("db", "upgrade", url=url).returncode == 0
+    down = run("db", "downgrade", "base", url=url)
+    assert (down.returncode, down.stdout.strip()) == (0, "database at revision base")
+    assert run("db", "current", url=url).stdout.strip() == "base"
+
+
+def test_articles_add_and_list_most_liked_first(database_url):
+    assert run("articles", "add", "quiet", "loud", "--title", "T", url=database_url).returncode == 0
+    LikeStore.from_url(database_url).like("loud", "v" * 64)
+    listing = run("articles", "list", url=database_url)
+    assert listing.returncode == 0
+    lines = [line.split() for line in listing.stdout.splitlines()]
+    assert lines == [["SLUG", "TITLE", "LIKES"], ["loud", "T", "1"], ["quiet", "T", "0"]]
+
+
+def test_import_counts_sets_base_likes(database_url, tmp_path):
+    run("articles", "add", "old-post", "other", url=database_url)
+    csv = tmp_path / "counts.csv"
+    csv.write_text("slug,likes\nold-post,41\n\nother,0\n")
+    result = run("import-counts", str(csv), url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert LikeStore.from_url(database_url).counts(["old-post", "other"]) == {
+        "old-post": 41,
+        "other": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("old-post,12\nold-post,many\n", "counts.csv:2: likes must be a whole number"),
+        ("old-post,12,3\n", "counts.csv:1: expected 'slug,likes'"),
+        ("old-post,-4\n", "counts.csv:1: likes must be a whole number"),
+        ("missing,4\n", "unknown article: 'missing'"),
+    ],
+)
+def test_import_counts_rejects_the_whole_file_on_a_bad_line(
+    database_url, tmp_path, content, message
+):
+    run("articles", "add", "old-post", url=database_url)
+    csv = tmp_path / "counts.csv"
+    csv.write_text(content)
+    assert_one_line_error(run("import-counts", str(csv), url=database_url), message)
+    assert LikeStore.from_url(database_url).counts(["old-post"]) == {"old-post": 0}
+
+
+def test_no_database_is_one_line(tmp_path):
+    result = run("articles", "list", url="postgresql://postgres@127.0.0.1:1/none")
+    assert_one_line_error(result, "database unavailable")
+
+
+def test_database_without_tables_says_how_to_fix_it(tmp_path):
+    result = run("articles", "list", url=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert_one_line_error(result, "run `pelican-likes db upgrade`")
+
+
+def test_bad_url_is_one_line():
+    assert_one_line_error(run("articles", "list", url="no way"), "cannot parse the database URL")
+
+
+def test_unknown_revision_is_one_line(tmp_path):
+    result = run("db", "upgrade", "nonsense", url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert_one_line_error(result, "nonsense")
+
+
+def test_missing_csv_file_is_one_line(tmp_path):
+    assert_one_line_error(run("import-counts", str(tmp_path / "none.csv")), "none.csv")

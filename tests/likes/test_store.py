@@ -1,0 +1,131 @@
+"""The store's behaviour, the same on SQLite and PostgreSQL (``store`` runs once per backend)."""
+
+import pytest
+from sqlalchemy import select
+
+from likes.schema import articles, likes
+from likes.store import ArticleInfo, LikeState, LikeStore, StorageUnavailable, UnknownArticle
+
+VOTER_A = "a" * 64
+VOTER_B = "b" * 64
+
+
+@pytest.fixture
+def hello(store: LikeStore) -> str:
+    store.register([ArticleInfo("hello", "Hello", "/hello.html")])
+    return "hello"
+
+
+def test_like_counts_one_and_reports_liked(store, hello):
+    assert store.like(hello, VOTER_A) == LikeState(hello, 1, True)
+
+
+def test_like_is_idempotent_per_voter(store, hello):
+    store.like(hello, VOTER_A)
+    assert store.like(hello, VOTER_A) == LikeState(hello, 1, True)
+    assert store.like(hello, VOTER_B) == LikeState(hello, 2, True)
+
+
+def test_unlike_removes_only_that_voters_like_and_is_idempotent(store, hello):
+    store.like(hello, VOTER_A)
+    store.like(hello, VOTER_B)
+    assert store.unlike(hello, VOTER_A) == LikeState(hello, 1, False)
+    assert store.unlike(hello, VOTER_A) == LikeState(hello, 1, False)
+    assert store.unlike("hello", "never-liked") == LikeState(hello, 1, False)
+
+
+def test_state_reads_without_writing(store, hello):
+    store.like(hello, VOTER_A)
+    assert store.state(hello, VOTER_A) == LikeState(hello, 1, True)
+    assert store.state(hello, VOTER_B) == LikeState(hello, 1, False)
+    assert store.counts([hello]) == {hello: 1}
+
+
+@pytest.mark.parametrize("action", ["like", "unlike", "state"])
+def test_unknown_article_is_an_error(store, action):
+    with pytest.raises(UnknownArticle) as caught:
+        getattr(store, action)("nope", VOTER_A)
+    assert caught.value.slug == "nope"
+
+
+def test_counts_of_many_articles_leave_unknown_out(store):
+    store.register([ArticleInfo("one"), ArticleInfo("two"), ArticleInfo("three")])
+    store.like("one", VOTER_A)
+    store.like("two", VOTER_A)
+    store.like("two", VOTER_B)
+    assert store.counts(["one", "two", "three", "missing"]) == {"one": 1, "two": 2, "three": 0}
+    assert store.counts([]) == {}
+
+
+def test_count_adds_base_likes_from_an_older_system(store, hello):
+    store.set_base_likes({hello: 40})
+    assert store.like(hello, VOTER_A).likes == 41
+    assert store.counts([hello]) == {hello: 41}
+    assert store.unlike(hello, VOTER_A).likes == 40
+
+
+def test_set_base_likes_with_an_unknown_slug_changes_nothing(store, hello):
+    with pytest.raises(UnknownArticle):
+        store.set_base_likes({hello: 5, "missing": 3})
+    assert store.counts([hello]) == {hello: 0}
+
+
+def test_register_upserts_title_and_url_and_keeps_likes(store, hello):
+    store.like(hello, VOTER_A)
+    store.register([ArticleInfo("hello", "Hello again", "/2024/hello.html"), ArticleInfo("new")])
+    listed = {a.slug: a for a in store.articles()}
+    assert listed["hello"].title == "Hello again"
+    assert listed["hello"].url == "/2024/hello.html"
+    assert listed["hello"].likes == 1
+    assert listed["new"].likes == 0
+
+
+def test_register_leaves_unchanged_rows_alone(store, hello):
+    def updated_at():
+        with store.engine.connect() as conn:
+            return conn.scalar(select(articles.c.updated_at).where(articles.c.slug == hello))
+
+    before = updated_at()
+    store.register([ArticleInfo("hello", "Hello", "/hello.html")])
+    assert updated_at() == before
+
+
+def test_register_rejects_slugs_the_api_could_not_serve(store):
+    with pytest.raises(ValueError, match="a/b"):
+        store.register([ArticleInfo("a/b")])
+    assert store.articles() == []
+
+
+def test_articles_lists_most_liked_first(store):
+    store.register([ArticleInfo("quiet"), ArticleInfo("popular")])
+    store.like("popular", VOTER_A)
+    assert [a.slug for a in store.articles()] == ["popular", "quiet"]
+
+
+def test_only_the_voter_value_given_is_stored(store, hello):
+    store.like(hello, VOTER_A)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(likes.c.voter)).scalars().all() == [VOTER_A]
+
+
+def test_ping_answers_on_a_migrated_database(store):
+    store.ping()
+
+
+def test_unreachable_postgresql_is_reported_as_unavailable():
+    store = LikeStore.from_url("postgresql://postgres@127.0.0.1:1/none")
+    with pytest.raises(StorageUnavailable, match="database unavailable"):
+        store.counts(["x"])
+
+
+def test_missing_tables_are_reported_with_the_fix(tmp_path):
+    store = LikeStore.from_url(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    with pytest.raises(StorageUnavailable, match="pelican-likes db upgrade"):
+        store.ping()
+
+
+def test_missing_tables_on_postgresql_are_reported_with_the_fix(make_postgres_database):
+    store = LikeStore.from_url(make_postgres_database())
+    with pytest.raises(StorageUnavailable, match="pelican-likes db upgrade"):
+        store.counts(["x"])
+    store.engine.dispose()
