@@ -59,17 +59,24 @@ _MISSING_TABLE_CODES = {"42P01"}  # PostgreSQL's undefined_table
 class LikeStore:
     """The likes of every article in one database, shared safely by threads and workers."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, counter_slots: int = COUNTER_SLOTS) -> None:
+        """``counter_slots`` below the default only serves to measure the single-row design:
+        reads sum every slot, so any value keeps counts exact."""
+        if not 1 <= counter_slots <= COUNTER_SLOTS:
+            raise ValueError(f"counter_slots must be between 1 and {COUNTER_SLOTS}")
         self.engine = engine
+        self.counter_slots = counter_slots
         dialects = {"postgresql": postgresql, "sqlite": sqlite}
         if engine.dialect.name not in dialects:
             raise StorageError(f"unsupported database: {engine.dialect.name}")
         self._insert = dialects[engine.dialect.name].insert
 
     @classmethod
-    def from_url(cls, url: str, **engine_options: int) -> "LikeStore":
+    def from_url(
+        cls, url: str, *, counter_slots: int = COUNTER_SLOTS, **engine_options: int
+    ) -> "LikeStore":
         """A store on its own pooled engine for ``url``."""
-        return cls(make_engine(url, **engine_options))
+        return cls(make_engine(url, **engine_options), counter_slots=counter_slots)
 
     def like(self, slug: str, voter: str) -> LikeState:
         """Record that ``voter`` likes ``slug``; liking twice changes nothing."""
@@ -177,7 +184,7 @@ class LikeStore:
                 )
                 result = conn.execute(change)
             if result.rowcount:
-                self._bump(conn, article_id, _slot(voter), 1 if liked else -1)
+                self._bump(conn, article_id, self._slot(voter), 1 if liked else -1)
             return LikeState(slug, self._count(conn, article_id), liked)
 
     def _bump(self, conn: Connection, article_id: int, slot: int, delta: int) -> None:
@@ -189,6 +196,10 @@ class LikeStore:
             set_={"likes": like_counters.c.likes + delta},
         )
         conn.execute(statement)
+
+    def _slot(self, voter: str) -> int:
+        """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""
+        return zlib.crc32(voter.encode()) % self.counter_slots
 
     @staticmethod
     def _article_id(conn: Connection, slug: str) -> int:
@@ -221,11 +232,6 @@ def _counts_query() -> Select:
         .select_from(articles.outerjoin(like_counters))
         .group_by(articles.c.id, articles.c.slug, articles.c.base_likes)
     )
-
-
-def _slot(voter: str) -> int:
-    """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""
-    return zlib.crc32(voter.encode()) % COUNTER_SLOTS
 
 
 def _is_unavailable(error: DBAPIError) -> bool:
