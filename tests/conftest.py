@@ -7,8 +7,14 @@ PostgreSQL cannot be reached the PostgreSQL half of the suite is skipped, saying
 """
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,6 +24,7 @@ from likes import migrate
 from likes.database import parse_url
 from likes.store import LikeStore
 
+REPO = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("LIKES_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = "like_counters, likes, articles"
 
@@ -94,3 +101,59 @@ def store(database_url: str) -> Iterator[LikeStore]:
 
 def _render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def start_gunicorn() -> Iterator[Callable[..., str]]:
+    """A factory that serves ``api.app:app`` under real gunicorn workers on a free local port.
+
+    ``start_gunicorn(env={...}, workers=2)`` returns the base URL once ``/api/health`` answers;
+    every server is stopped at the end of the session.
+    """
+    servers: list[subprocess.Popen] = []
+
+    def start(env: dict[str, str], workers: int = 2) -> str:
+        port = _free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "api.app:app", "-c", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            cwd=REPO,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        servers.append(process)
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_serving(process, base)
+        return base
+
+    yield start
+    for process in servers:
+        process.terminate()
+    for process in servers:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(process: subprocess.Popen, base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {process.stderr.read()}")
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not answer on {base} within {timeout}s")

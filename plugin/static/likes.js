@@ -36,7 +36,7 @@
 
   function render(article) {
     var n = article.count;
-    var label = "Like this article (" + n + (n === 1 ? " like)" : " likes)");
+    var label = n + (n === 1 ? " like" : " likes") + ", like this article";
     article.widgets.forEach(function (widget) {
       var button = widget.querySelector(".likes-button");
       widget.setAttribute("data-likes-count", n);

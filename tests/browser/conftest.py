@@ -1,0 +1,160 @@
+"""The demo blog built into a temporary folder, served with the API, and a headless Chromium.
+
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright. Without it these tests skip,
+saying why, except under ``CI=true``, where a missing browser is a failure.
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from likes import migrate
+from likes.store import LikeStore
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SECRET = "browser-tests-secret-0123456789abcdef"
+SEEDED_LIKES = 3
+
+
+@dataclass
+class Site:
+    """A built blog and where it is served."""
+
+    blog: str  # base URL of the static pages
+    article: str  # URL of the article whose count was seeded before the build
+    slug: str
+    store: LikeStore
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is required under CI=true: {CHROMIUM} is missing", pytrace=False)
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser profile (empty localStorage) whose console errors fail the test."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+def build(output: Path, database_url: str, api_url: str) -> None:
+    """``pelican content`` from the repository root, as a user runs it, into ``output``."""
+    extra = {"LIKES_DATABASE_URL": database_url, "LIKES_API_URL": api_url}
+    subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
+         "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())],
+        cwd=REPO, check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def first_article(output: Path) -> tuple[str, str]:
+    """The path and slug of the first article listed on the index: its own page is the one the
+    theme shows its widget on twice."""
+    index = (output / "index.html").read_text()
+    slug = re.search(r'data-likes-slug="([^"]+)"', index).group(1)
+    marker = f'data-likes-slug="{slug}"'
+    for html in sorted(output.rglob("*.html")):
+        if html.read_text().count(marker) == 2:
+            return html.relative_to(output).as_posix(), slug
+    raise AssertionError(f"no article page found for {slug}")
+
+
+def seeded_site(tmp: Path, url: str, api_url: str) -> tuple[Path, str, str, LikeStore]:
+    """Build once to register the articles, seed likes on one, build again to bake them."""
+    output = tmp / "output"
+    build(output, url, api_url)
+    path, slug = first_article(output)
+    store = LikeStore.from_url(url)
+    for n in range(SEEDED_LIKES):
+        store.like(slug, f"seed-{n}".ljust(64, "0"))
+    build(output, url, api_url)
+    return output, path, slug, store
+
+
+def api_env(database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "LIKES_SECRET": SECRET,
+        "LIKES_RATE_LIMIT": "0",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, start_gunicorn) -> Site:
+    """The blog and the API on one origin, as ``make run`` serves them."""
+    tmp = tmp_path_factory.mktemp("site")
+    database_url = sqlite_database(tmp)
+    output, path, slug, store = seeded_site(tmp, database_url, "/api")
+    base = start_gunicorn(api_env(database_url, LIKES_SITE_DIR=str(output)))
+    return Site(blog=base, article=f"{base}/{path}", slug=slug, store=store)
+
+
+@pytest.fixture(scope="session")
+def cross_origin_site(tmp_path_factory, start_gunicorn, free_tcp_port_factory) -> Iterator[Site]:
+    """The blog on one port and the API on another, allowed by CORS."""
+    tmp = tmp_path_factory.mktemp("cross")
+    blog_port = free_tcp_port_factory()
+    blog = f"http://127.0.0.1:{blog_port}"
+    database_url = sqlite_database(tmp)
+    api = start_gunicorn(api_env(database_url, LIKES_ALLOWED_ORIGINS=blog))
+    output, path, slug, store = seeded_site(tmp, database_url, f"{api}/api")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(blog_port), "--bind", "127.0.0.1",
+         "--directory", str(output)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    _wait_for_port(blog_port)
+    yield Site(blog=blog, article=f"{blog}/{path}", slug=slug, store=store)
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def sqlite_database(folder: Path) -> str:
+    url = f"sqlite:///{folder / 'likes.sqlite3'}"
+    migrate.upgrade(url)
+    return url
+
+
+def _wait_for_port(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")

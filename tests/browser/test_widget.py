@@ -1,0 +1,155 @@
+"""The like widget as a reader uses it, in headless Chromium against the built demo blog."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def widgets(page: Page, slug: str):
+    return page.locator(f'.likes[data-likes-slug="{slug}"]')
+
+
+def expect_state(page: Page, slug: str, liked: bool, count: int) -> None:
+    """Every widget of the article shows the same state: pressed or not, and the count."""
+    boxes = widgets(page, slug)
+    for n in range(boxes.count()):
+        button = boxes.nth(n).locator("button")
+        expect(button).to_have_attribute("aria-pressed", "true" if liked else "false")
+        expect(boxes.nth(n).locator(".likes-count")).to_have_text(str(count))
+        expect(button).to_have_attribute("aria-label", re.compile(rf"\b{count} likes?\b"))
+
+
+def open_article(page: Page, site) -> int:
+    """Open the seeded article once its live counts arrived; return the server's count."""
+    with page.expect_response(re.compile(r"/api/likes\?")):
+        page.goto(site.article)
+    count = site.store.counts([site.slug])[site.slug]
+    expect_state(page, site.slug, liked=False, count=count)
+    return count
+
+
+def click_and_settle(page: Page, button, method: str) -> None:
+    with page.expect_response(lambda r: r.request.method == method and "/like" in r.url):
+        button.click()
+
+
+def test_like_survives_a_reload_and_unlike_takes_it_back(page, site):
+    before = open_article(page, site)
+    assert widgets(page, site.slug).count() == 2
+
+    click_and_settle(page, widgets(page, site.slug).first.locator("button"), "PUT")
+    expect_state(page, site.slug, liked=True, count=before + 1)
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+
+    page.reload()
+    expect_state(page, site.slug, liked=True, count=before + 1)
+
+    click_and_settle(page, widgets(page, site.slug).last.locator("button"), "DELETE")
+    expect_state(page, site.slug, liked=False, count=before)
+    assert site.store.counts([site.slug])[site.slug] == before
+    assert page.console_errors == []
+
+
+def test_keyboard_enter_and_space_toggle(page, site):
+    before = open_article(page, site)
+    button = widgets(page, site.slug).first.locator("button")
+    button.focus()
+    with page.expect_response(lambda r: r.request.method == "PUT"):
+        page.keyboard.press("Enter")
+    expect_state(page, site.slug, liked=True, count=before + 1)
+    with page.expect_response(lambda r: r.request.method == "DELETE"):
+        page.keyboard.press("Space")
+    expect_state(page, site.slug, liked=False, count=before)
+
+
+def test_focus_ring_and_target_size(page, site):
+    open_article(page, site)
+    button = widgets(page, site.slug).first.locator("button")
+    page.keyboard.press("Tab")  # keyboard modality, so :focus-visible applies
+    button.focus()
+    outline = button.evaluate("b => getComputedStyle(b).outlineStyle")
+    assert outline not in ("none", "")
+    box = button.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+
+
+def test_rapid_clicks_end_in_step_with_the_server(page, site):
+    before = open_article(page, site)
+    button = widgets(page, site.slug).first.locator("button")
+    for _ in range(7):
+        button.click()
+    # An odd number of clicks: the reader wants it liked, and the server must agree.
+    expect_state(page, site.slug, liked=True, count=before + 1)
+    page.wait_for_load_state("networkidle")
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+    expect_state(page, site.slug, liked=True, count=before + 1)
+    click_and_settle(page, button, "DELETE")
+
+
+def test_index_page_reads_every_count_in_one_request(page, site):
+    requests = []
+    page.on("request", lambda r: "/api/" in r.url and requests.append((r.method, r.url)))
+    page.goto(f"{site.blog}/index.html")
+    page.wait_for_load_state("networkidle")
+    slugs = page.locator(".likes[data-likes-slug]").evaluate_all(
+        "els => [...new Set(els.map(e => e.dataset.likesSlug))]"
+    )
+    assert len(slugs) > 1
+    assert len(requests) == 1
+    method, url = requests[0]
+    assert method == "GET" and "/api/likes?" in url
+    assert all(f"slug={slug}" in url for slug in slugs)
+    assert page.console_errors == []
+
+
+def test_page_views_store_nothing_until_the_first_like(page, site):
+    open_article(page, site)
+    assert page.evaluate("() => localStorage.length") == 0
+    click_and_settle(page, widgets(page, site.slug).first.locator("button"), "PUT")
+    token = page.evaluate("() => JSON.parse(localStorage.getItem('pelican-likes')).token")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22,128}", token)
+    click_and_settle(page, widgets(page, site.slug).first.locator("button"), "DELETE")
+
+
+def test_api_down_on_click_rolls_back_and_says_so(page, site):
+    before = open_article(page, site)
+    page.route("**/api/articles/**", lambda route: route.abort())
+    button = widgets(page, site.slug).first.locator("button")
+    button.click()
+    expect_state(page, site.slug, liked=False, count=before)
+    expect(widgets(page, site.slug).first.locator("[aria-live]")).to_contain_text("could not")
+    assert site.store.counts([site.slug])[site.slug] == before
+
+    page.unroute("**/api/articles/**")
+    click_and_settle(page, button, "PUT")
+    expect_state(page, site.slug, liked=True, count=before + 1)
+    expect(widgets(page, site.slug).first.locator("[aria-live]")).to_have_text("")
+    click_and_settle(page, button, "DELETE")
+
+
+def test_api_unreachable_on_load_keeps_the_baked_counts(page, site):
+    page.route("**/api/**", lambda route: route.abort())
+    page.goto(site.article)
+    baked = widgets(page, site.slug).first.get_attribute("data-likes-count")
+    assert int(baked) >= 3
+    expect(widgets(page, site.slug).first.locator(".likes-count")).to_have_text(baked)
+
+
+def test_without_javascript_the_baked_count_is_shown(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.article)
+    box = widgets(page, site.slug).first
+    assert int(box.get_attribute("data-likes-count")) >= 3  # seeded before the build
+    expect(box.locator(".likes-count")).to_have_text(box.get_attribute("data-likes-count"))
+    expect(box.locator("button")).to_have_attribute("aria-pressed", "false")
+    context.close()
+
+
+def test_blog_and_api_on_different_origins(page, cross_origin_site):
+    site = cross_origin_site
+    before = open_article(page, site)
+    click_and_settle(page, widgets(page, site.slug).first.locator("button"), "PUT")
+    expect_state(page, site.slug, liked=True, count=before + 1)
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+    assert page.console_errors == []
