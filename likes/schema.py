@@ -25,6 +25,8 @@ COUNTER_SLOTS = 16
 
 # A voter is an HMAC-SHA256 hex digest of the reader's token: never the token, never an address.
 VOTER_LENGTH = 64
+TITLE_LENGTH = 500
+URL_LENGTH = 1000
 
 metadata = MetaData(
     naming_convention={
@@ -40,8 +42,8 @@ articles = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("slug", String(SLUG_MAX_LENGTH), nullable=False, unique=True),
-    Column("title", String(500), nullable=False, server_default=""),
-    Column("url", String(1000), nullable=False, server_default=""),
+    Column("title", String(TITLE_LENGTH), nullable=False, server_default=""),
+    Column("url", String(URL_LENGTH), nullable=False, server_default=""),
     Column("base_likes", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

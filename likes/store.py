@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from likes.database import make_engine
 from likes.errors import StorageError, StorageUnavailable, UnknownArticle
-from likes.schema import COUNTER_SLOTS, articles, like_counters, likes
+from likes.schema import COUNTER_SLOTS, TITLE_LENGTH, URL_LENGTH, articles, like_counters, likes
 from likes.slugs import is_valid_slug
 
 __all__ = [
@@ -126,7 +126,10 @@ class LikeStore:
             where=articles.c.title.is_distinct_from(statement.excluded.title)
             | articles.c.url.is_distinct_from(statement.excluded.url),
         )
-        values = [{"slug": i.slug, "title": i.title, "url": i.url} for _, i in sorted(rows.items())]
+        values = [
+            {"slug": i.slug, "title": _fit(i.title, TITLE_LENGTH), "url": _fit(i.url, URL_LENGTH)}
+            for _, i in sorted(rows.items())
+        ]
         with self._transaction() as conn:
             conn.execute(statement, values)
 
@@ -232,6 +235,12 @@ def _counts_query() -> Select:
         .select_from(articles.outerjoin(like_counters))
         .group_by(articles.c.id, articles.c.slug, articles.c.base_likes)
     )
+
+
+def _fit(text: str, length: int) -> str:
+    """Shorten ``text`` to a column's length: titles and URLs only label an article here, so an
+    overlong one is cut rather than allowed to fail a whole build."""
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _is_unavailable(error: DBAPIError) -> bool:

@@ -129,3 +129,10 @@ def test_missing_tables_on_postgresql_are_reported_with_the_fix(make_postgres_da
     with pytest.raises(StorageUnavailable, match="pelican-likes db upgrade"):
         store.counts(["x"])
     store.engine.dispose()
+
+
+def test_register_shortens_overlong_titles_and_urls(store):
+    store.register([ArticleInfo("long", "T" * 600, "/" + "u" * 1200)])
+    (listed,) = store.articles()
+    assert len(listed.title) == 500 and listed.title.endswith("…")
+    assert len(listed.url) == 1000

@@ -1,0 +1,39 @@
+"""Field Notes, the demo blog: `pelican content` from the repository root builds it into output/.
+
+Counts come from DATABASE_URL (default sqlite:///likes.sqlite3 here); create its tables first
+with `pelican-likes db upgrade`. Every LIKES_* setting is described in plugin/README.md.
+"""
+
+AUTHOR = "Field Notes"
+SITENAME = "Field Notes"
+SITEURL = ""
+RELATIVE_URLS = True  # the output works from any folder or local server
+
+PATH = "content"
+STATIC_PATHS = ["images"]
+THEME = "theme"
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_PAGINATION = 10
+
+# The project is installed (`pip install -e .`), so the plugin imports by its package name.
+PLUGINS = ["plugin"]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {},
+    },
+    "output_format": "html5",
+}
+
+LIKES_API_URL = "/api"
+
+# A local demo has no public address to put in feeds.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None

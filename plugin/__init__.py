@@ -1,0 +1,21 @@
+"""pelican-likes, the Pelican plugin: reads Astro, Jekyll and Hugo frontmatter, and gives every
+published article a like widget whose count is in the HTML before any script runs."""
+
+from pelican.plugins import signals
+
+from plugin.assets import copy_assets
+from plugin.counts import bake_counts
+from plugin.placement import place_in_written_page
+from plugin.reader import report_skipped_file, use_frontmatter_reader
+from plugin.widget import add_jinja_global
+
+
+def register() -> None:
+    """Connect the plugin's receivers; Pelican calls this once per build."""
+    signals.readers_init.connect(use_frontmatter_reader)
+    signals.article_generator_context.connect(report_skipped_file)
+    signals.page_generator_context.connect(report_skipped_file)
+    signals.generator_init.connect(add_jinja_global)
+    signals.article_generator_finalized.connect(bake_counts)
+    signals.content_written.connect(place_in_written_page)
+    signals.finalized.connect(copy_assets)

@@ -1,0 +1,97 @@
+"""Once per build, before anything is written: register every article that shows a widget, so the
+API accepts likes for it, and read all their counts in one query to bake into the pages."""
+
+import logging
+from collections.abc import Iterable
+from itertools import chain
+
+from markupsafe import Markup
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from likes.errors import StorageError
+from likes.slugs import SLUG_MAX_LENGTH, is_valid_slug
+from likes.store import ArticleInfo, LikeStore
+from plugin.settings import LikesSettings
+from plugin.widget import COUNT_ATTRIBUTE, shows_widget, wants_widget
+
+logger = logging.getLogger(__name__)
+
+
+class LikesDatabaseError(RuntimeError):
+    """``LIKES_STRICT`` is on and the likes database cannot be used."""
+
+
+def bake_counts(generator: ArticlesGenerator) -> None:
+    """``article_generator_finalized`` receiver: set each widget article's count attribute."""
+    settings = LikesSettings.from_pelican(generator.settings)
+    if not settings.enabled:
+        return
+    candidates = list(chain(generator.articles, generator.translations))
+    _warn_about_unusable_slugs(candidates)
+    articles = [article for article in candidates if shows_widget(article)]
+    counts = fetch_counts(settings, _unique_by_slug(articles), generator.settings["SITEURL"])
+    for article in articles:  # translations sharing a slug share its count
+        setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
+
+
+def fetch_counts(settings: LikesSettings, articles: list[Article], siteurl: str) -> dict[str, int]:
+    """Register ``articles`` and return their counts; {} (with one warning) if the database is
+    unusable, unless ``LIKES_STRICT`` makes that an error."""
+    url = settings.resolved_database_url()
+    try:
+        store = LikeStore.from_url(url)
+        try:
+            store.register(article_info(article, siteurl) for article in articles)
+            return store.counts(article.slug for article in articles)
+        finally:
+            store.engine.dispose()
+    except StorageError as error:
+        if settings.strict:
+            raise LikesDatabaseError(
+                f"LIKES_STRICT is set and the likes database {_shown(url)} cannot be used: {error}"
+            ) from error
+        logger.warning(
+            "Likes: every count is shown as 0, the likes database %s cannot be used: %s",
+            _shown(url),
+            error,
+        )
+        return {}
+
+
+def article_info(article: Article, siteurl: str) -> ArticleInfo:
+    """What the database keeps about an article: its title as plain text, and its public URL."""
+    url = f"{siteurl}/{article.url}" if siteurl else f"/{article.url}"
+    # Pelican titles are HTML (``&amp;``, ``<em>``); striptags() turns that into text.
+    title = Markup(article.title).striptags()  # noqa: S704 - parsed as HTML, never output
+    return ArticleInfo(slug=article.slug, title=title, url=url)
+
+
+def _unique_by_slug(articles: Iterable[Article]) -> list[Article]:
+    """One article per slug, originals before translations (which usually share the slug)."""
+    seen: dict[str, Article] = {}
+    for article in articles:
+        seen.setdefault(article.slug, article)
+    return list(seen.values())
+
+
+def _warn_about_unusable_slugs(articles: Iterable[Article]) -> None:
+    for article in articles:
+        if wants_widget(article) and not is_valid_slug(article.slug):
+            logger.warning(
+                "%s: slug %r cannot take likes (letters, digits, '.', '~', '-', '_'; at most %d"
+                " characters): no like widget on this article",
+                article.relative_source_path,
+                article.slug,
+                SLUG_MAX_LENGTH,
+            )
+
+
+def _shown(url: str) -> str:
+    """``url`` fit for a log line: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparsable URL)"

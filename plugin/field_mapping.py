@@ -1,0 +1,135 @@
+"""How Astro, Jekyll and Hugo name an article's fields, and the names and shapes Pelican expects.
+
+The result is still raw text where Pelican has a processor (dates, tags, category, author...):
+the reader hands those to Pelican's own processing, so they behave as in any Pelican site.
+"""
+
+import datetime
+from collections.abc import Mapping
+
+from markupsafe import escape
+
+from plugin.frontmatter_parser import FrontmatterError
+
+# Pelican's name first: when a file has several of these, the earlier one wins. Names are matched
+# lowercased, as Pelican lowercases every metadata name.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "date": ("date", "pubdate", "publishdate"),
+    "modified": ("modified", "updateddate", "lastmod", "last_modified_at"),
+    "summary": ("summary", "description", "excerpt"),
+    "tags": ("tags", "keywords", "subcategories"),
+    "category": ("category", "categories"),
+    "image": ("image", "heroimage", "cover"),
+}
+
+# Astro, Jekyll and Hugo escape titles in their templates: they are text, whereas Pelican themes
+# print ``article.title`` as HTML. Escaping here keeps a "<script>" in a title as words on the page.
+TEXT_FIELDS = ("title", "subtitle")
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def to_pelican(fields: Mapping[str, object]) -> dict[str, object]:
+    """Pelican metadata for a file's frontmatter ``fields``.
+
+    Every field is kept under its lowercased name, so themes still find e.g. ``description``; the
+    fields Pelican knows are added under Pelican's names, in the shapes its processors accept.
+    """
+    metadata = {name.lower(): value for name, value in fields.items() if value is not None}
+    if _is_list(metadata.get("author")) and "authors" not in metadata:
+        metadata["authors"] = metadata.pop("author")  # Hugo allows a list; Pelican wants authors
+    for target, aliases in ALIASES.items():
+        source = next((alias for alias in aliases if alias in metadata), None)
+        if source is not None:
+            metadata[target] = metadata[source]
+    status = _status(metadata)
+    if status is not None:
+        metadata["status"] = status
+    for name in list(metadata):
+        shaped = _shape(name, metadata[name])
+        if shaped is None:
+            del metadata[name]
+        else:
+            metadata[name] = shaped
+    return metadata
+
+
+def as_flag(value: object) -> bool | None:
+    """``value`` as a yes/no answer (``true``, ``"no"``, ``0``...); None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE | _FALSE:
+            return word in _TRUE
+    return None
+
+
+def _status(metadata: Mapping[str, object]) -> str | None:
+    """Pelican's ``status`` from Hugo's/Astro's ``draft: true`` or Jekyll's ``published: false``."""
+    if "status" in metadata:
+        return None
+    if "draft" in metadata and _flag("draft", metadata["draft"]):
+        return "draft"
+    if "published" in metadata and not _flag("published", metadata["published"]):
+        return "draft"
+    return None
+
+
+def _shape(name: str, value: object) -> object:
+    """``value`` in the shape Pelican expects for ``name``; None drops an empty field."""
+    if name in TEXT_FIELDS:
+        return str(escape(_text(value)))
+    if name in ("date", "modified"):
+        return _date_text(name, value)
+    if name in ("tags", "authors"):
+        if _is_list(value):
+            return [_text(item) for item in value if item is not None]
+        return _text(value)
+    if name in ("category", "author"):
+        # Jekyll's ``categories`` is a list while Pelican has one category: the first one.
+        return _first(value)
+    if name in ("summary", "slug", "status"):
+        return _text(value)
+    if name == "image" and isinstance(value, Mapping):
+        # Hugo themes nest the picture: ``cover: {image: ..., alt: ...}``.
+        return value.get("image")
+    if name == "likes":
+        return _flag(name, value)
+    return value
+
+
+def _date_text(name: str, value: object) -> str:
+    """Dates as text for Pelican's own parser, which then applies ``TIMEZONE`` to naive ones."""
+    if isinstance(value, datetime.date):  # YAML and TOML dates and datetimes
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    raise FrontmatterError(f"{name}: expected a date, got {value!r}")
+
+
+def _flag(name: str, value: object) -> bool:
+    flag = as_flag(value)
+    if flag is None:
+        raise FrontmatterError(f"{name}: expected true or false, got {value!r}")
+    return flag
+
+
+def _first(value: object) -> str | None:
+    if _is_list(value):
+        return next((_text(item) for item in value if item is not None), None)
+    return _text(value)
+
+
+def _text(value: object) -> str:
+    """Scalars as Pelican's text: YAML reads ``title: 2024`` as a number."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple)

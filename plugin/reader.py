@@ -1,0 +1,109 @@
+"""The Markdown reader for articles written for Astro, Jekyll or Hugo, in place of Pelican's own.
+
+Files with YAML, TOML or JSON frontmatter are read here; files without are handed to Pelican's
+MarkdownReader unchanged, so native ``Key: value`` metadata keeps working.
+"""
+
+import logging
+import os
+from typing import ClassVar
+
+from markdown import Markdown
+from markdown.extensions.meta import MetaExtension
+from pelican.generators import Generator
+from pelican.readers import MarkdownReader, Readers
+from pelican.utils import pelican_open
+
+from plugin import field_mapping, frontmatter_parser
+from plugin.frontmatter_parser import FrontmatterError
+
+logger = logging.getLogger(__name__)
+
+EXTENSIONS = ("md", "markdown")
+
+_META_NAMES = {"meta", "markdown.extensions.meta"}
+
+# The metadata field that carries, from the reader to the log, why a file was skipped.
+SKIP_REASON = "frontmatter_error"
+
+
+class FrontmatterReader(MarkdownReader):
+    """Reads frontmatter fields as Pelican metadata and renders the body with ``MARKDOWN``."""
+
+    file_extensions: ClassVar[list[str]] = list(EXTENSIONS)
+
+    def read(self, source_path: str) -> tuple[str, dict[str, object]]:
+        try:
+            with pelican_open(source_path) as text:
+                document = frontmatter_parser.parse(text)
+            if document is None:
+                return super().read(source_path)
+            markdown = self._markdown()
+            content = markdown.convert(document.body)
+            metadata = self._process(field_mapping.to_pelican(document.fields), markdown)
+        except FrontmatterError as error:
+            return self._skip(source_path, error)
+        return content, metadata
+
+    def _process(self, metadata: dict[str, object], markdown: Markdown) -> dict[str, object]:
+        """Pelican's processing of each field, summary rendered as Markdown as Pelican does."""
+        processed = {}
+        for name, value in metadata.items():
+            if name in self.settings["FORMATTED_FIELDS"] and isinstance(value, str):
+                markdown.reset()
+                value = markdown.convert(value)
+            try:
+                processed[name] = self.process_metadata(name, value)
+            except ValueError as error:  # Pelican's date parser names the value it rejects
+                raise FrontmatterError(f"{name}: {error}") from None
+        return processed
+
+    def _markdown(self) -> Markdown:
+        """Markdown as configured in ``MARKDOWN``, minus the ``meta`` extension that Pelican adds:
+        on a frontmatter file it would eat the body's first lines and mangle YAML lists."""
+        config = dict(self.settings["MARKDOWN"])
+        config["extensions"] = [
+            extension
+            for extension in config.get("extensions", [])
+            if extension not in _META_NAMES and not isinstance(extension, MetaExtension)
+        ]
+        config["extension_configs"] = {
+            name: options
+            for name, options in config.get("extension_configs", {}).items()
+            if name not in _META_NAMES
+        }
+        return Markdown(**config)
+
+    def _skip(self, source_path: str, error: FrontmatterError) -> tuple[str, dict[str, object]]:
+        """Have Pelican skip just this file, carrying the one line that says why.
+
+        Raising instead would make Pelican log "Could not process" without the reason. The line
+        is logged by report_skipped_file, not here: Pelican's reader cache replays read()'s
+        result without calling it, and a cached broken file must not vanish without a word.
+        """
+        return "", {"status": "skip", SKIP_REASON: error.located(_shown_path(source_path))}
+
+
+def use_frontmatter_reader(readers: Readers) -> None:
+    """``readers_init`` receiver: read ``.md`` and ``.markdown`` files with FrontmatterReader.
+
+    Only where Pelican's own MarkdownReader is in place: a reader chosen in ``READERS``, or a
+    format disabled there with None, is left as configured.
+    """
+    for extension in EXTENSIONS:
+        if readers.reader_classes.get(extension) is MarkdownReader:
+            readers.reader_classes[extension] = FrontmatterReader
+
+
+def report_skipped_file(_generator: Generator, metadata: dict[str, object]) -> None:
+    """``article_generator_context``/``page_generator_context`` receiver: one error line per
+    unreadable file and build, naming the file and the place (``path:line:column: why``)."""
+    reason = metadata.get(SKIP_REASON)
+    if reason:
+        logger.error("%s", reason)
+
+
+def _shown_path(path: str) -> str:
+    """``path`` relative to the current folder when it lies inside it, as Pelican shows paths."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative

@@ -1,0 +1,45 @@
+"""The plugin's ``LIKES_*`` settings: each one's default and meaning, side by side, in one place."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from likes.database import database_url
+
+
+@dataclass(frozen=True)
+class LikesSettings:
+    """The likes settings of one build, as written in pelicanconf.py (``LIKES_`` + field name)."""
+
+    enabled: bool = True
+    """``LIKES_ENABLED``: add widgets, register articles and bake counts. When False the plugin
+    only reads frontmatter: no widget, no database, no script or stylesheet."""
+
+    api_url: str = "/api"
+    """``LIKES_API_URL``: base URL of the likes API, handed to the widget's script through the
+    ``data-likes-api`` attribute. A path for an API on the blog's own host, or a full URL."""
+
+    auto_inject: bool = True
+    """``LIKES_AUTO_INJECT``: place the widget at the end of every published article page whose
+    theme did not call ``likes_widget(article)`` itself. False leaves placement to the theme."""
+
+    strict: bool = False
+    """``LIKES_STRICT``: fail the build when the likes database cannot be used, instead of one
+    warning and every count shown as 0. For deployments where a wrong count must not ship."""
+
+    database_url: str | None = None
+    """``LIKES_DATABASE_URL``: the database articles are registered in and counts read from.
+    None means the ``DATABASE_URL`` environment variable, else ``sqlite:///likes.sqlite3``."""
+
+    @classmethod
+    def from_pelican(cls, settings: Mapping[str, object]) -> "LikesSettings":
+        """The likes settings found in Pelican's settings (or a page context, which holds them)."""
+        given = {
+            field.name: settings[f"LIKES_{field.name.upper()}"]
+            for field in fields(cls)
+            if f"LIKES_{field.name.upper()}" in settings
+        }
+        return cls(**given)
+
+    def resolved_database_url(self) -> str:
+        """``LIKES_DATABASE_URL`` or, read at build time rather than import, the environment's."""
+        return self.database_url or database_url()

@@ -1,0 +1,138 @@
+"""Counts in the HTML from a real database, articles registered, and a build that survives the
+database being down (unless told to be strict)."""
+
+import logging
+import re
+import shutil
+
+import pytest
+
+from likes.store import ArticleInfo
+from plugin.counts import LikesDatabaseError
+from tests.plugin.pelican_builds import ARTICLES
+
+UNREACHABLE = "postgresql://postgres:s3cret@127.0.0.1:1/none"
+PUBLISHED = ["astro-post.md", "hugo-json.md", "script-title.md"]
+UNPUBLISHED = ["hugo-toml.md", "jekyll-post.md", "lists-and-markdown.md", "native-pelican.md"]
+
+
+def count_in(html: str, slug: str) -> int:
+    found = re.findall(rf'data-likes-slug="{slug}" data-likes-count="(\d+)"', html)
+    assert len(found) == 1, found
+    return int(found[0])
+
+
+def likes_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [
+        r for r in caplog.records if r.name.startswith("plugin") and r.levelno >= logging.WARNING
+    ]
+
+
+def test_counts_from_the_database_are_in_the_html(build_site, store, database_url):
+    store.register([ArticleInfo("first-post", "First post", "/first-post.html")])
+    for voter in range(3):
+        store.like("first-post", f"{voter:064x}")
+
+    site = build_site(PUBLISHED, LIKES_DATABASE_URL=database_url)
+
+    html = site.page("first-post.html")
+    assert count_in(html, "first-post") == 3
+    assert 'aria-label="3 likes, like this article"' in html
+    assert '<span class="likes-count">3</span>' in html
+    assert count_in(site.page("json-post.html"), "json-post") == 0
+
+
+def test_the_build_registers_every_published_article(build_site, store, database_url):
+    build_site(PUBLISHED + UNPUBLISHED, LIKES_DATABASE_URL=database_url)
+
+    registered = {article.slug: article for article in store.articles()}
+    assert sorted(registered) == ["first-post", "json-post", "script-title"]
+    assert registered["script-title"].title == "Why <script>alert(1)</script> stays text"
+    assert registered["first-post"].url == "/first-post.html"
+
+
+def test_registered_urls_are_absolute_when_siteurl_is_set(build_site, store, database_url):
+    build_site(["astro-post.md"], SITEURL="https://blog.example", LIKES_DATABASE_URL=database_url)
+
+    [article] = store.articles()
+    assert article.url == "https://blog.example/first-post.html"
+
+
+def test_without_likes_database_url_the_environment_decides(build_site, store, monkeypatch):
+    store.register([ArticleInfo("first-post")])
+    store.like("first-post", "a" * 64)
+    monkeypatch.setenv("DATABASE_URL", store.engine.url.render_as_string(hide_password=False))
+
+    site = build_site(["astro-post.md"])
+
+    assert count_in(site.page("first-post.html"), "first-post") == 1
+
+
+def test_a_database_that_is_down_costs_one_warning_and_zeros(build_site, caplog):
+    site = build_site(PUBLISHED, LIKES_DATABASE_URL=UNREACHABLE)
+
+    [warning] = likes_warnings(caplog)
+    message = warning.getMessage()
+    assert "every count is shown as 0" in message
+    assert "postgresql://postgres:***@127.0.0.1:1/none" in message
+    assert "s3cret" not in message
+    assert "\n" not in message
+    assert count_in(site.page("first-post.html"), "first-post") == 0
+    assert count_in(site.page("json-post.html"), "json-post") == 0
+
+
+def test_missing_tables_tell_how_to_create_them(build_site, caplog, tmp_path):
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=empty)
+
+    [warning] = likes_warnings(caplog)
+    assert "pelican-likes db upgrade" in warning.getMessage()
+    assert count_in(site.page("first-post.html"), "first-post") == 0
+
+
+def test_strict_makes_an_unusable_database_fail_the_build(build_site):
+    with pytest.raises(LikesDatabaseError, match=r"LIKES_STRICT is set .* cannot be used"):
+        build_site(PUBLISHED, LIKES_DATABASE_URL=UNREACHABLE, LIKES_STRICT=True)
+
+
+def test_likes_turned_off_touch_no_database_and_add_nothing(build_site, caplog):
+    site = build_site(PUBLISHED, LIKES_ENABLED=False, LIKES_DATABASE_URL=UNREACHABLE)
+
+    assert likes_warnings(caplog) == []
+    assert "data-likes-slug" not in site.page("first-post.html")
+    assert "likes/likes.js" not in site.page("first-post.html")
+    assert not (site.output / "likes").exists()
+
+
+def test_a_slug_the_api_would_refuse_is_named_and_gets_no_widget(
+    build_site, caplog, tmp_path, store, database_url
+):
+    content = tmp_path / "content"
+    content.mkdir()
+    text = (ARTICLES / "astro-post.md").read_text(encoding="utf-8")
+    (content / "spaced-slug.md").write_text(
+        text.replace("title: 'First post'", "title: 'First post'\nslug: 'first post'"),
+        encoding="utf-8",
+    )
+    shutil.copy(ARTICLES / "hugo-json.md", content / "hugo-json.md")
+
+    site = build_site([], LIKES_DATABASE_URL=database_url)
+
+    [warning] = likes_warnings(caplog)
+    assert "spaced-slug.md: slug 'first post' cannot take likes" in warning.getMessage()
+    assert "data-likes-slug" not in site.page("first post.html")
+    assert [article.slug for article in store.articles()] == ["json-post"]
+
+
+def test_a_translation_shares_its_articles_count(build_site, store, database_url):
+    store.register([ArticleInfo("first-post")])
+    store.like("first-post", "b" * 64)
+    store.like("first-post", "c" * 64)
+
+    site = build_site(["astro-post.md", "astro-post-fr.md"], LIKES_DATABASE_URL=database_url)
+
+    assert count_in(site.page("first-post.html"), "first-post") == 2
+    assert count_in(site.page("first-post-fr.html"), "first-post") == 2
+    [registered] = store.articles()
+    assert registered.title == "First post"

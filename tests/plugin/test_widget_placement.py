@@ -1,0 +1,186 @@
+"""Where the widget and its script and stylesheet land: in written pages, and in real builds."""
+
+import re
+
+import pytest
+from markupsafe import Markup
+
+from plugin.assets import STATIC_FOLDER
+from plugin.placement import place
+from tests.plugin.pelican_builds import HELPER_THEME, PAGES
+
+CONTENT = "<p>The article's content.</p>"
+WIDGET = Markup('<div class="likes" data-likes-slug="first-post" data-likes-count="3"></div>')
+HEAD_TAGS = (
+    '<link rel="stylesheet" href="/likes/likes.css">\n'
+    '<script src="/likes/likes.js" defer></script>\n'
+)
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def placed(name: str, widget: Markup = WIDGET, content: str = CONTENT) -> str:
+    return place(page(name), widget, "first-post", content, "")
+
+
+def test_widget_closes_the_article_element_that_holds_the_content():
+    html = placed("nested-articles.html")
+
+    before_widget, after_widget = html.split(str(WIDGET))
+    # Past the comments (an inner <article>), before the post's own </article>.
+    assert before_widget.rstrip().endswith("</section>")
+    assert after_widget.lstrip().startswith("</article>\n  <aside>")
+    assert html.count(str(WIDGET)) == 1
+
+
+def test_script_and_stylesheet_go_at_the_end_of_head():
+    html = placed("nested-articles.html")
+
+    assert HEAD_TAGS + "</head>" in html
+    assert html.index("</head>") < html.index(str(WIDGET))
+
+
+def test_without_an_article_element_the_widget_follows_the_content():
+    html = placed("content-without-article.html")
+
+    assert CONTENT + f"\n{WIDGET}\n" in html
+
+
+def test_content_a_theme_rewrote_puts_the_widget_before_the_end_of_body():
+    html = placed("filtered-content.html")
+
+    assert html.endswith(f"\n{WIDGET}\n</body>\n</html>\n")
+
+
+def test_a_widget_the_theme_placed_is_not_doubled_and_gets_its_assets():
+    original = page("theme-placed-widget.html")
+
+    html = placed("theme-placed-widget.html")
+
+    assert html.count("data-likes-slug") == 1
+    assert html == original.replace("</head>", HEAD_TAGS + "</head>")
+
+
+def test_a_page_with_everything_in_place_is_left_alone():
+    assert placed("theme-placed-widget-and-assets.html") == page(
+        "theme-placed-widget-and-assets.html"
+    )
+
+
+def test_a_page_without_widgets_gets_no_assets():
+    assert placed("filtered-content.html", widget=Markup("")) == page("filtered-content.html")
+
+
+def test_asset_urls_follow_the_pages_siteurl():
+    html = place(page("nested-articles.html"), WIDGET, "first-post", CONTENT, "../..")
+
+    assert '<link rel="stylesheet" href="../../likes/likes.css">' in html
+    assert '<script src="../../likes/likes.js" defer></script>' in html
+
+
+# Real builds ---------------------------------------------------------------------------------
+
+WIDGET_ROOT = re.compile(r'<div class="likes" data-likes-slug="([^"]+)" data-likes-count="(\d+)"')
+
+
+def widgets(html: str) -> list[tuple[str, str]]:
+    return WIDGET_ROOT.findall(html)
+
+
+def test_pelicans_default_theme_shows_the_widget_at_the_end_of_the_article(build_site, sqlite_url):
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=sqlite_url)
+
+    html = site.page("first-post.html")
+    assert widgets(html) == [("first-post", "0")]
+    assert 'data-likes-api="/api"' in html
+    article = html[html.index("<article>") : html.index("</article>")]
+    assert article.index("</div><!-- /.entry-content -->") < article.index('<div class="likes"')
+    assert '<link rel="stylesheet" href="/likes/likes.css">' in html
+    assert '<script src="/likes/likes.js" defer></script>' in html
+    assert html.index("likes/likes.js") < html.index("</head>")
+
+
+def test_the_widgets_files_are_copied_into_the_output(build_site, sqlite_url):
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=sqlite_url)
+
+    copied = sorted((site.output / "likes").iterdir())
+    assert [path.name for path in copied] == ["likes.css", "likes.js"]
+    for path in copied:
+        assert path.read_bytes() == (STATIC_FOLDER / path.name).read_bytes()
+
+
+def test_the_api_url_setting_reaches_the_widget(build_site, sqlite_url):
+    site = build_site(
+        ["astro-post.md"],
+        LIKES_API_URL="https://likes.example/api",
+        LIKES_DATABASE_URL=sqlite_url,
+    )
+
+    assert 'data-likes-api="https://likes.example/api"' in site.page("first-post.html")
+
+
+def test_no_inline_script_is_added(build_site, sqlite_url):
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=sqlite_url)
+
+    scripts = re.findall(r"<script\b[^>]*>", site.page("first-post.html"))
+    assert scripts == ['<script src="/likes/likes.js" defer>']
+
+
+def test_pages_without_a_widget_do_not_load_its_files(build_site, sqlite_url):
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=sqlite_url)
+
+    for name in ("index.html", "tags.html", "archives.html"):
+        assert "likes/likes.js" not in site.page(name)
+
+
+def test_a_theme_that_places_the_widget_itself(build_site, sqlite_url):
+    site = build_site(
+        ["astro-post.md", "hugo-json.md"], THEME=str(HELPER_THEME), LIKES_DATABASE_URL=sqlite_url
+    )
+
+    article = site.page("first-post.html")
+    assert widgets(article) == [("first-post", "0")]
+    assert article.index('<div class="theme-slot"><div class="likes"') < article.index(
+        "Lorem ipsum"
+    )
+    assert "likes/likes.js" in article
+    # Listing pages show each article's count with the same helper, and get the files too.
+    index = site.page("index.html")
+    assert sorted(widgets(index)) == [("first-post", "0"), ("json-post", "0")]
+    assert index.count("likes/likes.js") == 1
+
+
+def test_auto_inject_off_leaves_placement_to_the_theme(build_site, sqlite_url):
+    site = build_site(["astro-post.md"], LIKES_AUTO_INJECT=False, LIKES_DATABASE_URL=sqlite_url)
+
+    html = site.page("first-post.html")
+    assert widgets(html) == []
+    assert "likes/likes.js" not in html
+
+
+@pytest.mark.parametrize(
+    ("settings", "stylesheet"),
+    [
+        (
+            {"RELATIVE_URLS": True, "ARTICLE_URL": "posts/{slug}/"},
+            "../../likes/likes.css",
+        ),
+        (
+            {"SITEURL": "https://blog.example", "ARTICLE_URL": "posts/{slug}/"},
+            "https://blog.example/likes/likes.css",
+        ),
+    ],
+)
+def test_asset_urls_follow_siteurl_and_relative_urls(build_site, sqlite_url, settings, stylesheet):
+    site = build_site(
+        ["astro-post.md"],
+        ARTICLE_SAVE_AS="posts/{slug}/index.html",
+        LIKES_DATABASE_URL=sqlite_url,
+        **settings,
+    )
+
+    html = site.page("posts/first-post/index.html")
+    assert f'<link rel="stylesheet" href="{stylesheet}">' in html
+    assert stylesheet.replace(".css", ".js") in html
