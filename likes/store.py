@@ -1,11 +1,22 @@
 """Every read and write of likes: atomic in the database, never read-then-written in Python."""
 
+import functools
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, Select, bindparam, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -65,6 +76,8 @@ class LikeStore:
         if not 1 <= counter_slots <= COUNTER_SLOTS:
             raise ValueError(f"counter_slots must be between 1 and {COUNTER_SLOTS}")
         self.engine = engine
+        # Reads and single-statement writes need no BEGIN/COMMIT round trips of their own.
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.counter_slots = counter_slots
         dialects = {"postgresql": postgresql, "sqlite": sqlite}
         if engine.dialect.name not in dialects:
@@ -88,14 +101,13 @@ class LikeStore:
 
     def state(self, slug: str, voter: str) -> LikeState:
         """The count of ``slug`` and whether ``voter`` likes it, without changing anything."""
-        with self._transaction() as conn:
-            article_id = self._article_id(conn, slug)
-            liked = conn.scalar(
-                select(likes.c.article_id).where(
-                    likes.c.article_id == article_id, likes.c.voter == voter
-                )
-            )
-            return LikeState(slug, self._count(conn, article_id), liked is not None)
+        voted = exists().where(likes.c.article_id == articles.c.id, likes.c.voter == voter)
+        query = _counts_query().add_columns(voted.label("liked")).where(articles.c.slug == slug)
+        with self._connection() as conn:
+            found = conn.execute(query).first()
+        if found is None:
+            raise UnknownArticle(slug)
+        return LikeState(slug, found.likes, found.liked)
 
     def counts(self, slugs: Iterable[str]) -> dict[str, int]:
         """The counts of many articles in one query; unknown slugs are left out."""
@@ -103,7 +115,7 @@ class LikeStore:
         if not wanted:
             return {}
         query = _counts_query().where(articles.c.slug.in_(wanted))
-        with self._transaction() as conn:
+        with self._connection() as conn:
             return {slug: count for slug, count in conn.execute(query)}
 
     def register(self, items: Iterable[ArticleInfo]) -> None:
@@ -158,7 +170,7 @@ class LikeStore:
             .add_columns(articles.c.title, articles.c.url)
             .group_by(articles.c.title, articles.c.url)
         )
-        with self._transaction() as conn:
+        with self._connection() as conn:
             summaries = [
                 ArticleSummary(slug=slug, title=title, url=url, likes=count)
                 for slug, count, title, url in conn.execute(query)
@@ -167,15 +179,33 @@ class LikeStore:
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers and has the likes tables."""
-        with self._transaction() as conn:
+        with self._connection() as conn:
             conn.execute(select(articles.c.id).limit(1))
 
     def _vote(self, slug: str, voter: str, *, liked: bool) -> LikeState:
         """Add or remove one (article, voter) row and move a counter slot by one, together.
 
-        The counter only moves when the row really changed, inside the same transaction, so a
+        The counter only moves when the row really changed, in the same atomic unit, so a
         repeated click or a race between two tabs of one reader cannot count twice.
         """
+        if self.engine.dialect.name == "postgresql":
+            return self._vote_in_one_statement(slug, voter, liked=liked)
+        return self._vote_in_transaction(slug, voter, liked=liked)
+
+    def _vote_in_one_statement(self, slug: str, voter: str, *, liked: bool) -> LikeState:
+        """PostgreSQL: the whole vote as one statement, one round trip instead of six.
+
+        Measured through gunicorn (docs/performance.md), round trips, not SQL, bound the API.
+        """
+        parameters = {"slug": slug, "voter": voter, "slot": self._slot(voter)}
+        with self._connection() as conn:
+            likes_now = conn.scalar(_vote_statement(liked), parameters)
+        if likes_now is None:
+            raise UnknownArticle(slug)
+        return LikeState(slug, likes_now, liked)
+
+    def _vote_in_transaction(self, slug: str, voter: str, *, liked: bool) -> LikeState:
+        """SQLite, which has no data-modifying WITH: the same steps in one transaction."""
         with self._transaction() as conn:
             article_id = self._article_id(conn, slug)
             if liked:
@@ -218,17 +248,83 @@ class LikeStore:
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One transaction, with driver errors that mean "database not usable" translated."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except DBAPIError as error:
-            if _is_unavailable(error):
-                raise StorageUnavailable(_describe(error)) from error
-            raise
+        with _translated_errors(), self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A connection where each statement commits on its own, errors translated likewise."""
+        with _translated_errors(), self._autocommit.connect() as conn:
+            yield conn
 
 
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """Driver errors that mean "the database is not usable" become StorageUnavailable."""
+    try:
+        yield
+    except DBAPIError as error:
+        if _is_unavailable(error):
+            raise StorageUnavailable(_describe(error)) from error
+        raise
+
+
+@functools.cache
+def _vote_statement(liked: bool) -> Select:
+    """Add or remove a like and move its counter slot by one, in one PostgreSQL statement.
+
+    Every part of a WITH query sees the same snapshot, so the final sum cannot see the slot this
+    statement moved: the statement adds its own change (``moved``) to the sum instead.
+    """
+    article = (
+        select(articles.c.id, articles.c.base_likes)
+        .where(articles.c.slug == bindparam("slug"))
+        .cte("article")
+    )
+    voter = bindparam("voter", type_=likes.c.voter.type)
+    delta = 1 if liked else -1
+    if liked:
+        change = (
+            postgresql.insert(likes)
+            .from_select(["article_id", "voter"], select(article.c.id, voter))
+            .on_conflict_do_nothing()
+        )
+    else:
+        change = likes.delete().where(
+            likes.c.article_id == select(article.c.id).scalar_subquery(), likes.c.voter == voter
+        )
+    changed = change.returning(likes.c.article_id).cte("changed")
+    bump = postgresql.insert(like_counters).from_select(
+        ["article_id", "slot", "likes"],
+        select(
+            changed.c.article_id,
+            bindparam("slot", type_=like_counters.c.slot.type),
+            literal(delta, Integer),
+        ),
+    )
+    bumped = (
+        bump.on_conflict_do_update(
+            index_elements=[like_counters.c.article_id, like_counters.c.slot],
+            set_={"likes": like_counters.c.likes + delta},
+        )
+        .returning(like_counters.c.article_id)
+        .cte("bumped")
+    )
+    counted = (
+        select(func.coalesce(func.sum(like_counters.c.likes), 0))
+        .where(like_counters.c.article_id == article.c.id)
+        .scalar_subquery()
+    )
+    moved = select(func.count()).select_from(bumped).scalar_subquery()
+    return select(article.c.base_likes + counted + moved * delta)
+
+
+@functools.cache
 def _counts_query() -> Select:
-    """Slug and count (carried-over base plus the sum of the counter slots) of articles."""
+    """Slug and count (carried-over base plus the sum of the counter slots) of articles.
+
+    Built once: composing a query costs more than running this one (measured with cProfile).
+    """
     total = articles.c.base_likes + func.coalesce(func.sum(like_counters.c.likes), 0)
     return (
         select(articles.c.slug, total.label("likes"))

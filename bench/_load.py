@@ -1,0 +1,96 @@
+"""Serving an app under gunicorn and loading it with wrk, for the benchmarks."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+
+# Each request carries a reader token of its own, so every PUT is a distinct like.
+DISTINCT_VOTERS = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("PUT", "/api/articles/viral/like",
+    {["Likes-Voter"] = string.format("bench-%d-%012d-padding", tid, n)})
+end
+"""
+
+
+@dataclass
+class Load:
+    requests: int
+    errors: int  # non-2xx answers and socket errors
+    rate: float  # requests per second
+
+    @property
+    def ok(self) -> int:
+        return self.requests - self.errors
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str], workers: int = WORKERS) -> Iterator[str]:
+    """Serve ``app`` on a free local port; yield its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", app, "-c", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+        cwd=REPO, env={**os.environ, **env, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait(base: str) -> None:
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers, if only with a 404
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{base} did not answer")
+
+
+def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> Load:
+    """Load ``url`` with wrk for ``seconds`` from ``connections`` keep-alive connections."""
+    command = [shutil.which("wrk") or "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script:
+            lua.write(script)
+            lua.flush()
+            command[1:1] = ["-s", lua.name]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return Load(requests=requests, errors=errors, rate=rate)

@@ -1,0 +1,114 @@
+"""Likes written per second through gunicorn, beside what PostgreSQL itself can do, in one run.
+
+Three figures for one article liked by distinct readers from 16 connections:
+
+1. the database's ceiling: pgbench running the statements of one like (the API's transaction)
+   with no Python and no HTTP in the way;
+2. the API: ``PUT /api/articles/viral/like`` through ``gunicorn api.app:app``;
+3. the naive design (bench/naive_app.py): a connection per request, read, add one, write back.
+
+Each write answered 200 should be one like more in the database: the lost column counts the
+difference.
+
+    .venv/bin/python -m bench.writes [--seconds 10] [--connections 16]
+"""
+
+import argparse
+import subprocess
+import tempfile
+
+from sqlalchemy import create_engine, text
+
+from bench._load import DISTINCT_VOTERS, gunicorn, wrk
+from bench._postgres import throwaway_database
+from likes.database import parse_url
+from likes.schema import COUNTER_SLOTS
+from likes.store import ArticleInfo, LikeStore
+
+# The statements LikeStore.like() sends on PostgreSQL for one new like, as one transaction.
+LIKE_TRANSACTION = f"""\\set v random(1, 9000000000000000000)
+BEGIN;
+SELECT id FROM articles WHERE slug = 'viral';
+INSERT INTO likes (article_id, voter) VALUES (1, :client_id || '-' || :v) ON CONFLICT DO NOTHING;
+INSERT INTO like_counters (article_id, slot, likes) VALUES (1, :v % {COUNTER_SLOTS}, 1)
+  ON CONFLICT (article_id, slot) DO UPDATE SET likes = like_counters.likes + 1;
+SELECT a.base_likes + COALESCE(SUM(c.likes), 0) FROM articles a
+  LEFT JOIN like_counters c ON c.article_id = a.id WHERE a.id = 1 GROUP BY a.id;
+COMMIT;
+"""
+
+
+def pgbench(url: str, seconds: int, clients: int) -> float:
+    parsed = parse_url(url)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
+        script.write(LIKE_TRANSACTION)
+        script.flush()
+        out = subprocess.run(
+            ["pgbench", "-n", "-f", script.name, "-c", str(clients), "-j", "2",
+             "-T", str(seconds), "-h", parsed.host, "-p", str(parsed.port or 5432),
+             "-U", parsed.username, parsed.database],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    return float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
+
+
+def api_writes(url: str, seconds: int, connections: int) -> tuple[float, int]:
+    """Requests/s of the API and the likes it lost (answered 200 but not counted)."""
+    env = {
+        "DATABASE_URL": url,
+        "LIKES_SECRET": "bench-secret-0123456789abcdef-0123456789",
+        "LIKES_RATE_LIMIT": "0",
+    }
+    with gunicorn("api.app:app", env) as base:
+        load = wrk(base, seconds, connections, DISTINCT_VOTERS)
+    counted = LikeStore.from_url(url).counts(["viral"])["viral"]
+    return load.rate, load.ok - counted
+
+
+def naive_writes(url: str, seconds: int, connections: int) -> tuple[float, int]:
+    engine = create_engine(parse_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE naive_counts (slug text PRIMARY KEY, likes int NOT NULL)"))
+        conn.execute(text("INSERT INTO naive_counts VALUES ('viral', 0)"))
+    dsn = parse_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with gunicorn("bench.naive_app:app", {"NAIVE_DSN": dsn}) as base:
+        load = wrk(base, seconds, connections, DISTINCT_VOTERS)
+    with engine.connect() as conn:
+        counted = conn.scalar(text("SELECT likes FROM naive_counts"))
+    engine.dispose()
+    return load.rate, load.ok - counted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+
+    rows = []
+    with throwaway_database() as url:
+        LikeStore.from_url(url).register([ArticleInfo("viral")])
+        rows.append(
+            ("pgbench, the like transaction", pgbench(url, args.seconds, args.connections), None)
+        )
+    with throwaway_database() as url:
+        LikeStore.from_url(url).register([ArticleInfo("viral")])
+        rows.append(("API under gunicorn", *api_writes(url, args.seconds, args.connections)))
+    with throwaway_database() as url:
+        rows.append(
+            ("naive design under gunicorn", *naive_writes(url, args.seconds, args.connections))
+        )
+
+    ceiling = rows[0][1]
+    print(
+        f"Writes: one article, distinct readers, {args.connections} connections, "
+        f"{args.seconds}s each"
+    )
+    print(f"  {'':<32} {'per second':>10}  {'x ceiling':>9}  {'likes lost':>10}")
+    for name, rate, lost in rows:
+        lost_text = "-" if lost is None else f"{lost:,}"
+        print(f"  {name:<32} {rate:>10,.0f}  {rate / ceiling:>9.2f}  {lost_text:>10}")
+
+
+if __name__ == "__main__":
+    main()
