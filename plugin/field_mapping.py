@@ -26,6 +26,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # print ``article.title`` as HTML. Escaping here keeps a "<script>" in a title as words on the page.
 TEXT_FIELDS = ("title", "subtitle")
 
+# Fields Pelican reads as one piece of text (several become file paths): a list or a mapping
+# there is a mistake to report, not something to write to disk.
+PELICAN_TEXT_FIELDS = ("summary", "slug", "status", "save_as", "url", "template", "lang")
+
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -92,7 +96,9 @@ def _shape(name: str, value: object) -> object:
     if name in ("category", "author"):
         # Jekyll's ``categories`` is a list while Pelican has one category: the first one.
         return _first(value)
-    if name in ("summary", "slug", "status"):
+    if name in PELICAN_TEXT_FIELDS:
+        if _is_list(value) or isinstance(value, Mapping):
+            raise FrontmatterError(f"{name}: expected text, got {value!r}")
         return _text(value)
     if name == "image" and isinstance(value, Mapping):
         # Hugo themes nest the picture: ``cover: {image: ..., alt: ...}``.

@@ -118,3 +118,7 @@ def _load(handler: BaseHandler, fm: str, offset: int) -> object:
             offset + int(position.group(1)),
             int(position.group(2)),
         ) from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as error:
+        # PyYAML's constructors fail with these on some values it emits itself, such as a
+        # timestamp with a seconds offset (found by tests/plugin/test_reader_properties.py).
+        raise FrontmatterError(f"invalid frontmatter value: {error}") from None
