@@ -1,0 +1,58 @@
+"""/api/articles/{slug}/like: one reader's like of one article, set, withdrawn or read.
+
+PUT and DELETE state the outcome rather than toggle, so a retried or doubled click changes
+nothing; the store makes each one atomic, so concurrent clicks are counted exactly once.
+"""
+
+import falcon
+
+from api.limits import WriteLimit
+from api.slugs import check_slug
+from api.voters import VOTER_HEADER, Voters
+from likes.errors import UnknownArticle
+from likes.store import LikeState, LikeStore
+
+
+class ArticleLike:
+    """Whether the asking reader likes an article, and its count."""
+
+    def __init__(self, store: LikeStore, voters: Voters, write_limit: WriteLimit) -> None:
+        self._store = store
+        self._voters = voters
+        self._write_limit = write_limit
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
+        check_slug(slug)
+        voter = self._voters.optional(req)
+        _answer(resp, self._store.state(slug, voter) if voter else self._anonymous_state(slug))
+
+    on_head = on_get
+
+    def on_put(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
+        voter = self._writer(req, slug)
+        _answer(resp, self._store.like(slug, voter))
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
+        voter = self._writer(req, slug)
+        _answer(resp, self._store.unlike(slug, voter))
+
+    def _writer(self, req: falcon.Request, slug: str) -> str:
+        """Validate before spending the client's budget, and spend it before touching storage."""
+        check_slug(slug)
+        voter = self._voters.required(req)
+        self._write_limit.check(req)
+        return voter
+
+    def _anonymous_state(self, slug: str) -> LikeState:
+        """A reader without a token has liked nothing yet."""
+        counts = self._store.counts([slug])
+        if slug not in counts:
+            raise UnknownArticle(slug)
+        return LikeState(slug, counts[slug], liked=False)
+
+
+def _answer(resp: falcon.Response, state: LikeState) -> None:
+    resp.media = {"slug": state.slug, "likes": state.likes, "liked": state.liked}
+    # The answer depends on the reader: no shared cache may keep it.
+    resp.cache_control = ["private", "no-store"]
+    resp.vary = [VOTER_HEADER]

@@ -1,0 +1,118 @@
+"""The API's settings, read once from the environment; docs/api.md is the reference for users."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from api.errors import ConfigError
+from api.secret import check_secret, load_secret
+from likes.database import database_url, parse_url
+from likes.errors import InvalidDatabaseURL
+
+__all__ = ["Config", "ConfigError"]
+
+Network = IPv4Network | IPv6Network
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything ``create_app`` needs; tests build one directly, servers use ``from_environ``."""
+
+    # DATABASE_URL: where likes are kept (default: likes.sqlite3 in the working folder).
+    database_url: str = field(repr=False)  # it may hold a password
+    # LIKES_SECRET: the HMAC key that turns a reader's token into the stored voter hash.
+    secret: bytes = field(repr=False)
+    # LIKES_ALLOWED_ORIGINS: blog origins allowed to call the API from a browser; "*" for any.
+    allowed_origins: tuple[str, ...] = ()
+    # LIKES_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed (addresses or CIDRs).
+    trusted_proxies: tuple[Network, ...] = ()
+    # LIKES_RATE_LIMIT writes per LIKES_RATE_WINDOW seconds per client address; 0 turns it off.
+    rate_limit: int = 30
+    rate_window: int = 60
+    # LIKES_CACHE_MAX_AGE: seconds a browser or CDN may reuse an answer of GET /api/likes.
+    cache_max_age: int = 5
+    # LIKES_SITE_DIR: a built blog to serve outside /api, for previews; none in production.
+    site_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        check_secret(self.secret, "the secret")
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Config":
+        """Read and check every setting, failing with one line that names the bad one."""
+        url = _database_url(environ)
+        return cls(
+            database_url=url,
+            secret=load_secret(environ, url),
+            allowed_origins=_origins(environ.get("LIKES_ALLOWED_ORIGINS", "")),
+            trusted_proxies=_networks(environ.get("LIKES_TRUSTED_PROXIES", "")),
+            rate_limit=_whole(environ, "LIKES_RATE_LIMIT", cls.rate_limit),
+            rate_window=_whole(environ, "LIKES_RATE_WINDOW", cls.rate_window, minimum=1),
+            cache_max_age=_whole(environ, "LIKES_CACHE_MAX_AGE", cls.cache_max_age),
+            site_dir=_folder(environ.get("LIKES_SITE_DIR", "")),
+        )
+
+
+def _database_url(environ: Mapping[str, str]) -> str:
+    """The URL, checked now so that a typo stops the start rather than every request."""
+    url = database_url(environ)
+    try:
+        backend = parse_url(url).get_backend_name()
+    except InvalidDatabaseURL as error:
+        raise ConfigError(f"DATABASE_URL: {error}") from None
+    if backend not in ("postgresql", "sqlite"):
+        raise ConfigError(f"DATABASE_URL: {backend} is not supported; use PostgreSQL or SQLite")
+    return url
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    """Origins exactly as browsers send them: Falcon compares them as strings, scheme included,
+    so ``blog.example.com`` or ``https://blog.example.com/`` would silently never match."""
+    origins = _items(text)
+    if origins == ["*"]:
+        return ("*",)
+    for origin in origins:
+        parts = urlsplit(origin)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or origin.endswith("/")
+            or (parts.path or parts.query or parts.fragment or parts.username)
+        ):
+            raise ConfigError(
+                f"LIKES_ALLOWED_ORIGINS: {origin!r} is not an origin; write scheme://host[:port] "
+                "with no path or trailing slash, e.g. https://blog.example.com"
+            )
+    return tuple(origins)
+
+
+def _networks(text: str) -> tuple[Network, ...]:
+    try:
+        return tuple(ip_network(item, strict=False) for item in _items(text))
+    except ValueError as error:
+        raise ConfigError(f"LIKES_TRUSTED_PROXIES: {error}") from None
+
+
+def _folder(text: str) -> Path | None:
+    if not text.strip():
+        return None
+    folder = Path(text.strip())
+    if not folder.is_dir():
+        raise ConfigError(f"LIKES_SITE_DIR: {folder} is not a folder; build the blog first")
+    return folder
+
+
+def _whole(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {text!r}")
+    return int(text)

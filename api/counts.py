@@ -1,0 +1,53 @@
+"""GET /api/likes: the counts of many articles in one request, shaped to be cached by a CDN.
+
+Listing pages show a count for every article; one request for all of them, answered from a
+cache for a few seconds, keeps a popular front page from becoming one query per reader.
+"""
+
+import hashlib
+import json
+
+import falcon
+
+from api.slugs import check_slug
+from likes.store import LikeStore
+
+MAX_SLUGS = 100
+
+
+class LikeCounts:
+    """The counts of the articles named by ``slug`` parameters; unknown slugs are left out."""
+
+    def __init__(self, store: LikeStore, max_age: int) -> None:
+        self._store = store
+        self._cache_control = [f"public, max-age={max_age}"] if max_age else ["no-cache"]
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        slugs = _requested_slugs(req)
+        counts = self._store.counts(slugs)
+        body = json.dumps({"likes": dict(sorted(counts.items()))}, ensure_ascii=False).encode()
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        resp.etag = etag
+        resp.cache_control = self._cache_control
+        # Weak comparison, as RFC 9110 asks for If-None-Match: a CDN that compresses the answer
+        # may hand the client a weakened W/"..." tag, which must still match.
+        if any(tag in ("*", etag) for tag in req.if_none_match or ()):
+            resp.status = falcon.HTTP_NOT_MODIFIED
+            return
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = body
+
+    on_head = on_get
+
+
+def _requested_slugs(req: falcon.Request) -> list[str]:
+    slugs = req.get_param_as_list("slug") or []
+    if not slugs:
+        raise falcon.HTTPBadRequest(
+            description="Name at least one article: /api/likes?slug=first&slug=second."
+        )
+    if len(slugs) > MAX_SLUGS:
+        raise falcon.HTTPBadRequest(
+            description=f"At most {MAX_SLUGS} slugs per request; {len(slugs)} were given."
+        )
+    return [check_slug(slug) for slug in slugs]

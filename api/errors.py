@@ -1,0 +1,67 @@
+"""How the API fails: one line at start-up for bad settings, JSON problem details for requests.
+
+Every error answer is an RFC 9457 ``application/problem+json`` document whatever the client's
+``Accept`` says (Falcon's default would answer XML to an XML-preferring client, or nothing).
+"""
+
+import json
+import logging
+from http import HTTPStatus
+
+import falcon
+
+from likes.errors import StorageUnavailable, UnknownArticle
+
+PROBLEM_JSON = "application/problem+json"
+
+# Seconds a client should wait before retrying while the database is unreachable.
+UNAVAILABLE_RETRY_AFTER = 5
+
+_DEFAULT_DETAILS = {
+    400: "The request is malformed.",
+    404: "There is nothing at this address; see /api/openapi.json for the routes.",
+    405: "This method is not allowed here; the Allow header lists those that are.",
+}
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message is one line naming it, for the operator."""
+
+
+def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError) -> None:
+    """Write ``error`` as problem details, with a message a person can act on."""
+    code = error.status_code
+    phrase = falcon.code_to_http_status(code).partition(" ")[2]  # as on the status line
+    detail = error.description or _DEFAULT_DETAILS.get(code, HTTPStatus(code).description + ".")
+    problem = {"type": "about:blank", "title": phrase, "status": code, "detail": detail}
+    resp.content_type = PROBLEM_JSON
+    resp.data = json.dumps(problem).encode()
+
+
+def unknown_article(
+    req: falcon.Request, resp: falcon.Response, error: UnknownArticle, params: dict
+) -> None:
+    """A slug the blog never registered: the article does not exist as far as likes go."""
+    raise falcon.HTTPNotFound(
+        description=f"No article is registered under the slug {error.slug!r}."
+    )
+
+
+def storage_unavailable(
+    req: falcon.Request, resp: falcon.Response, error: StorageUnavailable, params: dict
+) -> None:
+    """Never the reader's fault: log why for the operator, tell the reader when to retry."""
+    log.warning("%s %s answered 503: %s", req.method, req.path, error)
+    raise falcon.HTTPServiceUnavailable(
+        description="The likes database is unavailable; please try again in a few seconds.",
+        retry_after=UNAVAILABLE_RETRY_AFTER,
+    )
+
+
+def install(app: falcon.App) -> None:
+    """Make ``app`` answer every error, its own and the store's, as problem details."""
+    app.set_error_serializer(serialize_problem)
+    app.add_error_handler(UnknownArticle, unknown_article)
+    app.add_error_handler(StorageUnavailable, storage_unavailable)

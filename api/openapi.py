@@ -1,0 +1,263 @@
+"""GET /api/openapi.json: the contract widgets, themes and other clients code against.
+
+Built from the constants the code enforces (slug and token rules, slug count, body limit), so
+the document cannot drift from the checks; the tests hold every answer they get to it.
+"""
+
+import json
+
+import falcon
+
+from api.counts import MAX_SLUGS
+from api.errors import PROBLEM_JSON
+from api.middleware import MAX_BODY_BYTES
+from api.slugs import SLUG_PATTERN, SLUG_RULE
+from api.voters import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN, VOTER_HEADER
+
+_DESCRIPTION = f"""\
+Anonymous likes for the articles of a Pelican blog.
+
+A reader is a random token the browser makes and sends as `{VOTER_HEADER}`; only a keyed hash of
+it is stored. Every error is `{PROBLEM_JSON}` (RFC 9457) with a readable `detail`, including 404
+for an unknown path and 405 (with `Allow`) for a method a path does not serve. Every GET also
+answers HEAD. No operation takes a request body: a body over {MAX_BODY_BYTES} bytes is 413, a
+non-empty body that is not JSON is 415, and a small JSON body is ignored."""
+
+
+def _ref(kind: str, name: str) -> dict:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _content(media_type: str, schema: str) -> dict:
+    return {media_type: {"schema": _ref("schemas", schema)}}
+
+
+def _problem(description: str, *headers: str) -> dict:
+    answer = {"description": description, "content": _content(PROBLEM_JSON, "Problem")}
+    if headers:
+        answer["headers"] = {name: _ref("headers", name) for name in headers}
+    return answer
+
+
+# Answers any request may meet, whatever the operation.
+_ALWAYS = {"413": "ContentTooLarge", "415": "UnsupportedMediaType"}
+
+
+def _operation(
+    operation_id: str, summary: str, parameters: list[str], answers: dict[str, str]
+) -> dict:
+    """An operation whose answers, by status code, are named response components."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": [_ref("parameters", name) for name in parameters],
+        "responses": {
+            code: _ref("responses", name) for code, name in sorted((answers | _ALWAYS).items())
+        },
+    }
+
+
+_READ = {"200": "LikeState", "400": "BadRequest", "404": "NotFound", "503": "Unavailable"}
+_WRITE = _READ | {"429": "TooManyRequests"}
+_SLUG = {"type": "string", "pattern": SLUG_PATTERN, "description": f"An article slug: {SLUG_RULE}."}
+_COUNT = {"type": "integer", "minimum": 0}
+_VOTER_DESCRIPTION = (
+    f"The reader: a random token the browser made and keeps ({TOKEN_MIN_LENGTH} to "
+    f"{TOKEN_MAX_LENGTH} characters of A-Z a-z 0-9 - _). Only an HMAC of it is stored."
+)
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {"title": "pelican-likes API", "version": "1", "description": _DESCRIPTION},
+    "paths": {
+        "/api/likes": {
+            "get": _operation(
+                "getLikes",
+                f"The counts of up to {MAX_SLUGS} articles; unknown slugs are left out",
+                ["Slugs", "IfNoneMatch"],
+                {"200": "Counts", "304": "NotModified", "400": "BadRequest", "503": "Unavailable"},
+            )
+        },
+        "/api/articles/{slug}/like": {
+            "get": _operation(
+                "getLike",
+                "An article's count and whether the asking reader likes it",
+                ["Slug", "OptionalVoter"],
+                _READ,
+            ),
+            "put": _operation(
+                "like",
+                "Like an article; liking again changes nothing",
+                ["Slug", "Voter"],
+                _WRITE,
+            ),
+            "delete": _operation(
+                "unlike",
+                "Withdraw a like; withdrawing again changes nothing",
+                ["Slug", "Voter"],
+                _WRITE,
+            ),
+        },
+        "/api/health": {
+            "get": _operation(
+                "getHealth",
+                "Whether the database answers",
+                [],
+                {"200": "Health", "503": "Unavailable"},
+            )
+        },
+        "/api/openapi.json": {
+            "get": _operation("getOpenAPI", "This document", [], {"200": "Document"})
+        },
+    },
+    "components": {
+        "schemas": {
+            "Slug": _SLUG,
+            "Counts": {
+                "type": "object",
+                "required": ["likes"],
+                "additionalProperties": False,
+                "properties": {
+                    "likes": {
+                        "type": "object",
+                        "propertyNames": _ref("schemas", "Slug"),
+                        "additionalProperties": _COUNT,
+                        "maxProperties": MAX_SLUGS,
+                    }
+                },
+            },
+            "LikeState": {
+                "type": "object",
+                "required": ["slug", "likes", "liked"],
+                "additionalProperties": False,
+                "properties": {
+                    "slug": _ref("schemas", "Slug"),
+                    "likes": _COUNT,
+                    "liked": {
+                        "type": "boolean",
+                        "description": "Whether the asking reader likes it.",
+                    },
+                },
+            },
+            "Health": {
+                "type": "object",
+                "required": ["status"],
+                "additionalProperties": False,
+                "properties": {"status": {"const": "ok"}},
+            },
+            "Problem": {
+                "type": "object",
+                "required": ["type", "title", "status", "detail"],
+                "properties": {
+                    "type": {"const": "about:blank"},
+                    "title": {"type": "string", "description": "The HTTP status phrase."},
+                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                    "detail": {"type": "string", "minLength": 1, "description": "What went wrong."},
+                },
+            },
+        },
+        "parameters": {
+            "Slug": {
+                "name": "slug",
+                "in": "path",
+                "required": True,
+                "schema": _ref("schemas", "Slug"),
+            },
+            "Slugs": {
+                "name": "slug",
+                "in": "query",
+                "required": True,
+                "style": "form",
+                "explode": True,
+                "description": "Repeat for each article: ?slug=a&slug=b.",
+                "schema": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_SLUGS,
+                    "items": _ref("schemas", "Slug"),
+                },
+            },
+            "Voter": {
+                "name": VOTER_HEADER,
+                "in": "header",
+                "required": True,
+                "description": _VOTER_DESCRIPTION,
+                "schema": {"type": "string", "pattern": TOKEN_PATTERN},
+            },
+            "OptionalVoter": {
+                "name": VOTER_HEADER,
+                "in": "header",
+                "required": False,
+                "description": f"{_VOTER_DESCRIPTION} Without it, `liked` is false.",
+                "schema": {"type": "string", "pattern": TOKEN_PATTERN},
+            },
+            "IfNoneMatch": {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "An ETag from an earlier answer: 304 if the counts did not change.",
+                "schema": {"type": "string"},
+            },
+        },
+        "headers": {
+            "ETag": {"schema": {"type": "string"}, "description": "Identifies these counts."},
+            "Cache-Control": {
+                "schema": {"type": "string"},
+                "description": "How long a browser or CDN may reuse the answer.",
+            },
+            "Retry-After": {
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "Seconds to wait before trying again.",
+            },
+        },
+        "responses": {
+            "Counts": {
+                "description": "The counts, by slug.",
+                "headers": {
+                    "ETag": _ref("headers", "ETag"),
+                    "Cache-Control": _ref("headers", "Cache-Control"),
+                },
+                "content": _content("application/json", "Counts"),
+            },
+            "NotModified": {
+                "description": "The counts are those of the ETag given in If-None-Match.",
+                "headers": {
+                    "ETag": _ref("headers", "ETag"),
+                    "Cache-Control": _ref("headers", "Cache-Control"),
+                },
+            },
+            "LikeState": {
+                "description": "The article's count and whether the asking reader likes it.",
+                "content": _content("application/json", "LikeState"),
+            },
+            "Health": {
+                "description": "The database answers.",
+                "content": _content("application/json", "Health"),
+            },
+            "Document": {
+                "description": "This OpenAPI document.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "BadRequest": _problem(f"A malformed slug, {VOTER_HEADER} token or parameter."),
+            "NotFound": _problem("No article is registered under this slug."),
+            "ContentTooLarge": _problem(f"A request body over {MAX_BODY_BYTES} bytes."),
+            "UnsupportedMediaType": _problem("A non-empty request body that is not JSON."),
+            "TooManyRequests": _problem("Too many writes from this address.", "Retry-After"),
+            "Unavailable": _problem("The database cannot be reached.", "Retry-After"),
+        },
+    },
+}
+
+
+class OpenAPIDocument:
+    """Serves ``DOCUMENT``, encoded once."""
+
+    def __init__(self) -> None:
+        self._body = json.dumps(DOCUMENT, indent=2).encode()
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = falcon.MEDIA_JSON
+        resp.cache_control = ["public", "max-age=3600"]
+        resp.data = self._body
+
+    on_head = on_get

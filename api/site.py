@@ -1,0 +1,38 @@
+"""The built blog served beside the API (LIKES_SITE_DIR), for `make run` and local previews.
+
+In production a web server or CDN serves the static blog; this gives a preview one command and
+one origin. Pages get a Content-Security-Policy that allows no inline or foreign script, so the
+preview also shows that the widget works under a strict policy.
+"""
+
+import re
+from pathlib import Path
+
+import falcon
+import falcon.routing
+
+# Everything outside /api: the API's own unknown paths keep their JSON 404.
+SITE_PATHS = re.compile(r"^/(?!api(?:/|$))")
+
+# Scripts and everything else from the blog's own origin only; images from anywhere (articles
+# link them); inline style attributes, which Markdown writes for aligned table columns.
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+    "frame-ancestors 'none'"
+)
+
+
+class SiteFiles:
+    """A sink serving the files of the built blog, with ``index.html`` for folder URLs."""
+
+    def __init__(self, directory: Path) -> None:
+        self._files = falcon.routing.StaticRoute("/", str(directory.resolve()))
+
+    def __call__(self, req: falcon.Request, resp: falcon.Response, **params: str) -> None:
+        if req.method not in ("GET", "HEAD"):
+            raise falcon.HTTPMethodNotAllowed(["GET", "HEAD"])
+        if req.path.endswith("/"):
+            req.path += "index.html"
+        self._files(req, resp)
+        resp.set_header("Content-Security-Policy", PAGE_POLICY)
+        resp.cache_control = ["no-cache"]  # a rebuilt blog shows at once; the ETag saves bytes

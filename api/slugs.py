@@ -1,0 +1,18 @@
+"""Slugs as the API receives them: the rule is ``likes.slugs``'s; this is how it is explained."""
+
+import falcon
+
+from likes.slugs import SLUG_MAX_LENGTH, is_valid_slug
+
+SLUG_RULE = f"1 to {SLUG_MAX_LENGTH} letters, digits, '.', '~', '_' or '-'"
+
+# ``likes.slugs`` in JSON Schema's regex dialect (ECMA-262, where \w is ASCII only): Python's
+# Unicode \w is letters (L), numbers (N) and "_". tests/api/test_openapi.py compares the two.
+SLUG_PATTERN = rf"^[\p{{L}}\p{{N}}_.~-]{{1,{SLUG_MAX_LENGTH}}}$"
+
+
+def check_slug(slug: str) -> str:
+    """``slug``, if it can name an article; otherwise the client's error, a 400."""
+    if not is_valid_slug(slug):
+        raise falcon.HTTPBadRequest(description=f"An article slug is {SLUG_RULE}.")
+    return slug

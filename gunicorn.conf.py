@@ -1,0 +1,65 @@
+"""Production defaults for ``gunicorn api.app:app``, which reads this file from the working folder.
+
+Any setting can still be overridden on the command line or in ``GUNICORN_CMD_ARGS``.
+"""
+
+import logging
+import multiprocessing
+import os
+
+from api.config import Config, ConfigError
+
+# PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
+# interface"; without it only this machine can connect, for a reverse proxy on the same host.
+bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
+
+# WEB_CONCURRENCY is the platforms' convention too. Every worker keeps its own database pool and
+# its own rate-limit counts, so more workers than cores only adds connections.
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 8))
+
+# Threads let a worker serve one reader while another waits on the database; the app is
+# thread-safe (pooled store, locked rate limiter) and a worker uses at most `threads` connections.
+worker_class = "gthread"
+threads = 4
+
+# Each worker builds the app after the fork, so no connection, lock or pool made in the master
+# is shared (the store also drops inherited pools after a fork). The SQLite secret file is created
+# atomically, so workers starting together agree on it.
+preload_app = False
+
+# gunicorn 27's control socket has one path per user, where a second instance on the host would
+# collide; nothing here needs it.
+control_socket_disable = True
+
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+
+# Requests are a line and a few headers. 8190 bytes (gunicorn's maximum) fits 100 typical slugs;
+# a longer request line gets gunicorn's own 414 before the app sees it.
+limit_request_line = 8190
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# Readers stay anonymous: no client address (%(h)s), referrer or user agent in the access log.
+# Tokens travel in a header, which is never logged.
+accesslog = "-"
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+
+
+def on_starting(server) -> None:
+    """Check the settings once, in the master, so that a mistake reads as one line
+    ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker."""
+    try:
+        Config.from_environ()
+    except ConfigError as error:
+        raise RuntimeError(str(error)) from None  # gunicorn prints "Error: <message>", exits 1
+
+
+def post_worker_init(worker) -> None:
+    """Send the app's own log lines (why a request got a 503) to gunicorn's error log."""
+    log = logging.getLogger("api")
+    log.handlers = list(worker.log.error_log.handlers)
+    log.setLevel(logging.INFO)
+    log.propagate = False

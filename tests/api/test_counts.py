@@ -1,0 +1,113 @@
+"""GET /api/likes: many counts in one request, cacheable by a CDN."""
+
+import secrets
+
+import pytest
+
+
+def like(client, slug: str) -> None:
+    headers = {"Likes-Voter": secrets.token_urlsafe(16)}
+    assert client.simulate_put(f"/api/articles/{slug}/like", headers=headers).status_code == 200
+
+
+def test_counts_of_many_articles_unknown_ones_left_out(client):
+    like(client, "first")
+    like(client, "first")
+    like(client, "été-2024")
+
+    result = client.simulate_get(
+        "/api/likes", params={"slug": ["first", "second", "été-2024", "never-published"]}
+    )
+
+    assert result.status_code == 200
+    assert result.json == {"likes": {"first": 2, "second": 0, "été-2024": 1}}
+
+
+def test_percent_encoded_unicode_slug(client):
+    result = client.simulate_get("/api/likes", query_string="slug=%C3%A9t%C3%A9-2024")
+
+    assert result.json == {"likes": {"été-2024": 0}}
+
+
+def test_a_hundred_slugs_are_answered_more_are_refused(client):
+    hundred = ["first"] + [f"other-{n}" for n in range(99)]
+
+    assert client.simulate_get("/api/likes", params={"slug": hundred}).status_code == 200
+    refused = client.simulate_get("/api/likes", params={"slug": [*hundred, "second"]})
+    assert refused.status_code == 400
+    assert "100" in refused.json["detail"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "slug=",
+        "slug=first&slug=",
+        "slug=first,second",  # one value with a comma, which no slug contains
+        "slug=%FF",  # not UTF-8
+        "slug=%00",
+        "slug=" + "a" * 201,
+        "slugs=first",
+        "slug=first&slug=" + "%F0%9F%91%8D",
+    ],
+)
+def test_bad_parameters_are_400(client, query):
+    result = client.simulate_get("/api/likes", query_string=query)
+
+    assert result.status_code == 400
+    assert result.json["detail"]
+
+
+def test_other_parameters_are_ignored(client):
+    result = client.simulate_get("/api/likes", query_string="slug=first&utm_source=feed")
+
+    assert result.json == {"likes": {"first": 0}}
+
+
+def test_cdn_may_cache_for_the_configured_seconds(make_client):
+    five = make_client().simulate_get("/api/likes", params={"slug": "first"})
+    thirty = make_client(cache_max_age=30).simulate_get("/api/likes", params={"slug": "first"})
+    never = make_client(cache_max_age=0).simulate_get("/api/likes", params={"slug": "first"})
+
+    assert five.headers["cache-control"] == "public, max-age=5"
+    assert thirty.headers["cache-control"] == "public, max-age=30"
+    assert never.headers["cache-control"] == "no-cache"
+
+
+def test_etag_answers_304_until_the_counts_change(client):
+    slugs = {"slug": ["first", "second"]}
+    first = client.simulate_get("/api/likes", params=slugs)
+    etag = first.headers["etag"]
+
+    same = client.simulate_get("/api/likes", params=slugs, headers={"If-None-Match": etag})
+    weakened = client.simulate_get(
+        "/api/likes", params=slugs, headers={"If-None-Match": f'"other", W/{etag}'}
+    )
+    like(client, "second")
+    changed = client.simulate_get("/api/likes", params=slugs, headers={"If-None-Match": etag})
+
+    assert same.status_code == weakened.status_code == 304
+    assert same.content == b""
+    assert same.headers["etag"] == etag
+    assert same.headers["cache-control"] == "public, max-age=5"
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+    assert changed.json == {"likes": {"first": 0, "second": 1}}
+
+
+def test_etag_does_not_depend_on_slug_order(client):
+    one = client.simulate_get("/api/likes", query_string="slug=first&slug=second")
+    other = client.simulate_get("/api/likes", query_string="slug=second&slug=first&slug=first")
+
+    assert one.headers["etag"] == other.headers["etag"]
+
+
+def test_head_has_the_headers_without_the_body(client):
+    get = client.simulate_get("/api/likes", params={"slug": "first"})
+    head = client.simulate_head("/api/likes", params={"slug": "first"})
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == get.headers["content-length"]

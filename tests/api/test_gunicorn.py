@@ -1,0 +1,213 @@
+"""The API as it runs in production: `gunicorn api.app:app` with gunicorn.conf.py, on PostgreSQL.
+
+Several workers, each with its own pool, answer hundreds of concurrent likes and unlikes; every
+answered write must be counted exactly once.
+"""
+
+import http.client
+import json
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from likes import migrate
+from likes.store import ArticleInfo, LikeStore
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKERS = 3
+READERS = 300
+SECRET = "a production-like secret, long enough: 0123456789"
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen
+    log: Path
+    store: LikeStore
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body or None, headers=headers or {})
+            response = connection.getresponse()
+            headers = {name.lower(): value for name, value in response.getheaders()}
+            return response.status, headers, response.read()
+        finally:
+            connection.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _gunicorn(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen:
+    """gunicorn from the repository root, so that gunicorn.conf.py is the one under test."""
+    command = [sys.executable, "-m", "gunicorn", "api.app:app"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)]
+    with log.open("wb") as output:
+        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(make_postgres_database, tmp_path_factory) -> Iterator[Server]:
+    url = make_postgres_database()
+    migrate.upgrade(url)
+    store = LikeStore.from_url(url)
+    store.register([ArticleInfo("first"), ArticleInfo("second")])
+    port = _free_port()
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    environment = {"PATH": "/usr/bin:/bin", "DATABASE_URL": url, "LIKES_SECRET": SECRET}
+    environment["LIKES_RATE_LIMIT"] = "0"  # every request comes from 127.0.0.1 here
+    process = _gunicorn(port, environment, log)
+    running = Server(port, process, log, store)
+    try:
+        _wait_until_healthy(running)
+        yield running
+    finally:
+        _stop(process)
+        store.engine.dispose()
+
+
+def _wait_until_healthy(server: Server) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"gunicorn exited: {server.log.read_text()}")
+        try:
+            if server.request("GET", "/api/health")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"gunicorn never became healthy: {server.log.read_text()}")
+
+
+def _reader_plan(rng: random.Random) -> list[tuple[str, str, int]]:
+    """A reader's clicks in order: (article, method, copies sent at once, as two tabs would)."""
+    article = rng.choice(["first", "first", "second"])
+    return [
+        (article, rng.choice(["PUT", "DELETE"]), rng.choice([1, 1, 1, 2]))
+        for _ in range(rng.randint(1, 4))
+    ]
+
+
+def test_concurrent_likes_from_many_readers_are_counted_exactly(server, contract):
+    rng = random.Random(20240601)
+    plans = {f"reader{n:04d}-{'x' * 16}": _reader_plan(rng) for n in range(READERS)}
+    clicks = ThreadPoolExecutor(max_workers=64)
+
+    def send(token: str, article: str, method: str):
+        path = f"/api/articles/{article}/like"
+        status, headers, body = server.request(method, path, {"Likes-Voter": token})
+        contract(method, path, status, headers, body)
+        return status, json.loads(body)
+
+    def follow(token: str) -> str | None:
+        """Play one reader's plan; return the article they like at the end, if any."""
+        liked = None
+        for article, method, copies in plans[token]:
+            answers = [clicks.submit(send, token, article, method) for _ in range(copies)]
+            for status, body in (answer.result() for answer in answers):
+                assert status == 200, body
+                assert body["liked"] is (method == "PUT")
+            liked = article if method == "PUT" else None
+        return liked
+
+    with ThreadPoolExecutor(max_workers=32) as readers:
+        finals = dict(zip(plans, readers.map(follow, plans), strict=True))
+    clicks.shutdown()
+
+    expected = {slug: list(finals.values()).count(slug) for slug in ("first", "second")}
+    status, _, body = server.request("GET", "/api/likes?slug=first&slug=second")
+    assert status == 200
+    assert json.loads(body) == {"likes": expected}
+    assert sum(expected.values()) > 50  # the plans really left many likes standing
+    assert server.store.counts(["first", "second"]) == expected
+
+
+def test_each_reader_sees_their_own_state_afterwards(server):
+    token = "solo-reader-" + "y" * 20
+    server.request("PUT", "/api/articles/second/like", {"Likes-Voter": token})
+
+    _, _, mine = server.request("GET", "/api/articles/second/like", {"Likes-Voter": token})
+    _, _, anonymous = server.request("GET", "/api/articles/second/like")
+
+    assert json.loads(mine)["liked"] is True
+    assert json.loads(anonymous)["liked"] is False
+
+
+def test_no_token_or_address_reaches_the_logs(server):
+    token = "log-probe-" + "z" * 20
+    server.request("PUT", "/api/articles/first/like", {"Likes-Voter": token})
+    server.request("PUT", "/api/articles/missing/like", {"Likes-Voter": token})
+    time.sleep(0.5)  # the access log is written after the answer
+
+    log = server.log.read_text()
+    access_lines = [line for line in log.splitlines() if '"PUT /api/articles/' in line]
+    assert len(access_lines) >= 2
+    assert token not in log
+    assert not [line for line in access_lines if "127.0.0.1" in line]
+    assert log.count("Booting worker") >= WORKERS
+
+
+def test_a_chunked_body_over_the_limit_is_413(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        connection.putrequest("PUT", "/api/articles/first/like")
+        connection.putheader("Likes-Voter", "chunky-" + "c" * 20)
+        connection.putheader("Transfer-Encoding", "chunked")
+        connection.endheaders()
+        for _ in range(4):
+            connection.send(b"400\r\n" + b"x" * 0x400 + b"\r\n")
+        connection.send(b"0\r\n\r\n")
+        response = connection.getresponse()
+        assert response.status == 413
+        assert response.getheader("Content-Type") == "application/problem+json"
+    finally:
+        connection.close()
+
+
+def test_a_very_long_request_line_is_refused_by_gunicorn_not_failed(server):
+    status, _, _ = server.request("GET", "/api/likes?" + "slug=a&" * 2000)
+
+    assert status == 414
+
+
+def test_postgresql_without_a_secret_refuses_to_start_in_one_line(tmp_path):
+    environment = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://nobody@127.0.0.1/x"}
+    log = tmp_path / "gunicorn.log"
+
+    process = _gunicorn(_free_port(), environment, log)
+    try:
+        returncode = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            _stop(process)
+
+    output = log.read_text()
+    assert returncode != 0
+    assert "Error: LIKES_SECRET is required" in output
+    assert "Traceback" not in output
+    assert "Booting worker" not in output

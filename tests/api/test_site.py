@@ -1,0 +1,65 @@
+"""The built blog served beside the API for previews (LIKES_SITE_DIR)."""
+
+import pytest
+
+
+@pytest.fixture
+def site_client(make_client, tmp_path):
+    """The API with a small built blog: an index, an article in a folder, a stylesheet."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><title>Home</title>")
+    (tmp_path / "posts" / "index.html").write_text("<!doctype html><title>Posts</title>")
+    (tmp_path / "posts" / "first.html").write_text("<!doctype html><title>First</title>")
+    (tmp_path / "site.css").write_text("body { margin: 0 }")
+    return make_client(site_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("path", "title"), [("/", "Home"), ("/posts/", "Posts"), ("/posts/first.html", "First")]
+)
+def test_pages_and_folder_indexes(site_client, path, title):
+    result = site_client.simulate_get(path)
+
+    assert result.status_code == 200
+    assert result.headers["content-type"] == "text/html"
+    assert f"<title>{title}</title>" in result.text
+
+
+def test_pages_allow_only_their_own_scripts(site_client):
+    policy = site_client.simulate_get("/").headers["content-security-policy"]
+
+    assert "default-src 'self'" in policy
+    assert "script-src" not in policy  # scripts fall back to 'self': no inline, no foreign
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_assets_get_their_type_and_revalidate(site_client):
+    result = site_client.simulate_get("/site.css")
+
+    assert result.headers["content-type"] == "text/css"
+    assert result.headers["cache-control"] == "no-cache"
+    assert result.headers["etag"]
+
+
+@pytest.mark.parametrize("path", ["/missing.html", "/../../etc/passwd", "/posts", "/%2e%2e/x"])
+def test_missing_or_escaping_paths_are_404(site_client, path):
+    result = site_client.simulate_get(path)
+
+    assert result.status_code == 404
+    assert result.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_the_site_is_read_only(site_client):
+    result = site_client.simulate_put("/index.html")
+
+    assert result.status_code == 405
+    assert result.headers["allow"] == "GET, HEAD"
+
+
+def test_the_api_keeps_its_paths(site_client):
+    assert site_client.simulate_get("/api/health").json == {"status": "ok"}
+    assert site_client.simulate_get("/api/nothing-here").status_code == 404
+
+
+def test_without_a_site_only_the_api_answers(client):
+    assert client.simulate_get("/").status_code == 404
