@@ -248,25 +248,31 @@ class LikeStore:
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One transaction, with driver errors that mean "database not usable" translated."""
-        with _translated_errors(), self.engine.begin() as conn:
+        with self._translated_errors(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
         """A connection where each statement commits on its own, errors translated likewise."""
-        with _translated_errors(), self._autocommit.connect() as conn:
+        with self._translated_errors(), self._autocommit.connect() as conn:
             yield conn
 
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        """Errors that mean "the database is not usable" become StorageUnavailable.
 
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    """Driver errors that mean "the database is not usable" become StorageUnavailable."""
-    try:
-        yield
-    except DBAPIError as error:
-        if _is_unavailable(error):
-            raise StorageUnavailable(_describe(error)) from error
-        raise
+        Most arrive wrapped by SQLAlchemy; a connection the server dropped can also fail bare
+        while the pool resets it on return (seen in tests/faults during a PostgreSQL restart).
+        """
+        driver = self.engine.dialect.loaded_dbapi
+        try:
+            yield
+        except DBAPIError as error:
+            if _is_unavailable(error):
+                raise StorageUnavailable(_describe(error)) from error
+            raise
+        except (driver.OperationalError, driver.InterfaceError) as error:
+            raise StorageUnavailable(f"database unavailable: {_first_line(error)}") from error
 
 
 @functools.cache
@@ -345,8 +351,13 @@ def _is_unavailable(error: DBAPIError) -> bool:
     return getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES
 
 
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def _describe(error: DBAPIError) -> str:
-    message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    message = _first_line(error.orig if error.orig else error)
     if "no such table" in message or getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES:
         return f"the likes tables are missing ({message}); run `pelican-likes db upgrade`"
     return f"database unavailable: {message}"
