@@ -1,0 +1,51 @@
+"""Schemathesis against the published OpenAPI document, in-process over WSGI: whatever it sends,
+no 5xx, and every answer is one the document describes (status, headers, body schema)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+
+from api.app import create_app
+from api.config import Config
+from api.openapi import DOCUMENT
+from likes import migrate
+from likes.store import ArticleInfo, LikeStore
+
+SECRET = b"a test secret that is long enough to be accepted"
+# Every operation with valid requests; those that take parameters also with invalid ones.
+CASES = [
+    (path, method.upper(), mode)
+    for path, item in DOCUMENT["paths"].items()
+    for method, operation in item.items()
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    if mode is GenerationMode.POSITIVE or operation.get("parameters") or item.get("parameters")
+]
+
+
+@pytest.fixture(scope="module")
+def api_schema(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'likes.sqlite3'}"
+    migrate.upgrade(url)
+    store = LikeStore.from_url(url)
+    store.register([ArticleInfo("first"), ArticleInfo("second"), ArticleInfo("été-2024")])
+    app = create_app(Config(database_url=url, secret=SECRET, rate_limit=0), store)
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+
+
+@pytest.mark.parametrize(("path", "method", "mode"), CASES)
+def test_every_answer_matches_the_document(api_schema, path, method, mode):
+    """Valid requests (positive) and requests that break the document (negative) alike."""
+    operation = api_schema[path][method]
+
+    @given(case=operation.as_strategy(mode))
+    @settings(
+        max_examples=80,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    def check(case):
+        response = case.call_and_validate()
+        assert response.status_code < 500
+
+    check()
