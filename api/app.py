@@ -36,7 +36,11 @@ def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
 
     limiter = RateLimiter(config.rate_limit, config.rate_window) if config.rate_limit else None
     write_limit = WriteLimit(limiter, config.trusted_proxies)
-    app.add_route("/api/likes", LikeCounts(store, config.cache_max_age))
+    # Counts may come from a read-only replica: they are cached for seconds anyway.
+    counts_store = (
+        LikeStore.from_url(config.read_database_url) if config.read_database_url else store
+    )
+    app.add_route("/api/likes", LikeCounts(counts_store, config.cache_max_age))
     app.add_route(
         "/api/articles/{slug}/like", ArticleLike(store, Voters(config.secret), write_limit)
     )

@@ -36,6 +36,8 @@ class Config:
     cache_max_age: int = 5
     # LIKES_SITE_DIR: a built blog to serve outside /api, for previews; none in production.
     site_dir: Path | None = None
+    # LIKES_READ_DATABASE_URL: a read-only replica for GET /api/likes; none reads DATABASE_URL.
+    read_database_url: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         check_secret(self.secret, "the secret")
@@ -53,18 +55,27 @@ class Config:
             rate_window=_whole(environ, "LIKES_RATE_WINDOW", cls.rate_window, minimum=1),
             cache_max_age=_whole(environ, "LIKES_CACHE_MAX_AGE", cls.cache_max_age),
             site_dir=_folder(environ.get("LIKES_SITE_DIR", "")),
+            read_database_url=_read_database_url(environ),
         )
 
 
 def _database_url(environ: Mapping[str, str]) -> str:
     """The URL, checked now so that a typo stops the start rather than every request."""
-    url = database_url(environ)
+    return _checked_url("DATABASE_URL", database_url(environ))
+
+
+def _read_database_url(environ: Mapping[str, str]) -> str | None:
+    url = environ.get("LIKES_READ_DATABASE_URL", "").strip()
+    return _checked_url("LIKES_READ_DATABASE_URL", url) if url else None
+
+
+def _checked_url(name: str, url: str) -> str:
     try:
         backend = parse_url(url).get_backend_name()
     except InvalidDatabaseURL as error:
-        raise ConfigError(f"DATABASE_URL: {error}") from None
+        raise ConfigError(f"{name}: {error}") from None
     if backend not in ("postgresql", "sqlite"):
-        raise ConfigError(f"DATABASE_URL: {backend} is not supported; use PostgreSQL or SQLite")
+        raise ConfigError(f"{name}: {backend} is not supported; use PostgreSQL or SQLite")
     return url
 
 

@@ -94,7 +94,7 @@ def store_rate(url: str, slots: int, processes: int, seconds: float) -> tuple[fl
         rows = conn.scalar(select(func.count()).select_from(likes))
         summed = conn.scalar(select(func.sum(like_counters.c.likes)))
     exact = rows == total == summed == store.counts(["viral"])["viral"]
-    store.engine.dispose()
+    store.dispose()
     return total / elapsed, exact
 
 

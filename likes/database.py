@@ -46,7 +46,9 @@ def is_sqlite(url: str | URL) -> bool:
     return parsed.get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, isolation_level: str | None = None
+) -> Engine:
     """A pooled engine that checks connections before use and is safe across ``fork()``.
 
     ``pool_pre_ping`` makes a restarted PostgreSQL cost one failed request rather than one per
@@ -54,6 +56,8 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engi
     """
     parsed = parse_url(url)
     options: dict = {"pool_pre_ping": True}
+    if isolation_level is not None:
+        options["isolation_level"] = isolation_level
     if parsed.get_backend_name() == "sqlite":
         options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
     else:

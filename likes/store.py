@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from likes.database import make_engine
 from likes.errors import StorageError, StorageUnavailable, UnknownArticle
@@ -70,14 +71,22 @@ _MISSING_TABLE_CODES = {"42P01"}  # PostgreSQL's undefined_table
 class LikeStore:
     """The likes of every article in one database, shared safely by threads and workers."""
 
-    def __init__(self, engine: Engine, *, counter_slots: int = COUNTER_SLOTS) -> None:
-        """``counter_slots`` below the default only serves to measure the single-row design:
-        reads sum every slot, so any value keeps counts exact."""
+    def __init__(
+        self, engine: Engine, autocommit: Engine, *, counter_slots: int = COUNTER_SLOTS
+    ) -> None:
+        """``engine`` runs transactions; ``autocommit``, an engine on the same database whose
+        connections commit each statement, runs reads and one-statement writes, which then need
+        no BEGIN/COMMIT round trips. It must be an engine of its own, not ``engine`` switched per
+        checkout: switching back fails on a connection the server dropped, and the pool then
+        loses that slot for good (seen in tests/faults during a PostgreSQL restart).
+
+        ``counter_slots`` below the default only serves to measure the single-row design:
+        reads sum every slot, so any value keeps counts exact.
+        """
         if not 1 <= counter_slots <= COUNTER_SLOTS:
             raise ValueError(f"counter_slots must be between 1 and {COUNTER_SLOTS}")
         self.engine = engine
-        # Reads and single-statement writes need no BEGIN/COMMIT round trips of their own.
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._autocommit = autocommit
         self.counter_slots = counter_slots
         dialects = {"postgresql": postgresql, "sqlite": sqlite}
         if engine.dialect.name not in dialects:
@@ -88,8 +97,17 @@ class LikeStore:
     def from_url(
         cls, url: str, *, counter_slots: int = COUNTER_SLOTS, **engine_options: int
     ) -> "LikeStore":
-        """A store on its own pooled engine for ``url``."""
-        return cls(make_engine(url, **engine_options), counter_slots=counter_slots)
+        """A store on its own pooled engines for ``url``."""
+        return cls(
+            make_engine(url, **engine_options),
+            make_engine(url, isolation_level="AUTOCOMMIT", **engine_options),
+            counter_slots=counter_slots,
+        )
+
+    def dispose(self) -> None:
+        """Close every pooled connection (the store opens new ones if used again)."""
+        self.engine.dispose()
+        self._autocommit.dispose()
 
     def like(self, slug: str, voter: str) -> LikeState:
         """Record that ``voter`` likes ``slug``; liking twice changes nothing."""
@@ -272,6 +290,8 @@ class LikeStore:
                 raise StorageUnavailable(_describe(error)) from error
             raise
         except (driver.OperationalError, driver.InterfaceError) as error:
+            raise StorageUnavailable(f"database unavailable: {_first_line(error)}") from error
+        except PoolTimeout as error:
             raise StorageUnavailable(f"database unavailable: {_first_line(error)}") from error
 
 

@@ -47,7 +47,7 @@ def fetch_counts(settings: LikesSettings, articles: list[Article], siteurl: str)
             store.register(article_info(article, siteurl) for article in articles)
             return store.counts(article.slug for article in articles)
         finally:
-            store.engine.dispose()
+            store.dispose()
     except StorageError as error:
         if settings.strict:
             raise LikesDatabaseError(

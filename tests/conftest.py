@@ -96,7 +96,7 @@ def store(database_url: str) -> Iterator[LikeStore]:
     """A store on the backend under test."""
     store = LikeStore.from_url(database_url)
     yield store
-    store.engine.dispose()
+    store.dispose()
 
 
 def _render(url: URL) -> str:
@@ -104,28 +104,29 @@ def _render(url: URL) -> str:
 
 
 @pytest.fixture(scope="session")
-def start_gunicorn() -> Iterator[Callable[..., str]]:
+def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., str]]:
     """A factory that serves ``api.app:app`` under real gunicorn workers on a free local port.
 
     ``start_gunicorn(env={...}, workers=2)`` returns the base URL once ``/api/health`` answers;
-    every server is stopped at the end of the session.
+    every server is stopped at the end of the session. Its log goes to a file (a pipe nobody
+    reads would fill up and stall the workers), named in the error if it fails to start.
     """
     servers: list[subprocess.Popen] = []
 
     def start(env: dict[str, str], workers: int = 2) -> str:
         port = _free_port()
+        log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "api.app:app", "-c", "gunicorn.conf.py",
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
             cwd=REPO,
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=log.open("w"),
         )  # fmt: skip
         servers.append(process)
         base = f"http://127.0.0.1:{port}"
-        _wait_until_serving(process, base)
+        _wait_until_serving(process, base, log)
         return base
 
     yield start
@@ -144,11 +145,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_serving(process: subprocess.Popen, base: str, timeout: float = 30) -> None:
+def _wait_until_serving(
+    process: subprocess.Popen, base: str, log: Path, timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read()}")
+            raise RuntimeError(f"gunicorn exited: {log.read_text()}")
         try:
             with urllib.request.urlopen(f"{base}/api/health", timeout=2) as answer:
                 if answer.status == 200:

@@ -71,6 +71,7 @@ def test_origins_must_be_written_as_browsers_send_them(origin):
         ("LIKES_CACHE_MAX_AGE", "1.5"),
         ("DATABASE_URL", "not a url"),
         ("DATABASE_URL", "mysql://likes@db/likes"),
+        ("LIKES_READ_DATABASE_URL", "not a url"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line(name, value):

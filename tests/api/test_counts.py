@@ -4,6 +4,9 @@ import secrets
 
 import pytest
 
+from likes import migrate
+from likes.store import ArticleInfo, LikeStore
+
 
 def like(client, slug: str) -> None:
     headers = {"Likes-Voter": secrets.token_urlsafe(16)}
@@ -111,3 +114,20 @@ def test_head_has_the_headers_without_the_body(client):
     assert head.content == b""
     assert head.headers["etag"] == get.headers["etag"]
     assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_counts_come_from_the_read_replica_when_one_is_set(make_client, tmp_path):
+    """LIKES_READ_DATABASE_URL serves GET /api/likes; likes are still written to DATABASE_URL."""
+    replica_url = f"sqlite:///{tmp_path / 'replica.sqlite3'}"
+    migrate.upgrade(replica_url)
+    replica = LikeStore.from_url(replica_url)
+    replica.register([ArticleInfo("first")])
+    replica.set_base_likes({"first": 7})
+    client = make_client(read_database_url=replica_url)
+
+    like(client, "first")
+
+    assert client.simulate_get("/api/likes", params={"slug": "first"}).json == {
+        "likes": {"first": 7}
+    }
+    assert client.simulate_get("/api/articles/first/like").json["likes"] == 1

@@ -76,7 +76,7 @@ def test_unreachable_database_is_503_until_it_is_back(database_to_come, client_f
     assert token["Likes-Voter"] not in caplog.text
     assert [result.status_code for result in back] == [200] * len(REQUESTS)
     assert back[3].json == {"slug": "first", "likes": 1, "liked": True}
-    store.engine.dispose()
+    store.dispose()
 
 
 def test_errors_are_json_whatever_the_client_accepts(client):

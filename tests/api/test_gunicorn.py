@@ -87,7 +87,7 @@ def server(make_postgres_database, tmp_path_factory) -> Iterator[Server]:
         yield running
     finally:
         _stop(process)
-        store.engine.dispose()
+        store.dispose()
 
 
 def _wait_until_healthy(server: Server) -> None:

@@ -21,7 +21,7 @@ def pg_store(postgres_url):
     store = LikeStore.from_url(postgres_url, pool_size=THREADS, max_overflow=0)
     store.register([ArticleInfo("viral", "Viral")])
     yield store
-    store.engine.dispose()
+    store.dispose()
 
 
 def test_concurrent_likes_unlikes_and_relikes_count_exactly(pg_store):

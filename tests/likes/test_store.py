@@ -128,7 +128,7 @@ def test_missing_tables_on_postgresql_are_reported_with_the_fix(make_postgres_da
     store = LikeStore.from_url(make_postgres_database())
     with pytest.raises(StorageUnavailable, match="pelican-likes db upgrade"):
         store.counts(["x"])
-    store.engine.dispose()
+    store.dispose()
 
 
 def test_register_shortens_overlong_titles_and_urls(store):

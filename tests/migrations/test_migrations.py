@@ -39,7 +39,7 @@ def test_upgrade_downgrade_and_upgrade_again(empty_url):
     store = LikeStore.from_url(empty_url)
     store.register([ArticleInfo("after-roundtrip")])
     assert store.like("after-roundtrip", "v" * 64).likes == 1
-    store.engine.dispose()
+    store.dispose()
 
 
 def test_migrated_schema_matches_the_models(empty_url):
