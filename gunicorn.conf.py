@@ -6,6 +6,7 @@ Any setting can still be overridden on the command line or in ``GUNICORN_CMD_ARG
 import logging
 import multiprocessing
 import os
+import re
 
 from api.config import Config, ConfigError
 
@@ -58,8 +59,17 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """Send the app's own log lines (why a request got a 503) to gunicorn's error log."""
+    """Send the app's own log lines (why a request got a 503) to gunicorn's error log, and keep
+    readers' addresses out of gunicorn's own lines about malformed requests."""
     log = logging.getLogger("api")
     log.handlers = list(worker.log.error_log.handlers)
     log.setLevel(logging.INFO)
     log.propagate = False
+    worker.log.error_log.addFilter(_without_client_address)
+
+
+def _without_client_address(record: logging.LogRecord) -> bool:
+    """gunicorn logs "Invalid request from ip=ADDRESS: why", already formatted: drop the address."""
+    if isinstance(record.msg, str) and record.msg.startswith("Invalid request from ip="):
+        record.msg = re.sub(r"^Invalid request from ip=\S+?: ", "Invalid request: ", record.msg)
+    return True

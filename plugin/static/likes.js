@@ -1,9 +1,5 @@
-/* pelican-likes widget: live counts and the like toggle, for every .likes[data-likes-slug].
- *
- * The page already shows the counts baked in at build time; this script only makes them live.
- * Nothing is stored until the reader's first like (a random token and the list of liked slugs, in
- * localStorage), so page views need no consent banner. Counts are written with textContent only.
- */
+/* pelican-likes: makes the baked-in counts live and the buttons work. Nothing is stored before a
+ * reader's first like (then a random token and the liked slugs, in localStorage). */
 (function () {
   "use strict";
 
@@ -11,14 +7,20 @@
   // A reader's own click outranks a count a CDN cached before it, for this long.
   var TRUST_OWN_MS = 120000;
   var saved = load();
-  var articles = {}; // slug -> {widgets, api, liked, count, busy, wanted}
+  var articles = map(); // slug -> {widgets, api, liked, count, busy, wanted}
+
+  // Without a prototype, as a slug may be "constructor" or "__proto__".
+  function map() { return Object.create(null); }
 
   function load() {
     try {
       var value = JSON.parse(localStorage.getItem(KEY));
-      if (value && typeof value.liked === "object") return value;
-    } catch (e) { /* unreadable or blocked storage: start empty */ }
-    return { token: null, liked: {} };
+      if (value && value.liked && typeof value.liked === "object") {
+        value.liked = Object.assign(map(), value.liked);
+        return value;
+      }
+    } catch (e) { /* unreadable or blocked: start empty */ }
+    return { token: null, liked: map() };
   }
 
   function persist() {
@@ -119,7 +121,7 @@
     }, function () { /* API unreachable: the baked counts stay */ });
   }
 
-  var byApi = {};
+  var byApi = map();
   document.querySelectorAll(".likes[data-likes-slug]").forEach(function (widget) {
     var slug = widget.getAttribute("data-likes-slug");
     var article = articles[slug];

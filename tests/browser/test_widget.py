@@ -4,6 +4,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from likes.store import ArticleInfo
+from plugin.widget import widget_markup
+
 
 def widgets(page: Page, slug: str):
     return page.locator(f'.likes[data-likes-slug="{slug}"]')
@@ -152,4 +155,26 @@ def test_blog_and_api_on_different_origins(page, cross_origin_site):
     click_and_settle(page, widgets(page, site.slug).first.locator("button"), "PUT")
     expect_state(page, site.slug, liked=True, count=before + 1)
     assert site.store.counts([site.slug])[site.slug] == before + 1
+    assert page.console_errors == []
+
+
+def test_slugs_named_like_object_properties_work(page, site):
+    """A post titled "Constructor" gets the slug ``constructor``: the script must not mistake it
+    for a property every JavaScript object has."""
+    slugs = ["constructor", "__proto__"]
+    site.store.register([ArticleInfo(slug) for slug in slugs])
+    body = "".join(widget_markup(slug, 0, "/api") for slug in slugs)  # the plugin's markup
+    page.route(
+        f"{site.blog}/special-slugs.html",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<!doctype html><script src="/likes/likes.js" defer></script>{body}',
+        ),
+    )
+    with page.expect_response(re.compile(r"/api/likes\?")):
+        page.goto(f"{site.blog}/special-slugs.html")
+    for slug in slugs:
+        click_and_settle(page, widgets(page, slug).locator("button"), "PUT")
+        expect_state(page, slug, liked=True, count=1)
+    assert site.store.counts(slugs) == dict.fromkeys(slugs, 1)
     assert page.console_errors == []
