@@ -12,6 +12,7 @@ import falcon
 from api import errors
 from api.articles import ArticleLike
 from api.config import Config
+from api.count_cache import CountCache
 from api.counts import LikeCounts
 from api.health import Health
 from api.limits import RateLimiter, WriteLimit
@@ -20,6 +21,9 @@ from api.openapi import OpenAPIDocument
 from api.site import SITE_PATHS, SiteFiles
 from api.voters import Voters
 from likes.store import LikeStore
+
+# How long a worker answers a count it read without asking the database again.
+COUNT_CACHE_SECONDS = 1.0
 
 
 def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
@@ -36,13 +40,15 @@ def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
 
     limiter = RateLimiter(config.rate_limit, config.rate_window) if config.rate_limit else None
     write_limit = WriteLimit(limiter, config.trusted_proxies)
+    # Each worker reuses a count for up to a second, never longer than a CDN may.
+    cache = CountCache(ttl=min(COUNT_CACHE_SECONDS, config.cache_max_age))
     # Counts may come from a read-only replica: they are cached for seconds anyway.
     counts_store = (
         LikeStore.from_url(config.read_database_url) if config.read_database_url else store
     )
-    app.add_route("/api/likes", LikeCounts(counts_store, config.cache_max_age))
+    app.add_route("/api/likes", LikeCounts(counts_store, config.cache_max_age, cache))
     app.add_route(
-        "/api/articles/{slug}/like", ArticleLike(store, Voters(config.secret), write_limit)
+        "/api/articles/{slug}/like", ArticleLike(store, Voters(config.secret), write_limit, cache)
     )
     app.add_route("/api/health", Health(store))
     app.add_route("/api/openapi.json", OpenAPIDocument())

@@ -6,6 +6,7 @@ nothing; the store makes each one atomic, so concurrent clicks are counted exact
 
 import falcon
 
+from api.count_cache import CountCache
 from api.limits import WriteLimit
 from api.slugs import check_slug
 from api.voters import VOTER_HEADER, Voters
@@ -16,10 +17,13 @@ from likes.store import LikeState, LikeStore
 class ArticleLike:
     """Whether the asking reader likes an article, and its count."""
 
-    def __init__(self, store: LikeStore, voters: Voters, write_limit: WriteLimit) -> None:
+    def __init__(
+        self, store: LikeStore, voters: Voters, write_limit: WriteLimit, cache: CountCache
+    ) -> None:
         self._store = store
         self._voters = voters
         self._write_limit = write_limit
+        self._cache = cache
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         check_slug(slug)
@@ -30,11 +34,15 @@ class ArticleLike:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         voter = self._writer(req, slug)
-        _answer(resp, self._store.like(slug, voter))
+        self._answer_write(resp, self._store.like(slug, voter))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         voter = self._writer(req, slug)
-        _answer(resp, self._store.unlike(slug, voter))
+        self._answer_write(resp, self._store.unlike(slug, voter))
+
+    def _answer_write(self, resp: falcon.Response, state: LikeState) -> None:
+        self._cache.update(state.slug, state.likes)
+        _answer(resp, state)
 
     def _writer(self, req: falcon.Request, slug: str) -> str:
         """Validate before spending the client's budget, and spend it before touching storage."""

@@ -9,6 +9,7 @@ import json
 
 import falcon
 
+from api.count_cache import CountCache
 from api.slugs import check_slug
 from likes.store import LikeStore
 
@@ -18,13 +19,14 @@ MAX_SLUGS = 100
 class LikeCounts:
     """The counts of the articles named by ``slug`` parameters; unknown slugs are left out."""
 
-    def __init__(self, store: LikeStore, max_age: int) -> None:
+    def __init__(self, store: LikeStore, max_age: int, cache: CountCache) -> None:
         self._store = store
+        self._cache = cache
         self._cache_control = [f"public, max-age={max_age}"] if max_age else ["no-cache"]
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         slugs = _requested_slugs(req)
-        counts = self._store.counts(slugs)
+        counts = self._cache.counts(slugs, self._store.counts)
         body = json.dumps({"likes": dict(sorted(counts.items()))}, ensure_ascii=False).encode()
         etag = hashlib.sha256(body).hexdigest()[:32]
         resp.etag = etag

@@ -123,7 +123,7 @@ def test_counts_come_from_the_read_replica_when_one_is_set(make_client, tmp_path
     replica = LikeStore.from_url(replica_url)
     replica.register([ArticleInfo("first")])
     replica.set_base_likes({"first": 7})
-    client = make_client(read_database_url=replica_url)
+    client = make_client(read_database_url=replica_url, cache_max_age=0)
 
     like(client, "first")
 

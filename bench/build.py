@@ -1,0 +1,254 @@
+"""What the plugin adds to a ``pelican`` build of 1,000 articles, measured side by side in one run.
+
+Part 1 times whole builds, each ``python -m pelican -s <conf>`` in a process of its own, rounds
+interleaved so that the machine's noise falls on every variant alike:
+
+- without the plugin: the articles with Pelican's native ``Key: value`` metadata;
+- with the plugin on SQLite, then on PostgreSQL: the same articles with YAML frontmatter, read,
+  registered, counted and given a widget by the plugin.
+
+Part 2 reads the same files in-process: FrontmatterReader on the YAML versions against Pelican's
+MarkdownReader on the native ones, after checking both give the same content and metadata.
+
+    .venv/bin/python -m bench.build [--articles 1000] [--runs 3] [--passes 5]
+"""
+
+import argparse
+import functools
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from pelican.readers import BaseReader, MarkdownReader
+from pelican.settings import read_settings
+
+from bench._postgres import throwaway_database
+from likes import migrate
+from plugin.reader import FrontmatterReader
+
+REPO = Path(__file__).resolve().parent.parent
+
+# As the project's own builds: the demo theme, no feeds (they warn without SITEURL), no cache,
+# so that every run reads and renders every file.
+SETTINGS = {
+    "SITENAME": "Bench",
+    "THEME": str(REPO / "theme"),
+    "TIMEZONE": "UTC",
+    "SITEURL": "",
+    "DEFAULT_PAGINATION": 10,
+    "CACHE_CONTENT": False,
+    "LOAD_CONTENT_CACHE": False,
+    "FEED_ALL_ATOM": None,
+    "CATEGORY_FEED_ATOM": None,
+    "TRANSLATION_FEED_ATOM": None,
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+}
+
+WORDS = [
+    "river", "stone", "morning", "bread", "garden", "ridge", "kettle", "lantern", "paper",
+    "window", "harbour", "wheel", "notebook", "orchard", "meadow", "signal", "thread", "compass",
+    "winter", "ladder", "pocket", "candle", "valley", "market", "bridge",
+]  # fmt: skip
+TAGS = ["cycling", "baking", "repair", "gardening", "reading", "walking", "tools", "notes"]
+CATEGORIES = ["Outdoors", "Kitchen", "Craft", "Reading"]
+
+
+class Article:
+    """One generated article, written either with YAML frontmatter or with native metadata."""
+
+    def __init__(self, number: int, rng: random.Random) -> None:
+        self.slug = f"bench-article-{number:04d}"
+        self.title = " ".join(rng.sample(WORDS, 4)).capitalize() + f" {number}"
+        self.date = datetime(2020, 1, 1, 8, 0) + timedelta(hours=7 * number)
+        self.tags = rng.sample(TAGS, 2)
+        self.category = rng.choice(CATEGORIES)
+        self.summary = _sentence(rng, 16)
+        self.body = _body(rng)
+
+    def yaml(self) -> str:
+        return (
+            f"---\ntitle: {self.title}\nslug: {self.slug}\n"
+            f"pubDate: {self.date:%Y-%m-%d %H:%M}\ndescription: {self.summary}\n"
+            f"category: {self.category}\ntags:\n"
+            + "".join(f"  - {tag}\n" for tag in self.tags)
+            + f"---\n\n{self.body}"
+        )
+
+    def native(self) -> str:
+        return (
+            f"Title: {self.title}\nSlug: {self.slug}\nDate: {self.date:%Y-%m-%d %H:%M}\n"
+            f"Summary: {self.summary}\nCategory: {self.category}\nTags: {', '.join(self.tags)}\n"
+            f"\n{self.body}"
+        )
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def _body(rng: random.Random) -> str:
+    """About 400 words: paragraphs, a heading, a list, emphasis and a code block.
+
+    The code block names its language: left to guess, Pygments tries every lexer, which doubles
+    the time of a build (measured) and would hide the plugin's share of it.
+    """
+    paragraphs = [" ".join(_sentence(rng, 12) for _ in range(6)) for _ in range(4)]
+    items = "\n".join(f"- *{rng.choice(WORDS)}* and **{rng.choice(WORDS)}**" for _ in range(4))
+    code = "```python\nfor step in steps:\n    do(step)\n```"
+    return (
+        f"{paragraphs[0]}\n\n## {_sentence(rng, 3)}\n\n{paragraphs[1]}\n\n{items}\n\n"
+        f"{paragraphs[2]}\n\n{code}\n\n{paragraphs[3]}\n"
+    )
+
+
+def write_articles(root: Path, count: int) -> tuple[Path, Path]:
+    """The same articles twice: ``yaml/`` with frontmatter, ``native/`` with Pelican metadata."""
+    yaml_folder, native_folder = root / "yaml", root / "native"
+    yaml_folder.mkdir()
+    native_folder.mkdir()
+    rng = random.Random(1000)
+    for number in range(count):
+        article = Article(number, rng)
+        (yaml_folder / f"{article.slug}.md").write_text(article.yaml(), encoding="utf-8")
+        (native_folder / f"{article.slug}.md").write_text(article.native(), encoding="utf-8")
+    return yaml_folder, native_folder
+
+
+def write_conf(path: Path, settings: dict[str, object]) -> Path:
+    """A pelicanconf.py holding ``settings`` (plain literals, written with repr)."""
+    path.write_text("".join(f"{name} = {value!r}\n" for name, value in settings.items()))
+    return path
+
+
+def timed_build(conf: Path, output: Path, slug: str, widget: bool) -> float:
+    """Seconds of one ``python -m pelican`` run from a clean output folder, checked to have
+    written the article ``slug`` (with a like widget if ``widget``)."""
+    shutil.rmtree(output, ignore_errors=True)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", "-s", str(conf), "--fatal", "errors", "-q"],
+        cwd=conf.parent, env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"pelican failed with {conf.name}:\n{result.stdout}{result.stderr}")
+    html = (output / f"{slug}.html").read_text(encoding="utf-8")
+    if ("data-likes-slug" in html) != widget:
+        raise RuntimeError(f"{conf.name}: widget {'missing' if widget else 'present'} in {slug}")
+    return elapsed
+
+
+def compare_builds(root: Path, yaml_folder: Path, native_folder: Path, runs: int) -> None:
+    """Part 1: median wall time of whole builds, one untimed warm-up round first."""
+    sqlite_url = f"sqlite:///{root / 'likes.sqlite3'}"
+    migrate.upgrade(sqlite_url)
+    with throwaway_database() as postgres_url:
+        variants = {
+            "without the plugin": (native_folder, [], None),
+            "plugin, SQLite": (yaml_folder, ["plugin"], sqlite_url),
+            "plugin, PostgreSQL": (yaml_folder, ["plugin"], postgres_url),
+        }
+        builds: dict[str, Callable[[], float]] = {}
+        for number, (name, (content, plugins, url)) in enumerate(variants.items()):
+            output = root / f"output-{number}"
+            settings = {**SETTINGS, "PATH": str(content), "OUTPUT_PATH": str(output)}
+            settings["PLUGINS"] = plugins
+            if url:
+                settings["LIKES_DATABASE_URL"] = url
+            conf = write_conf(root / f"conf{number}.py", settings)
+            slug = next(content.glob("*.md")).stem
+            builds[name] = functools.partial(timed_build, conf, output, slug, bool(plugins))
+
+        for build in builds.values():
+            build()
+        times: dict[str, list[float]] = {name: [] for name in builds}
+        for _ in range(runs):
+            for name, build in builds.items():
+                times[name].append(build())
+
+    articles = sum(1 for _ in yaml_folder.glob("*.md"))
+    print(f"Part 1: pelican builds of {articles:,} articles, median of {runs} interleaved runs")
+    baseline = statistics.median(times["without the plugin"])
+    print(f"  {'':<22} {'seconds':>7}  {'x without':>9}  {'overhead':>8}  runs")
+    for name, seconds in times.items():
+        median = statistics.median(seconds)
+        each = " ".join(f"{s:.1f}" for s in seconds)
+        print(
+            f"  {name:<22} {median:>7.2f}  {median / baseline:>9.2f}  "
+            f"{median / baseline - 1:>+8.1%}  {each}"
+        )
+
+
+def reader_settings() -> dict:
+    return read_settings(override={**SETTINGS, "PLUGINS": []})
+
+
+def check_same_reading(yaml_file: Path, native_file: Path, settings: dict) -> None:
+    """Both readers must give the same page, or the comparison compares different work."""
+    content, meta = FrontmatterReader(settings).read(str(yaml_file))
+    native_content, native_meta = MarkdownReader(settings).read(str(native_file))
+    fields = ("title", "slug", "date", "summary", "category", "tags")
+    ours = [content] + [str(meta[name]) for name in fields]
+    theirs = [native_content] + [str(native_meta[name]) for name in fields]
+    if ours != theirs:
+        raise RuntimeError(f"{yaml_file.name}: the readers disagree:\n{ours}\n{theirs}")
+
+
+def read_all(reader: BaseReader, files: list[Path]) -> float:
+    start = time.perf_counter()
+    for file in files:
+        reader.read(str(file))
+    return time.perf_counter() - start
+
+
+def compare_readers(yaml_folder: Path, native_folder: Path, passes: int) -> None:
+    """Part 2: median seconds to read every file, passes of the two readers interleaved."""
+    settings = reader_settings()
+    yaml_files = sorted(yaml_folder.glob("*.md"))
+    native_files = sorted(native_folder.glob("*.md"))
+    for yaml_file, native_file in zip(yaml_files, native_files, strict=True):
+        check_same_reading(yaml_file, native_file, settings)
+    readers = {
+        "MarkdownReader, native metadata": (MarkdownReader(settings), native_files),
+        "FrontmatterReader, YAML": (FrontmatterReader(settings), yaml_files),
+    }
+    times: dict[str, list[float]] = {name: [] for name in readers}
+    for _ in range(passes):
+        for name, (reader, files) in readers.items():
+            times[name].append(read_all(reader, files))
+
+    print(f"\nPart 2: reading {len(yaml_files):,} files in-process, median of {passes} passes")
+    baseline = statistics.median(times["MarkdownReader, native metadata"])
+    print(f"  {'':<32} {'seconds':>7}  {'ms/file':>7}  {'x Pelican':>9}")
+    for name, seconds in times.items():
+        median = statistics.median(seconds)
+        per_file = median / len(yaml_files) * 1000
+        print(f"  {name:<32} {median:>7.2f}  {per_file:>7.2f}  {median / baseline:>9.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--passes", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="likes-bench-") as folder:
+        root = Path(folder)
+        yaml_folder, native_folder = write_articles(root, args.articles)
+        compare_builds(root, yaml_folder, native_folder, args.runs)
+        compare_readers(yaml_folder, native_folder, args.passes)
+
+
+if __name__ == "__main__":
+    main()
