@@ -5,7 +5,7 @@ from pelican.plugins import signals
 
 from plugin.assets import copy_assets
 from plugin.counts import bake_counts
-from plugin.placement import place_in_written_page
+from plugin.placement import use_placing_templates
 from plugin.reader import report_skipped_file, use_frontmatter_reader
 from plugin.widget import add_jinja_global
 
@@ -17,5 +17,5 @@ def register() -> None:
     signals.page_generator_context.connect(report_skipped_file)
     signals.generator_init.connect(add_jinja_global)
     signals.article_generator_finalized.connect(bake_counts)
-    signals.content_written.connect(place_in_written_page)
+    signals.generator_init.connect(use_placing_templates)
     signals.finalized.connect(copy_assets)

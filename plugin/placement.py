@@ -1,7 +1,7 @@
 """Automatic placement: the widget into article pages whose theme did not place it, and the
 widget's stylesheet and script into the ``<head>`` of every page that shows a widget.
 
-Pages are edited as written, so any theme works unchanged, Pelican's default one included. The
+Pages are finished as Pelican renders them, so any theme works unchanged, its default one too. The
 page is read with the standard library's HTML parser (which knows comments and script bodies from
 markup) only to find offsets; the insertions are plain text, so the rest of the page is untouched.
 
@@ -18,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from jinja2 import Template
 from markupsafe import Markup
+from pelican.generators import Generator
 
 from plugin.assets import SCRIPT, STYLESHEET, script_tag, stylesheet_tag
 from plugin.settings import LikesSettings
@@ -151,26 +153,39 @@ def _assets_offset(outline: PageOutline, insertions: list[tuple[int, int, str]])
     return min(widgets)
 
 
-def place_in_written_page(path: str, context: dict) -> None:
-    """``content_written`` receiver: edit the page just written at ``path``, if it needs it."""
+class PlacingTemplate(Template):
+    """Pelican's page templates, rendering pages with the widget and its assets in place.
+
+    Set as the generators' ``template_class``, so a page is finished as it is rendered: editing
+    files after Pelican wrote them meant reading and writing every page twice.
+    """
+
+    def render(self, *args: object, **kwargs: object) -> str:
+        html = super().render(*args, **kwargs)
+        return place_in_page(html, dict(*args, **kwargs))
+
+
+def place_in_page(html: str, context: dict) -> str:
+    """A rendered page with, where it needs them, the widget and the assets."""
     settings = LikesSettings.from_pelican(context)
-    if not settings.enabled or not path.endswith((".html", ".htm")):
-        return
+    if not settings.enabled or "SITEURL" not in context:
+        return html
     article = context.get("article")
     widget = Markup("")
     if settings.auto_inject and article is not None:
         widget = LikesWidget(settings)(article)
-    with open(path, encoding="utf-8", newline="") as page:
-        html = page.read()
     if not widget and WIDGET_ATTRIBUTE not in html:
-        return
+        return html
     slug = getattr(article, "slug", None)
     if widget and f'{WIDGET_ATTRIBUTE}="{slug}"' in html:
         widget = Markup("")  # the theme placed it (slugs need no escaping: see likes.slugs)
-    updated = add_assets(html, context["SITEURL"]) if not widget else None
-    if updated is None:
+    placed = add_assets(html, context["SITEURL"]) if not widget else None
+    if placed is None:
         content = (article.content or "") if widget else ""
-        updated = place(html, widget, slug, content, context["SITEURL"])
-    if updated != html:
-        with open(path, "w", encoding="utf-8", newline="") as page:
-            page.write(updated)
+        placed = place(html, widget, slug, content, context["SITEURL"])
+    return placed
+
+
+def use_placing_templates(generator: Generator) -> None:
+    """``generator_init`` receiver: render this generator's pages with PlacingTemplate."""
+    generator.env.template_class = PlacingTemplate

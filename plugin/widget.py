@@ -5,6 +5,8 @@ This markup is the contract the widget's script and stylesheet are written again
 visible text, and a live region for announcements.
 """
 
+import functools
+
 from markupsafe import Markup
 from pelican.contents import Content
 from pelican.generators import Generator
@@ -31,8 +33,13 @@ _WIDGET = Markup(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def widget_markup(slug: str, count: int, api_url: str) -> Markup:
-    """The widget for ``slug``; ``Markup.format`` escapes every value put into it."""
+    """The widget for ``slug``; ``Markup.format`` escapes every value put into it.
+
+    Cached: an article's widget is drawn on its page and on every listing that shows it, and
+    escaping it anew each time was a tenth of the plugin's cost in a build (bench/build.py).
+    """
     return _WIDGET.format(slug=slug, count=count, api=api_url, label=button_label(count))
 
 
