@@ -14,6 +14,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -103,17 +104,27 @@ def _render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., str]]:
-    """A factory that serves ``api.app:app`` under real gunicorn workers on a free local port.
+@dataclass(frozen=True)
+class Gunicorn:
+    """A running ``gunicorn api.app:app``: where it answers, and its log (access and errors)."""
 
-    ``start_gunicorn(env={...}, workers=2)`` returns the base URL once ``/api/health`` answers;
-    every server is stopped at the end of the session. Its log goes to a file (a pipe nobody
-    reads would fill up and stall the workers), named in the error if it fails to start.
+    url: str
+    port: int
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Gunicorn]]:
+    """A factory that serves ``api.app:app`` under real gunicorn workers on a free local port,
+    with the repository's gunicorn.conf.py.
+
+    ``start_gunicorn(env={...}, workers=2)`` returns once ``/api/health`` answers; every server
+    is stopped at the end of the session. Its output goes to a file (a pipe nobody reads would
+    fill up and stall the workers), shown in the error if it fails to start.
     """
     servers: list[subprocess.Popen] = []
 
-    def start(env: dict[str, str], workers: int = 2) -> str:
+    def start(env: dict[str, str], workers: int = 2) -> Gunicorn:
         port = _free_port()
         log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
         process = subprocess.Popen(
@@ -121,13 +132,13 @@ def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., str]]:
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
             cwd=REPO,
             env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=log.open("w"),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
         servers.append(process)
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_serving(process, base, log)
-        return base
+        server = Gunicorn(url=f"http://127.0.0.1:{port}", port=port, log=log)
+        _wait_until_serving(process, server.url, log)
+        return server
 
     yield start
     for process in servers:

@@ -7,9 +7,6 @@ answered write must be counted exactly once.
 import http.client
 import json
 import random
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +28,6 @@ SECRET = "a production-like secret, long enough: 0123456789"
 @dataclass
 class Server:
     port: int
-    process: subprocess.Popen
     log: Path
     store: LikeStore
 
@@ -48,61 +44,17 @@ class Server:
             connection.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _gunicorn(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen:
-    """gunicorn from the repository root, so that gunicorn.conf.py is the one under test."""
-    command = [sys.executable, "-m", "gunicorn", "api.app:app"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)]
-    with log.open("wb") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def server(make_postgres_database, tmp_path_factory) -> Iterator[Server]:
+def server(make_postgres_database, start_gunicorn) -> Iterator[Server]:
     url = make_postgres_database()
     migrate.upgrade(url)
     store = LikeStore.from_url(url)
     store.register([ArticleInfo("first"), ArticleInfo("second")])
-    port = _free_port()
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    environment = {"PATH": "/usr/bin:/bin", "DATABASE_URL": url, "LIKES_SECRET": SECRET}
+    environment = {"DATABASE_URL": url, "LIKES_SECRET": SECRET}
     environment["LIKES_RATE_LIMIT"] = "0"  # every request comes from 127.0.0.1 here
-    process = _gunicorn(port, environment, log)
-    running = Server(port, process, log, store)
-    try:
-        _wait_until_healthy(running)
-        yield running
-    finally:
-        _stop(process)
-        store.dispose()
-
-
-def _wait_until_healthy(server: Server) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"gunicorn exited: {server.log.read_text()}")
-        try:
-            if server.request("GET", "/api/health")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"gunicorn never became healthy: {server.log.read_text()}")
+    running = start_gunicorn(environment, workers=WORKERS)
+    yield Server(running.port, running.log, store)
+    store.dispose()
 
 
 def _reader_plan(rng: random.Random) -> list[tuple[str, str, int]]:
@@ -201,19 +153,14 @@ def test_a_very_long_request_line_is_refused_by_gunicorn_not_failed(server):
     assert status == 414
 
 
-def test_postgresql_without_a_secret_refuses_to_start_in_one_line(tmp_path):
-    environment = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://nobody@127.0.0.1/x"}
-    log = tmp_path / "gunicorn.log"
+def test_postgresql_without_a_secret_refuses_to_start_in_one_line(start_gunicorn):
+    environment = {"DATABASE_URL": "postgresql://nobody@127.0.0.1/x", "LIKES_SECRET": ""}
 
-    process = _gunicorn(_free_port(), environment, log)
-    try:
-        returncode = process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            _stop(process)
+    with pytest.raises(RuntimeError) as exited:
+        start_gunicorn(environment)
 
-    output = log.read_text()
-    assert returncode != 0
+    output = str(exited.value)
+    assert output.startswith("gunicorn exited")
     assert "Error: LIKES_SECRET is required" in output
     assert "Traceback" not in output
     assert "Booting worker" not in output

@@ -120,7 +120,7 @@ def site(tmp_path_factory, start_gunicorn) -> Site:
     tmp = tmp_path_factory.mktemp("site")
     database_url = sqlite_database(tmp)
     output, path, slug, store = seeded_site(tmp, database_url, "/api")
-    base = start_gunicorn(api_env(database_url, LIKES_SITE_DIR=str(output)))
+    base = start_gunicorn(api_env(database_url, LIKES_SITE_DIR=str(output))).url
     return Site(blog=base, article=f"{base}/{path}", slug=slug, store=store)
 
 
@@ -131,7 +131,7 @@ def cross_origin_site(tmp_path_factory, start_gunicorn, free_tcp_port_factory) -
     blog_port = free_tcp_port_factory()
     blog = f"http://127.0.0.1:{blog_port}"
     database_url = sqlite_database(tmp)
-    api = start_gunicorn(api_env(database_url, LIKES_ALLOWED_ORIGINS=blog))
+    api = start_gunicorn(api_env(database_url, LIKES_ALLOWED_ORIGINS=blog)).url
     output, path, slug, store = seeded_site(tmp, database_url, f"{api}/api")
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(blog_port), "--bind", "127.0.0.1",

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -257,22 +257,19 @@ def first_traceback(log: str) -> str:
 
 @pytest.mark.parametrize("stop_mode", ["fast", "immediate"], ids=["restart", "crash"])
 def test_likes_survive_a_postgresql_restart_under_load(
-    stop_mode: str, postgres_cluster: Cluster, start_gunicorn: Callable[..., str], tmp_path: Path
+    stop_mode: str, postgres_cluster: Cluster, start_gunicorn: Callable[..., Any]
 ) -> None:
     url = postgres_cluster.url("likes")
     prepare_database(postgres_cluster.url(), url)
-    log = tmp_path / "gunicorn.log"
-    base = start_gunicorn(
+    server = start_gunicorn(
         {
             "DATABASE_URL": url,
             "LIKES_SECRET": SECRET,
             "LIKES_RATE_LIMIT": "0",  # every reader here comes from 127.0.0.1
-            # A file rather than the default stderr: a 503 logs a line, and an unread pipe
-            # would fill up and stall the workers mid-test.
-            "GUNICORN_CMD_ARGS": f"--error-logfile {log}",
         },
         workers=2,
     )
+    base, log = server.url, server.log
 
     with WriteLoad(base, LOAD_THREADS) as load:
         outage = restart(postgres_cluster, stop_mode, base)
