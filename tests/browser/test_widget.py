@@ -1,9 +1,11 @@
 """The like widget as a reader uses it, in headless Chromium against the built demo blog."""
 
 import re
+import time
 
 from playwright.sync_api import Page, expect
 
+from api.app import COUNT_CACHE_SECONDS
 from likes.store import ArticleInfo
 from plugin.widget import widget_markup
 
@@ -23,7 +25,12 @@ def expect_state(page: Page, slug: str, liked: bool, count: int) -> None:
 
 
 def open_article(page: Page, site) -> int:
-    """Open the seeded article once its live counts arrived; return the server's count."""
+    """Open the seeded article once its live counts arrived; return the server's count.
+
+    First let every worker's count cache expire, so that the live count is the stored one
+    and not one a worker read before the previous test's last click.
+    """
+    time.sleep(COUNT_CACHE_SECONDS)
     with page.expect_response(re.compile(r"/api/likes\?")):
         page.goto(site.article)
     count = site.store.counts([site.slug])[site.slug]
