@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     listing = arts_commands.add_parser("list", help="list articles, most liked first")
     listing.set_defaults(run=_articles_list)
 
+    recount = commands.add_parser(
+        "recount",
+        help="rebuild the counts from the likes recorded, after rows were changed by hand",
+    )
+    recount.set_defaults(run=_recount)
+
     imports = commands.add_parser(
         "import-counts",
         help="carry counts from an older system (CSV rows of slug,likes) into base_likes",
@@ -109,6 +115,11 @@ def _articles_list(args: argparse.Namespace) -> None:
     likes_width = max(len(row[2]) for row in rows)
     for slug, title, likes in rows:
         print(f"{slug:<{slug_width}}  {title:<{title_width}}  {likes:>{likes_width}}".rstrip())
+
+
+def _recount(args: argparse.Namespace) -> None:
+    changed = LikeStore.from_url(_url(args)).recount()
+    print(f"recounted; {changed} article count(s) changed")
 
 
 def _import_counts(args: argparse.Namespace) -> None:

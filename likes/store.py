@@ -11,11 +11,13 @@ from sqlalchemy import (
     Engine,
     Integer,
     Select,
+    SmallInteger,
     bindparam,
     exists,
     func,
     literal,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -194,6 +196,29 @@ class LikeStore:
                 for slug, count, title, url in conn.execute(query)
             ]
         return sorted(summaries, key=lambda a: (-a.likes, a.slug))
+
+    def recount(self) -> int:
+        """Rebuild every article's counters from its like rows; return how many counts changed.
+
+        Counters only move with the rows, so they drift only if rows are deleted or added by
+        hand (say, to remove a flood of likes found in the logs). The rebuilt count of an article
+        sits in its slot 0; later likes and unlikes move the voters' own slots as always, and
+        since a count is the sum of the slots, it stays exact. Writes wait meanwhile: on
+        PostgreSQL the likes table is locked against them, and SQLite has one writer at a time.
+        """
+        rebuilt = select(likes.c.article_id, literal(0, SmallInteger), func.count()).group_by(
+            likes.c.article_id
+        )
+        with self._transaction() as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn.execute(text("LOCK TABLE likes IN SHARE MODE"))
+            before = {slug: count for slug, count in conn.execute(_counts_query())}
+            conn.execute(like_counters.delete())
+            conn.execute(
+                like_counters.insert().from_select(["article_id", "slot", "likes"], rebuilt)
+            )
+            after = {slug: count for slug, count in conn.execute(_counts_query())}
+        return sum(1 for slug, count in after.items() if before.get(slug) != count)
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers and has the likes tables."""

@@ -34,7 +34,15 @@ def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) ->
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["articles", "add"], ["import-counts"]],
+    [
+        [],
+        ["db"],
+        ["db", "upgrade"],
+        ["db", "downgrade"],
+        ["articles", "add"],
+        ["import-counts"],
+        ["recount"],
+    ],
 )
 def test_every_command_has_help(command):
     result = run(*command, "--help")
@@ -118,3 +126,13 @@ def test_unknown_revision_is_one_line(tmp_path):
 
 def test_missing_csv_file_is_one_line(tmp_path):
     assert_one_line_error(run("import-counts", str(tmp_path / "none.csv")), "none.csv")
+
+
+def test_recount_says_how_many_counts_changed(database_url):
+    run("articles", "add", "post", url=database_url)
+    LikeStore.from_url(database_url).like("post", "v" * 64)
+    result = run("recount", url=database_url)
+    assert (result.returncode, result.stdout.strip()) == (
+        0,
+        "recounted; 0 article count(s) changed",
+    )

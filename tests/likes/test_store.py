@@ -136,3 +136,20 @@ def test_register_shortens_overlong_titles_and_urls(store):
     (listed,) = store.articles()
     assert len(listed.title) == 500 and listed.title.endswith("…")
     assert len(listed.url) == 1000
+
+
+def test_recount_rebuilds_counts_after_rows_were_removed_by_hand(store, hello):
+    store.register([ArticleInfo("other")])
+    for voter in (VOTER_A, VOTER_B, "c" * 64):
+        store.like(hello, voter)
+    store.like("other", VOTER_A)
+    with store.engine.begin() as conn:  # an operator removing a reader's likes by hand
+        conn.execute(likes.delete().where(likes.c.voter == VOTER_B))
+    assert store.counts([hello]) == {hello: 3}
+
+    assert store.recount() == 1
+    assert store.counts([hello, "other"]) == {hello: 2, "other": 1}
+    # Counting goes on exactly from the rebuilt counters.
+    assert store.unlike(hello, VOTER_A).likes == 1
+    assert store.like(hello, VOTER_B).likes == 2
+    assert store.recount() == 0
