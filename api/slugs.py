@@ -1,10 +1,8 @@
-"""Slugs as the API receives them: the rule is ``likes.slugs``'s; this is how it is explained."""
+"""Slugs as the API receives them: the rule and its wording are ``likes.slugs``'s."""
 
 import falcon
 
-from likes.slugs import SLUG_MAX_LENGTH, is_valid_slug
-
-SLUG_RULE = f"1 to {SLUG_MAX_LENGTH} letters, digits, '.', '~', '_' or '-'"
+from likes.slugs import SLUG_MAX_LENGTH, SLUG_RULE, is_valid_slug
 
 # ``likes.slugs`` in JSON Schema's regex dialect (ECMA-262, where \w is ASCII only): Python's
 # Unicode \w is letters (L), numbers (N) and "_". tests/api/test_openapi.py compares the two.

@@ -10,16 +10,12 @@ processes, and checks every count is exact afterwards.
 
 import argparse
 import multiprocessing
-import shutil
-import subprocess
-import tempfile
 import time
 import uuid
 
 from sqlalchemy import func, select
 
-from bench._postgres import throwaway_database
-from likes.database import parse_url
+from bench._postgres import pgbench, throwaway_database
 from likes.schema import COUNTER_SLOTS, like_counters, likes
 from likes.store import ArticleInfo, LikeStore
 
@@ -42,25 +38,6 @@ DESIGNS = {
     f"{COUNTER_SLOTS} counter slots": _PGBENCH_COUNTER.format(slot=f":v % {COUNTER_SLOTS}"),
     "inserts only (COUNT(*) on read)": _PGBENCH_INSERT_ONLY,
 }
-
-
-def pgbench(url: str, script: str, clients: int, seconds: int) -> float:
-    """Transactions per second pgbench reaches with ``script``."""
-    parsed = parse_url(url)
-    with tempfile.NamedTemporaryFile("w", suffix=".sql") as file:
-        file.write(script)
-        file.flush()
-        result = subprocess.run(
-            [
-                shutil.which("pgbench") or "pgbench",
-                "-n", "-f", file.name, "-c", str(clients), "-j", "2", "-T", str(seconds),
-                "-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432),
-                "-U", parsed.username or "postgres", parsed.database,
-            ],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-    line = next(line for line in result.stdout.splitlines() if line.startswith("tps"))
-    return float(line.split("=")[1].split()[0])
 
 
 def _like_loop(url: str, slots: int, seconds: float, worker: int, results) -> None:

@@ -14,13 +14,11 @@ difference.
 """
 
 import argparse
-import subprocess
-import tempfile
 
 from sqlalchemy import create_engine, text
 
 from bench._load import DISTINCT_VOTERS, gunicorn, wrk
-from bench._postgres import throwaway_database
+from bench._postgres import pgbench, throwaway_database
 from likes.database import parse_url
 from likes.schema import COUNTER_SLOTS
 from likes.store import ArticleInfo, LikeStore
@@ -43,20 +41,6 @@ SELECT base_likes
   + (SELECT COUNT(*) FROM bumped)
 FROM article;
 """
-
-
-def pgbench(url: str, seconds: int, clients: int) -> float:
-    parsed = parse_url(url)
-    with tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
-        script.write(LIKE_TRANSACTION)
-        script.flush()
-        out = subprocess.run(
-            ["pgbench", "-n", "-f", script.name, "-c", str(clients), "-j", "2",
-             "-T", str(seconds), "-h", parsed.host, "-p", str(parsed.port or 5432),
-             "-U", parsed.username, parsed.database],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    return float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
 
 
 def api_writes(url: str, seconds: int, connections: int) -> tuple[float, int]:
@@ -95,9 +79,8 @@ def main() -> None:
     rows = []
     with throwaway_database() as url:
         LikeStore.from_url(url).register([ArticleInfo("viral")])
-        rows.append(
-            ("pgbench, the like transaction", pgbench(url, args.seconds, args.connections), None)
-        )
+        ceiling = pgbench(url, LIKE_TRANSACTION, args.connections, args.seconds)
+        rows.append(("pgbench, the like transaction", ceiling, None))
     with throwaway_database() as url:
         LikeStore.from_url(url).register([ArticleInfo("viral")])
         rows.append(("API under gunicorn", *api_writes(url, args.seconds, args.connections)))

@@ -40,6 +40,14 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
+def redacted(url: str) -> str:
+    """``url`` as the user wrote it, fit for a message or a log line: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparsable URL)"
+
+
 def is_sqlite(url: str | URL) -> bool:
     """Whether ``url`` names an SQLite database."""
     parsed = url if isinstance(url, URL) else parse_url(url)
@@ -65,9 +73,7 @@ def make_engine(
     try:
         engine = create_engine(parsed, **options)
     except (NoSuchModuleError, ArgumentError) as error:
-        raise InvalidDatabaseURL(
-            f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: {error}"
-        ) from None
+        raise InvalidDatabaseURL(f"unsupported database URL {redacted(url)!r}: {error}") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
     _dispose_after_fork(engine)

@@ -7,6 +7,9 @@ SLUG_MAX_LENGTH = 200
 
 # Word characters (Unicode letters and digits included, as Pelican's slugify may produce them),
 # dots, tildes and hyphens: nothing that needs escaping in a URL path segment or an HTML attribute.
+# The rule in words, for error messages and documentation.
+SLUG_RULE = f"1 to {SLUG_MAX_LENGTH} letters, digits, '.', '~', '_' or '-'"
+
 _SLUG = re.compile(rf"[\w.~-]{{1,{SLUG_MAX_LENGTH}}}")
 
 

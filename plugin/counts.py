@@ -8,11 +8,10 @@ from itertools import chain
 from markupsafe import Markup
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
+from likes.database import redacted
 from likes.errors import StorageError
-from likes.slugs import SLUG_MAX_LENGTH, is_valid_slug
+from likes.slugs import SLUG_RULE, is_valid_slug
 from likes.store import ArticleInfo, LikeStore
 from plugin.settings import LikesSettings
 from plugin.widget import COUNT_ATTRIBUTE, shows_widget, wants_widget
@@ -51,11 +50,12 @@ def fetch_counts(settings: LikesSettings, articles: list[Article], siteurl: str)
     except StorageError as error:
         if settings.strict:
             raise LikesDatabaseError(
-                f"LIKES_STRICT is set and the likes database {_shown(url)} cannot be used: {error}"
+                f"LIKES_STRICT is set and the likes database {redacted(url)} "
+                f"cannot be used: {error}"
             ) from error
         logger.warning(
             "Likes: every count is shown as 0, the likes database %s cannot be used: %s",
-            _shown(url),
+            redacted(url),
             error,
         )
         return {}
@@ -81,17 +81,8 @@ def _warn_about_unusable_slugs(articles: Iterable[Article]) -> None:
     for article in articles:
         if wants_widget(article) and not is_valid_slug(article.slug):
             logger.warning(
-                "%s: slug %r cannot take likes (letters, digits, '.', '~', '-', '_'; at most %d"
-                " characters): no like widget on this article",
+                "%s: slug %r cannot take likes (a slug is %s): no like widget on this article",
                 article.relative_source_path,
                 article.slug,
-                SLUG_MAX_LENGTH,
+                SLUG_RULE,
             )
-
-
-def _shown(url: str) -> str:
-    """``url`` fit for a log line: without its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(unparsable URL)"
