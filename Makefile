@@ -1,42 +1,56 @@
 # The two set-up commands of the README: `make run` and `make test`. Both create or reuse the
-# virtualenv in .venv and install the project into it.
+# virtualenv in .venv and install the project into it: `run` what serving needs, `test` the test
+# tools besides.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+# Strict editable mode links every file of the package folders into build/, under the installed
+# names; it is the editable mode in which Pelican discovers the namespace plugin. A file added or
+# removed needs a new link, so the install depends on the folders themselves (their mtimes).
+PACKAGE_FOLDERS := $(shell find likes api plugin migrations -type d -not -name __pycache__)
+INSTALL := $(BIN)/python -m pip install --quiet --config-settings editable_mode=strict -e
 
 .PHONY: run test lint format clean screenshot
 
 PORT ?= 8000
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+
+$(RUN_STAMP): pyproject.toml $(PACKAGE_FOLDERS) | $(BIN)/python
+	$(INSTALL) .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(PACKAGE_FOLDERS) | $(BIN)/python
+	$(INSTALL) '.[test]'
+	touch $@ $(RUN_STAMP)
 
 # The demo blog and the API on one local port, on the SQLite default (likes.sqlite3).
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/pelican-likes db upgrade
 	$(BIN)/pelican content -s pelicanconf.py -o output
 	@echo "Serving the demo blog and its API on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	LIKES_SITE_DIR=output $(BIN)/gunicorn api.app:app -c gunicorn.conf.py \
-		--bind 127.0.0.1:$(PORT) --workers 2 --access-logfile /dev/null
+	LIKES_SITE_DIR=output $(BIN)/gunicorn -c python:pelican_likes.api.gunicorn_conf \
+		pelican_likes.api.wsgi:app --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile /dev/null
 
 # docs/widget.png for the README, from a freshly built demo.
-screenshot: $(STAMP)
-	$(BIN)/python scripts/screenshot.py docs/widget.png
+screenshot: $(TEST_STAMP)
+	$(BIN)/python -m scripts.screenshot docs/widget.png
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) output .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist output .pytest_cache .ruff_cache

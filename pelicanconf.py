@@ -18,7 +18,7 @@ DEFAULT_LANG = "en"
 DEFAULT_PAGINATION = 10
 
 # The project is installed (`pip install -e .`), so the plugin imports by its package name.
-PLUGINS = ["plugin"]
+PLUGINS = ["likes"]
 
 MARKDOWN = {
     "extension_configs": {

@@ -1,26 +1,23 @@
 """The application: ``create_app(config)`` wires resources to their dependencies.
 
-``gunicorn api.app:app`` serves the app built from the environment; it is built on first access
-(PEP 562), so that importing ``create_app`` in tests or tools reads no settings and creates no
-secret file.
+Importing this module reads no settings and creates no secret file; ``pelican_likes.api.wsgi`` is
+the module servers load, which builds the app from the environment.
 """
-
-import functools
 
 import falcon
 
-from api import errors
-from api.articles import ArticleLike
-from api.config import Config
-from api.count_cache import CountCache
-from api.counts import LikeCounts
-from api.health import Health
-from api.limits import RateLimiter, WriteLimit
-from api.middleware import BodyPolicy, ResponseHeaders
-from api.openapi import OpenAPIDocument
-from api.site import SITE_PATHS, SiteFiles
-from api.voters import Voters
-from likes.store import LikeStore
+from pelican_likes.api import errors
+from pelican_likes.api.articles import ArticleLike
+from pelican_likes.api.config import Config
+from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.counts import LikeCounts
+from pelican_likes.api.health import Health
+from pelican_likes.api.limits import RateLimiter, WriteLimit
+from pelican_likes.api.middleware import BodyPolicy, ResponseHeaders
+from pelican_likes.api.openapi import OpenAPIDocument
+from pelican_likes.api.site import SITE_PATHS, SiteFiles
+from pelican_likes.api.voters import Voters
+from pelican_likes.store import LikeStore
 
 # How long a worker answers a count it read without asking the database again.
 COUNT_CACHE_SECONDS = 1.0
@@ -55,14 +52,3 @@ def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
     if config.site_dir is not None:
         app.add_sink(SiteFiles(config.site_dir), prefix=SITE_PATHS)
     return app
-
-
-@functools.cache
-def _environment_app() -> falcon.App:
-    return create_app(Config.from_environ())
-
-
-def __getattr__(name: str) -> falcon.App:
-    if name == "app":
-        return _environment_app()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

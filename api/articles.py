@@ -6,12 +6,12 @@ nothing; the store makes each one atomic, so concurrent clicks are counted exact
 
 import falcon
 
-from api.count_cache import CountCache
-from api.limits import WriteLimit
-from api.slugs import check_slug
-from api.voters import VOTER_HEADER, Voters
-from likes.errors import UnknownArticle
-from likes.store import LikeState, LikeStore
+from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.limits import WriteLimit
+from pelican_likes.api.slugs import check_slug
+from pelican_likes.api.voters import VOTER_HEADER, Voters
+from pelican_likes.errors import UnknownArticle
+from pelican_likes.store import LikeState, LikeStore
 
 
 class ArticleLike:

@@ -7,10 +7,10 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from api.errors import ConfigError
-from api.secret import check_secret, load_secret
-from likes.database import database_url, parse_url
-from likes.errors import InvalidDatabaseURL
+from pelican_likes.api.errors import ConfigError
+from pelican_likes.api.secret import check_secret, load_secret
+from pelican_likes.database import database_url, parse_url
+from pelican_likes.errors import InvalidDatabaseURL
 
 __all__ = ["Config", "ConfigError"]
 

@@ -9,9 +9,9 @@ import json
 
 import falcon
 
-from api.count_cache import CountCache
-from api.slugs import check_slug
-from likes.store import LikeStore
+from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.slugs import check_slug
+from pelican_likes.store import LikeStore
 
 MAX_SLUGS = 100
 

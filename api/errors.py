@@ -10,7 +10,7 @@ from http import HTTPStatus
 
 import falcon
 
-from likes.errors import StorageUnavailable, UnknownArticle
+from pelican_likes.errors import StorageUnavailable, UnknownArticle
 
 PROBLEM_JSON = "application/problem+json"
 

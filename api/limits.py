@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 import falcon
 
-from api.clients import Network, client_address
+from pelican_likes.api.clients import Network, client_address
 
 # Clients remembered at once; beyond this the least recently seen is forgotten, which at worst
 # hands that client a fresh budget. Measured at ~230 bytes per client: 15 MB per worker at most.

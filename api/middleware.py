@@ -2,7 +2,7 @@
 
 import falcon
 
-from api.voters import VOTER_HEADER
+from pelican_likes.api.voters import VOTER_HEADER
 
 # No route reads a body; a small one is tolerated for clients that always send ``{}``.
 MAX_BODY_BYTES = 1024

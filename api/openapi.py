@@ -8,11 +8,11 @@ import json
 
 import falcon
 
-from api.counts import MAX_SLUGS
-from api.errors import PROBLEM_JSON
-from api.middleware import MAX_BODY_BYTES
-from api.slugs import SLUG_PATTERN, SLUG_RULE
-from api.voters import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN, VOTER_HEADER
+from pelican_likes.api.counts import MAX_SLUGS
+from pelican_likes.api.errors import PROBLEM_JSON
+from pelican_likes.api.middleware import MAX_BODY_BYTES
+from pelican_likes.api.slugs import SLUG_PATTERN, SLUG_RULE
+from pelican_likes.api.voters import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN, VOTER_HEADER
 
 _DESCRIPTION = f"""\
 Anonymous likes for the articles of a Pelican blog.

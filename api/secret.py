@@ -9,8 +9,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from api.errors import ConfigError
-from likes.database import is_sqlite, parse_url
+from pelican_likes.api.errors import ConfigError
+from pelican_likes.database import is_sqlite, parse_url
 
 SECRET_MIN_LENGTH = 32
 

@@ -2,7 +2,7 @@
 
 import falcon
 
-from likes.slugs import SLUG_MAX_LENGTH, SLUG_RULE, is_valid_slug
+from pelican_likes.slugs import SLUG_MAX_LENGTH, SLUG_RULE, is_valid_slug
 
 # ``likes.slugs`` in JSON Schema's regex dialect (ECMA-262, where \w is ASCII only): Python's
 # Unicode \w is letters (L), numbers (N) and "_". tests/api/test_openapi.py compares the two.

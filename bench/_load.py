@@ -3,18 +3,14 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.support import REPO, gunicorn
+
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 
 # Each request carries a reader token of its own, so every PUT is a distinct like.
@@ -45,35 +41,11 @@ class Load:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int = WORKERS) -> Iterator[str]:
-    """Serve ``app`` on a free local port; yield its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", app, "-c", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
-        cwd=REPO, env={**os.environ, **env, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait(base: str) -> None:
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers, if only with a 404
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{base} did not answer")
+def serve(app: str, env: dict[str, str], workers: int = WORKERS) -> Iterator[str]:
+    """Serve ``app`` (importable from the repository) under gunicorn; yield its base URL."""
+    arguments = ["--log-level", "warning"]
+    with gunicorn(env, workers=workers, app=app, arguments=arguments, cwd=REPO) as server:
+        yield server.url
 
 
 def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> Load:

@@ -31,8 +31,8 @@ from pelican.readers import BaseReader, MarkdownReader
 from pelican.settings import read_settings
 
 from bench._postgres import throwaway_database
-from likes import migrate
-from plugin.reader import FrontmatterReader
+from pelican.plugins.likes.reader import FrontmatterReader
+from pelican_likes import migrate
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -155,8 +155,8 @@ def compare_builds(root: Path, yaml_folder: Path, native_folder: Path, runs: int
     with throwaway_database() as postgres_url:
         variants = {
             "without the plugin": (native_folder, [], None),
-            "plugin, SQLite": (yaml_folder, ["plugin"], sqlite_url),
-            "plugin, PostgreSQL": (yaml_folder, ["plugin"], postgres_url),
+            "plugin, SQLite": (yaml_folder, ["likes"], sqlite_url),
+            "plugin, PostgreSQL": (yaml_folder, ["likes"], postgres_url),
         }
         builds: dict[str, Callable[[], float]] = {}
         for number, (name, (content, plugins, url)) in enumerate(variants.items()):

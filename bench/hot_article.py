@@ -16,8 +16,8 @@ import uuid
 from sqlalchemy import func, select
 
 from bench._postgres import pgbench, throwaway_database
-from likes.schema import COUNTER_SLOTS, like_counters, likes
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes.schema import COUNTER_SLOTS, like_counters, likes
+from pelican_likes.store import ArticleInfo, LikeStore
 
 # The transaction of LikeStore.like() in one statement: the counter moves only if the row went in.
 _PGBENCH_COUNTER = """\\set v random(1, 9000000000000000000)

@@ -3,7 +3,7 @@
 One request asks for the counts of 20 articles, as the widget's script does on an index page:
 
 1. bare Falcon (bench/bare_app.py): a fixed 20-article document, no database; the ceiling;
-2. the API: ``GET /api/likes?slug=...`` x20 through ``gunicorn api.app:app`` on PostgreSQL;
+2. the API: ``GET /api/likes?slug=...`` x20 through ``pelican_likes.api.wsgi:app`` on PostgreSQL;
 3. the API answering ``If-None-Match`` with the current ETag: 304, no body (the count is still
    read from the database, since the ETag is computed from it).
 
@@ -20,9 +20,10 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
-from bench._load import Load, gunicorn, wrk
+from bench._load import Load, serve, wrk
 from bench._postgres import throwaway_database
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes.store import ArticleInfo, LikeStore
+from tests.support import API_APP
 
 SLUGS = [f"article-{n}" for n in range(20)]
 QUERY = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
@@ -80,9 +81,9 @@ def main() -> None:
 
     with throwaway_database() as url:
         seed(url)
-        # Same environment for both, so gunicorn.conf.py's start-up check passes the same way.
+        # Same environment for both, so the gunicorn settings' start-up check passes the same way.
         env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
-        with gunicorn("bench.bare_app:app", env) as bare, gunicorn("api.app:app", env) as api:
+        with serve("bench.bare_app:app", env) as bare, serve(API_APP, env) as api:
             targets = {
                 "bare Falcon, fixed document": (bare, None),
                 "API, 200 with the counts": (api, None),

@@ -8,40 +8,20 @@ the API is not there, so its reads answer 404, which changes nothing to how many
 """
 
 import gzip
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from likes import migrate
-from plugin.assets import STATIC_FOLDER
-
-REPO = Path(__file__).resolve().parent.parent
-
-# Gzipped bytes each file may weigh: the whole widget in less than one TCP round trip's worth.
-BUDGETS = {"likes.js": 2048, "likes.css": 1024}
+from pelican.plugins.likes.assets import STATIC_FOLDER
+from pelican_likes import migrate
+from tests.support import REPO, WEIGHT_BUDGETS, launch_chromium, static_files
 
 ARTICLE_PAGE = "writing-a-static-blog.html"
 PAGES = (ARTICLE_PAGE, "index.html")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass
@@ -63,7 +43,7 @@ class PageLoad:
 def print_sizes() -> None:
     print("Widget files: bytes as shipped and gzipped (-9), against the gzipped budget")
     print(f"  {'':<10} {'raw':>6}  {'gzip -9':>7}  {'budget':>6}  {'of budget':>9}")
-    for name, budget in BUDGETS.items():
+    for name, budget in WEIGHT_BUDGETS.items():
         data = (STATIC_FOLDER / name).read_bytes()
         packed = len(gzip.compress(data, compresslevel=9))
         print(f"  {name:<10} {len(data):>6,}  {packed:>7,}  {budget:>6,}  {packed / budget:>9.0%}")
@@ -84,31 +64,6 @@ def build_demo(root: Path) -> Path:
     return output
 
 
-@contextmanager
-def static_server(folder: Path) -> Iterator[str]:
-    """``folder`` served on a free local port; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-         "--directory", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def load_page(browser: Browser, url: str) -> PageLoad:
     """Every request of one load of ``url`` in a fresh context (empty cache), until the network
     has been idle for half a second, so that the script's reads are in."""
@@ -127,10 +82,8 @@ def load_page(browser: Browser, url: str) -> PageLoad:
 
 
 def print_requests(output: Path) -> None:
-    with static_server(output) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+    with static_files(output) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
         loads = {name: load_page(browser, f"{base}/{name}") for name in PAGES}
         browser.close()
     print("\nRequests per page load of the demo blog (headless Chromium, empty cache)")

@@ -4,7 +4,7 @@ Three figures for one article liked by distinct readers from 16 connections:
 
 1. the database's ceiling: pgbench running the statements of one like (the API's transaction)
    with no Python and no HTTP in the way;
-2. the API: ``PUT /api/articles/viral/like`` through ``gunicorn api.app:app``;
+2. the API: ``PUT /api/articles/viral/like`` through ``gunicorn pelican_likes.api.wsgi:app``;
 3. the naive design (bench/naive_app.py): a connection per request, read, add one, write back.
 
 Each write answered 200 should be one like more in the database: the lost column counts the
@@ -17,11 +17,12 @@ import argparse
 
 from sqlalchemy import create_engine, text
 
-from bench._load import DISTINCT_VOTERS, gunicorn, wrk
+from bench._load import DISTINCT_VOTERS, serve, wrk
 from bench._postgres import pgbench, throwaway_database
-from likes.database import parse_url
-from likes.schema import COUNTER_SLOTS
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes.database import parse_url
+from pelican_likes.schema import COUNTER_SLOTS
+from pelican_likes.store import ArticleInfo, LikeStore
+from tests.support import API_APP
 
 # What LikeStore.like() sends on PostgreSQL for one like: one statement, in autocommit.
 LIKE_TRANSACTION = f"""\\set v random(1, 9000000000000000000)
@@ -50,7 +51,7 @@ def api_writes(url: str, seconds: int, connections: int) -> tuple[float, int]:
         "LIKES_SECRET": "bench-secret-0123456789abcdef-0123456789",
         "LIKES_RATE_LIMIT": "0",
     }
-    with gunicorn("api.app:app", env) as base:
+    with serve(API_APP, env) as base:
         load = wrk(base, seconds, connections, DISTINCT_VOTERS)
     counted = LikeStore.from_url(url).counts(["viral"])["viral"]
     return load.rate, max(0, load.ok - counted)
@@ -62,7 +63,7 @@ def naive_writes(url: str, seconds: int, connections: int) -> tuple[float, int]:
         conn.execute(text("CREATE TABLE naive_counts (slug text PRIMARY KEY, likes int NOT NULL)"))
         conn.execute(text("INSERT INTO naive_counts VALUES ('viral', 0)"))
     dsn = parse_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with gunicorn("bench.naive_app:app", {"NAIVE_DSN": dsn}) as base:
+    with serve("bench.naive_app:app", {"NAIVE_DSN": dsn}) as base:
         load = wrk(base, seconds, connections, DISTINCT_VOTERS)
     with engine.connect() as conn:
         counted = conn.scalar(text("SELECT likes FROM naive_counts"))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from alembic.util.exc import CommandError
 
-from likes import migrate
-from likes.database import database_url
-from likes.errors import StorageError
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes import migrate
+from pelican_likes.database import database_url
+from pelican_likes.errors import StorageError
+from pelican_likes.store import ArticleInfo, LikeStore
 
 
 class UsageError(Exception):

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from likes.errors import InvalidDatabaseURL
+from pelican_likes.errors import InvalidDatabaseURL
 
 DEFAULT_DATABASE_URL = "sqlite:///likes.sqlite3"
 

@@ -1,4 +1,8 @@
-"""Alembic, driven from Python so that ``pelican-likes db`` and the tests need no alembic.ini."""
+"""Alembic, driven from Python on the migrations and ``alembic.ini`` shipped in this package.
+
+Both are found by this package's own name, so another distribution's top-level ``migrations`` can
+never be the one that runs.
+"""
 
 from importlib.resources import files
 
@@ -6,13 +10,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
-from likes.database import make_engine, parse_url
+from pelican_likes.database import make_engine, parse_url
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for the migrations shipped with this package, aimed at ``url``."""
-    config = Config()
-    config.set_main_option("script_location", str(files("migrations")))
+    config = Config(str(files("pelican_likes.migrations") / "alembic.ini"))
     # ConfigParser treats "%" as interpolation: a percent-encoded password must be doubled.
     rendered = parse_url(url).render_as_string(hide_password=False)
     config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))

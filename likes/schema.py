@@ -19,7 +19,7 @@ from sqlalchemy import (
     func,
 )
 
-from likes.slugs import SLUG_MAX_LENGTH
+from pelican_likes.slugs import SLUG_MAX_LENGTH
 
 COUNTER_SLOTS = 16
 

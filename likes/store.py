@@ -23,10 +23,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from likes.database import make_engine
-from likes.errors import StorageError, StorageUnavailable, UnknownArticle
-from likes.schema import COUNTER_SLOTS, TITLE_LENGTH, URL_LENGTH, articles, like_counters, likes
-from likes.slugs import is_valid_slug
+from pelican_likes.database import make_engine
+from pelican_likes.errors import StorageError, StorageUnavailable, UnknownArticle
+from pelican_likes.schema import (
+    COUNTER_SLOTS,
+    TITLE_LENGTH,
+    URL_LENGTH,
+    articles,
+    like_counters,
+    likes,
+)
+from pelican_likes.slugs import is_valid_slug
 
 __all__ = [
     "ArticleInfo",

@@ -3,8 +3,8 @@
 
 from alembic import context
 
-from likes.database import database_url, is_sqlite, make_engine
-from likes.schema import metadata
+from pelican_likes.database import database_url, is_sqlite, make_engine
+from pelican_likes.schema import metadata
 
 config = context.config
 

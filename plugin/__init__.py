@@ -3,11 +3,11 @@ published article a like widget whose count is in the HTML before any script run
 
 from pelican.plugins import signals
 
-from plugin.assets import copy_assets
-from plugin.counts import bake_counts
-from plugin.placement import use_placing_templates
-from plugin.reader import report_skipped_file, use_frontmatter_reader
-from plugin.widget import add_jinja_global
+from pelican.plugins.likes.assets import copy_assets
+from pelican.plugins.likes.counts import bake_counts
+from pelican.plugins.likes.placement import use_placing_templates
+from pelican.plugins.likes.reader import report_skipped_file, use_frontmatter_reader
+from pelican.plugins.likes.widget import add_jinja_global
 
 
 def register() -> None:

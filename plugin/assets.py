@@ -7,7 +7,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import Pelican
 
-from plugin.settings import LikesSettings
+from pelican.plugins.likes.settings import LikesSettings
 
 STATIC_FOLDER = Path(__file__).parent / "static"
 OUTPUT_FOLDER = "likes"

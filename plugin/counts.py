@@ -9,12 +9,12 @@ from markupsafe import Markup
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
-from likes.database import redacted
-from likes.errors import StorageError
-from likes.slugs import SLUG_RULE, is_valid_slug
-from likes.store import ArticleInfo, LikeStore
-from plugin.settings import LikesSettings
-from plugin.widget import COUNT_ATTRIBUTE, shows_widget, wants_widget
+from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.widget import COUNT_ATTRIBUTE, shows_widget, wants_widget
+from pelican_likes.database import redacted
+from pelican_likes.errors import StorageError
+from pelican_likes.slugs import SLUG_RULE, is_valid_slug
+from pelican_likes.store import ArticleInfo, LikeStore
 
 logger = logging.getLogger(__name__)
 

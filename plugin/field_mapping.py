@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from markupsafe import escape
 
-from plugin.frontmatter_parser import FrontmatterError
+from pelican.plugins.likes.frontmatter_parser import FrontmatterError
 
 # Pelican's name first: when a file has several of these, the earlier one wins. Names are matched
 # lowercased, as Pelican lowercases every metadata name.

@@ -22,9 +22,9 @@ from jinja2 import Template
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from plugin.assets import SCRIPT, STYLESHEET, script_tag, stylesheet_tag
-from plugin.settings import LikesSettings
-from plugin.widget import LikesWidget
+from pelican.plugins.likes.assets import SCRIPT, STYLESHEET, script_tag, stylesheet_tag
+from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.widget import LikesWidget
 
 WIDGET_ATTRIBUTE = "data-likes-slug"
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)

@@ -14,8 +14,8 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
 
-from plugin import field_mapping, frontmatter_parser
-from plugin.frontmatter_parser import FrontmatterError
+from pelican.plugins.likes import field_mapping, frontmatter_parser
+from pelican.plugins.likes.frontmatter_parser import FrontmatterError
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from likes.database import database_url
+from pelican_likes.database import database_url
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from markupsafe import Markup
 from pelican.contents import Content
 from pelican.generators import Generator
 
-from likes.slugs import is_valid_slug
-from plugin.field_mapping import as_flag
-from plugin.settings import LikesSettings
+from pelican.plugins.likes.field_mapping import as_flag
+from pelican.plugins.likes.settings import LikesSettings
+from pelican_likes.slugs import is_valid_slug
 
 # The attribute the build sets on each article that shows a widget (see counts.py); themes may
 # read it too, e.g. ``{{ article.likes_count }}``.

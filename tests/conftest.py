@@ -7,25 +7,19 @@ PostgreSQL cannot be reached the PostgreSQL half of the suite is skipped, saying
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
-from likes import migrate
-from likes.database import parse_url
-from likes.store import LikeStore
+from pelican_likes import migrate
+from pelican_likes.database import parse_url
+from pelican_likes.store import LikeStore
+from tests.support import Server, gunicorn
 
-REPO = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("LIKES_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = "like_counters, likes, articles"
 
@@ -104,70 +98,18 @@ def _render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
-@dataclass(frozen=True)
-class Gunicorn:
-    """A running ``gunicorn api.app:app``: where it answers, and its log (access and errors)."""
-
-    url: str
-    port: int
-    log: Path
-
-
 @pytest.fixture(scope="session")
-def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Gunicorn]]:
-    """A factory that serves ``api.app:app`` under real gunicorn workers on a free local port,
-    with the repository's gunicorn.conf.py.
+def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Server]]:
+    """A factory that serves the installed API under real gunicorn workers on a free local port,
+    with the package's gunicorn settings.
 
     ``start_gunicorn(env={...}, workers=2)`` returns once ``/api/health`` answers; every server
-    is stopped at the end of the session. Its output goes to a file (a pipe nobody reads would
-    fill up and stall the workers), shown in the error if it fails to start.
+    is stopped at the end of the session, and its output kept in a file for the test to read.
     """
-    servers: list[subprocess.Popen] = []
+    with ExitStack() as servers:
 
-    def start(env: dict[str, str], workers: int = 2) -> Gunicorn:
-        port = _free_port()
-        log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "api.app:app", "-c", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-            cwd=REPO,
-            env={**os.environ, **env},
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        servers.append(process)
-        server = Gunicorn(url=f"http://127.0.0.1:{port}", port=port, log=log)
-        _wait_until_serving(process, server.url, log)
-        return server
+        def start(env: dict[str, str], workers: int = 2) -> Server:
+            log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+            return servers.enter_context(gunicorn(env, workers=workers, log=log))
 
-    yield start
-    for process in servers:
-        process.terminate()
-    for process in servers:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_serving(
-    process: subprocess.Popen, base: str, log: Path, timeout: float = 30
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not answer on {base} within {timeout}s")
+        yield start

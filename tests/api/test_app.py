@@ -87,7 +87,7 @@ def test_wildcard_allows_any_origin(make_client):
 
 
 def test_importing_the_factory_reads_no_settings_and_writes_nothing(tmp_path):
-    code = "import api.app; print('app' in vars(api.app))"
+    code = "import pelican_likes.api.app as m; print('app' in vars(m))"
     environment = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "PATH": ""}
 
     done = subprocess.run(
@@ -99,8 +99,8 @@ def test_importing_the_factory_reads_no_settings_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_module_app_is_built_from_the_environment(tmp_path):
-    code = "import api.app; print(type(api.app.app).__name__)"
+def test_the_wsgi_module_builds_the_app_from_the_environment(tmp_path):
+    code = "from pelican_likes.api.wsgi import app; print(type(app).__name__)"
     database = tmp_path / "blog.sqlite3"
     environment = {"DATABASE_URL": f"sqlite:///{database}", "PATH": ""}
 

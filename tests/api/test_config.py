@@ -4,7 +4,7 @@ from ipaddress import ip_network
 
 import pytest
 
-from api.config import Config, ConfigError
+from pelican_likes.api.config import Config, ConfigError
 
 SECRET = "s" * 32
 POSTGRES = "postgresql://likes@db.internal/likes"

@@ -1,6 +1,6 @@
 """The per-worker count cache: fresh entries answer without the database, and only so long."""
 
-from api.count_cache import CountCache
+from pelican_likes.api.count_cache import CountCache
 
 
 class Reads:

@@ -4,8 +4,8 @@ import secrets
 
 import pytest
 
-from likes import migrate
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes import migrate
+from pelican_likes.store import ArticleInfo, LikeStore
 
 
 def like(client, slug: str) -> None:

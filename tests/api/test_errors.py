@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from likes import migrate
-from likes.database import parse_url
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes import migrate
+from pelican_likes.database import parse_url
+from pelican_likes.store import ArticleInfo, LikeStore
 
 Steps = tuple[str, Callable[[], None], Callable[[], None]]
 

@@ -1,4 +1,5 @@
-"""The API as it runs in production: `gunicorn api.app:app` with gunicorn.conf.py, on PostgreSQL.
+"""The API as it runs in production: `gunicorn pelican_likes.api.wsgi:app` with the package's
+gunicorn settings, on PostgreSQL.
 
 Several workers, each with its own pool, answer hundreds of concurrent likes and unlikes; every
 answered write must be counted exactly once.
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from api.app import COUNT_CACHE_SECONDS
-from likes import migrate
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes import migrate
+from pelican_likes.api.app import COUNT_CACHE_SECONDS
+from pelican_likes.store import ArticleInfo, LikeStore
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
@@ -160,7 +161,7 @@ def test_postgresql_without_a_secret_refuses_to_start_in_one_line(start_gunicorn
         start_gunicorn(environment)
 
     output = str(exited.value)
-    assert output.startswith("gunicorn exited")
+    assert output.startswith("the server exited with 1")
     assert "Error: LIKES_SECRET is required" in output
     assert "Traceback" not in output
     assert "Booting worker" not in output

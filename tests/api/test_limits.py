@@ -6,7 +6,7 @@ from ipaddress import ip_network
 
 import pytest
 
-from api.limits import RateLimiter
+from pelican_likes.api.limits import RateLimiter
 
 
 class Clock:

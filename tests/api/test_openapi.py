@@ -9,10 +9,10 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
-from api.app import create_app
-from api.config import Config
-from api.openapi import DOCUMENT
-from api.voters import TOKEN_PATTERN, is_valid_token
+from pelican_likes.api.app import create_app
+from pelican_likes.api.config import Config
+from pelican_likes.api.openapi import DOCUMENT
+from pelican_likes.api.voters import TOKEN_PATTERN, is_valid_token
 
 # HTTP defines these for every resource; the document lists what the API itself serves.
 IMPLIED = {"HEAD", "OPTIONS"}

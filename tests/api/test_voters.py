@@ -5,7 +5,7 @@ import hmac
 
 import pytest
 
-from api.voters import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, Voters, is_valid_token
+from pelican_likes.api.voters import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, Voters, is_valid_token
 
 
 @pytest.mark.parametrize(

@@ -7,29 +7,18 @@ saying why, except under ``CI=true``, where a missing browser is a failure.
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from likes import migrate
-from likes.store import LikeStore
+from pelican_likes import migrate
+from pelican_likes.store import LikeStore
+from tests.support import CHROMIUM, REPO, free_port, launch_chromium, static_files
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SECRET = "browser-tests-secret-0123456789abcdef"
 SEEDED_LIKES = 3
 
@@ -53,7 +42,7 @@ def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -125,36 +114,19 @@ def site(tmp_path_factory, start_gunicorn) -> Site:
 
 
 @pytest.fixture(scope="session")
-def cross_origin_site(tmp_path_factory, start_gunicorn, free_tcp_port_factory) -> Iterator[Site]:
+def cross_origin_site(tmp_path_factory, start_gunicorn) -> Iterator[Site]:
     """The blog on one port and the API on another, allowed by CORS."""
     tmp = tmp_path_factory.mktemp("cross")
-    blog_port = free_tcp_port_factory()
+    blog_port = free_port()
     blog = f"http://127.0.0.1:{blog_port}"
     database_url = sqlite_database(tmp)
     api = start_gunicorn(api_env(database_url, LIKES_ALLOWED_ORIGINS=blog)).url
     output, path, slug, store = seeded_site(tmp, database_url, f"{api}/api")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(blog_port), "--bind", "127.0.0.1",
-         "--directory", str(output)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait_for_port(blog_port)
-    yield Site(blog=blog, article=f"{blog}/{path}", slug=slug, store=store)
-    server.terminate()
-    server.wait(timeout=10)
+    with static_files(output, port=blog_port):
+        yield Site(blog=blog, article=f"{blog}/{path}", slug=slug, store=store)
 
 
 def sqlite_database(folder: Path) -> str:
     url = f"sqlite:///{folder / 'likes.sqlite3'}"
     migrate.upgrade(url)
     return url
-
-
-def _wait_for_port(port: int) -> None:
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")

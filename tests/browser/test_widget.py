@@ -5,9 +5,9 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from api.app import COUNT_CACHE_SECONDS
-from likes.store import ArticleInfo
-from plugin.widget import widget_markup
+from pelican.plugins.likes.widget import widget_markup
+from pelican_likes.api.app import COUNT_CACHE_SECONDS
+from pelican_likes.store import ArticleInfo
 
 
 def widgets(page: Page, slug: str):

@@ -6,11 +6,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support import free_port
 
 # PostgreSQL refuses to run as root; as root, its tools run as this account.
 SERVER_ACCOUNT = "postgres"
@@ -39,7 +40,7 @@ class Cluster:
         # Not pytest's tmp_path: its parent is private to the current user, and the server
         # account must reach the folder. /tmp also keeps the socket path under its 107 bytes.
         folder = Path(tempfile.mkdtemp(prefix="likes-pg-"))
-        cluster = cls(bindir, folder, _free_port())
+        cluster = cls(bindir, folder, free_port())
         try:
             if os.geteuid() == 0:
                 account = _server_account()
@@ -130,9 +131,3 @@ def _run(tool: Path, *arguments: str) -> None:
     if done.returncode != 0:
         output = (done.stderr.strip() or done.stdout.strip()).splitlines()
         raise ServerCommandFailed(f"{tool.name} failed: {' / '.join(output)}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

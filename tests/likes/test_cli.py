@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from likes.store import LikeStore
+from pelican_likes.store import LikeStore
 
 
 def run(*args: str, url: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -15,7 +15,7 @@ def run(*args: str, url: str | None = None, cwd: Path | None = None) -> subproce
     if url is not None:
         env["DATABASE_URL"] = url
     return subprocess.run(
-        [sys.executable, "-m", "likes.cli", *args],
+        [sys.executable, "-m", "pelican_likes.cli", *args],
         capture_output=True,
         text=True,
         env=env,

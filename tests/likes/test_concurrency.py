@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes.store import ArticleInfo, LikeStore
 
 THREADS = 32
 STEADY_VOTERS = 400

@@ -2,8 +2,8 @@
 
 import pytest
 
-from likes.database import DEFAULT_DATABASE_URL, database_url, make_engine, parse_url
-from likes.errors import InvalidDatabaseURL
+from pelican_likes.database import DEFAULT_DATABASE_URL, database_url, make_engine, parse_url
+from pelican_likes.errors import InvalidDatabaseURL
 
 
 def test_default_is_a_local_sqlite_file():

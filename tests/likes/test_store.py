@@ -3,8 +3,14 @@
 import pytest
 from sqlalchemy import select
 
-from likes.schema import articles, likes
-from likes.store import ArticleInfo, LikeState, LikeStore, StorageUnavailable, UnknownArticle
+from pelican_likes.schema import articles, likes
+from pelican_likes.store import (
+    ArticleInfo,
+    LikeState,
+    LikeStore,
+    StorageUnavailable,
+    UnknownArticle,
+)
 
 VOTER_A = "a" * 64
 VOTER_B = "b" * 64

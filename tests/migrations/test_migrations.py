@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from likes import migrate
-from likes.database import parse_url
-from likes.store import ArticleInfo, LikeStore
+from pelican_likes import migrate
+from pelican_likes.database import parse_url
+from pelican_likes.store import ArticleInfo, LikeStore
 
 TABLES = {"articles", "likes", "like_counters"}
 
@@ -47,7 +47,7 @@ def test_migrated_schema_matches_the_models(empty_url):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from likes.schema import metadata
+    from pelican_likes.schema import metadata
 
     migrate.upgrade(empty_url)
     engine = create_engine(parse_url(empty_url))

@@ -12,7 +12,7 @@ HELPER_THEME = FIXTURES / "helper-theme"
 
 # The settings every build starts from: the plugin, and no feeds (they warn without SITEURL).
 BASE_SETTINGS = {
-    "PLUGINS": ["plugin"],
+    "PLUGINS": ["likes"],
     "TIMEZONE": "UTC",
     "SITEURL": "",
     "FEED_ALL_ATOM": None,

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from likes.store import ArticleInfo
-from plugin.counts import LikesDatabaseError
+from pelican.plugins.likes.counts import LikesDatabaseError
+from pelican_likes.store import ArticleInfo
 from tests.plugin.pelican_builds import ARTICLES
 
 UNREACHABLE = "postgresql://postgres:s3cret@127.0.0.1:1/none"
@@ -24,7 +24,9 @@ def count_in(html: str, slug: str) -> int:
 
 def likes_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [
-        r for r in caplog.records if r.name.startswith("plugin") and r.levelno >= logging.WARNING
+        r
+        for r in caplog.records
+        if r.name.startswith("pelican.plugins.likes") and r.levelno >= logging.WARNING
     ]
 
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from plugin.field_mapping import as_flag, to_pelican
-from plugin.frontmatter_parser import FrontmatterError
+from pelican.plugins.likes.field_mapping import as_flag, to_pelican
+from pelican.plugins.likes.frontmatter_parser import FrontmatterError
 
 
 @pytest.mark.parametrize("name", ["pubDate", "date", "publishDate"])

@@ -5,7 +5,7 @@ import importlib.util
 
 import pytest
 
-from plugin.frontmatter_parser import FrontmatterError, parse
+from pelican.plugins.likes.frontmatter_parser import FrontmatterError, parse
 from tests.plugin.pelican_builds import ARTICLES
 
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 from pelican.contents import Article
+from pelican.plugins import likes
 from pelican.readers import MarkdownReader, Readers
 
-import plugin
-from plugin.reader import SKIP_REASON, FrontmatterReader
+from pelican.plugins.likes.reader import SKIP_REASON, FrontmatterReader
 from tests.plugin.pelican_builds import ARTICLES, pelican_settings
 
 UTC_PLUS_2 = datetime.timedelta(hours=2)
@@ -150,7 +150,7 @@ def test_a_broken_file_is_skipped_with_the_line_that_says_why(name, place, messa
 
 
 def test_the_plugin_reads_md_and_markdown_files():
-    plugin.register()
+    likes.register()
     readers = Readers(pelican_settings())
 
     assert type(readers.readers["md"]) is FrontmatterReader
@@ -159,7 +159,7 @@ def test_the_plugin_reads_md_and_markdown_files():
 
 
 def test_a_reader_chosen_in_readers_is_left_in_place():
-    plugin.register()
+    likes.register()
     readers = Readers(pelican_settings(READERS={"md": None}))
 
     assert "md" not in readers.readers

@@ -111,7 +111,7 @@ def test_the_demo_blog_builds_from_the_repository_settings(tmp_path, sqlite_url,
 
     Pelican(settings).run()
 
-    assert settings["PLUGINS"] == ["plugin"]
+    assert settings["PLUGINS"] == ["pelican.plugins.likes"]  # the installed namespace plugin
     output = tmp_path / "output"
     assert (output / "likes" / "likes.js").exists()
     pages = [

@@ -10,10 +10,8 @@ import re
 
 import pytest
 
-from plugin.assets import STATIC_FOLDER
-
-# Gzipped bytes: the widget must stay a small addition to any page (docs/performance.md).
-BUDGETS = {"likes.js": 2048, "likes.css": 1024}
+from pelican.plugins.likes.assets import STATIC_FOLDER
+from tests.support import WEIGHT_BUDGETS
 
 # Each would let text from the API or the page become HTML or code: counts go in via textContent.
 UNSAFE_IN_SCRIPT = [
@@ -27,7 +25,7 @@ UNSAFE_IN_SCRIPT = [
 ]
 
 
-@pytest.mark.parametrize(("name", "budget"), BUDGETS.items())
+@pytest.mark.parametrize(("name", "budget"), WEIGHT_BUDGETS.items())
 def test_each_file_fits_its_gzipped_budget(name, budget):
     data = (STATIC_FOLDER / name).read_bytes()
 

@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from pelican.contents import Article
 
-from plugin.reader import FrontmatterReader
-from plugin.settings import LikesSettings
-from plugin.widget import LikesWidget, widget_markup
+from pelican.plugins.likes.reader import FrontmatterReader
+from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.widget import LikesWidget, widget_markup
 from tests.plugin.pelican_builds import ARTICLES, pelican_settings
 
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from markupsafe import Markup
 
-from plugin.assets import STATIC_FOLDER
-from plugin.placement import place
+from pelican.plugins.likes.assets import STATIC_FOLDER
+from pelican.plugins.likes.placement import place
 from tests.plugin.pelican_builds import HELPER_THEME, PAGES
 
 CONTENT = "<p>The article's content.</p>"

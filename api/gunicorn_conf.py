@@ -1,4 +1,6 @@
-"""Production defaults for ``gunicorn api.app:app``, which reads this file from the working folder.
+"""Production defaults for serving the API, shipped in the package so they hold from any folder:
+
+    gunicorn -c python:pelican_likes.api.gunicorn_conf pelican_likes.api.wsgi:app
 
 Any setting can still be overridden on the command line or in ``GUNICORN_CMD_ARGS``.
 """
@@ -8,7 +10,7 @@ import multiprocessing
 import os
 import re
 
-from api.config import Config, ConfigError
+from pelican_likes.api.config import Config, ConfigError
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
@@ -61,7 +63,7 @@ def on_starting(server) -> None:
 def post_worker_init(worker) -> None:
     """Send the app's own log lines (why a request got a 503) to gunicorn's error log, and keep
     readers' addresses out of gunicorn's own lines about malformed requests."""
-    log = logging.getLogger("api")
+    log = logging.getLogger("pelican_likes.api")
     log.handlers = list(worker.log.error_log.handlers)
     log.setLevel(logging.INFO)
     log.propagate = False

@@ -1,0 +1,136 @@
+"""What the tests, the benchmarks and the scripts share: free ports, the API under gunicorn, a
+folder served over HTTP, waiting for a URL, Chromium's arguments and the widget's weight budget.
+
+Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+API_APP = "pelican_likes.api.wsgi:app"
+GUNICORN_CONFIG = "python:pelican_likes.api.gunicorn_conf"
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the networking flags Chromium keeps dialling Google's hosts, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Gzipped bytes each widget file may weigh: the whole widget within one TCP round trip's worth.
+WEIGHT_BUDGETS = {"likes.js": 2048, "likes.css": 1024}
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: where it answers, and the file its output goes to (if kept)."""
+
+    url: str
+    port: int
+    log: Path | None
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at this moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_url(
+    url: str,
+    timeout: float = 30,
+    process: subprocess.Popen | None = None,
+    log: Path | None = None,
+) -> None:
+    """Return once ``url`` answers with any HTTP status; fail early if ``process`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            output = log.read_text() if log else ""
+            raise RuntimeError(f"the server exited with {process.returncode}: {output}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers, if only with an error
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str],
+    workers: int = 2,
+    log: Path | None = None,
+    app: str = API_APP,
+    arguments: Sequence[str] = (),
+    cwd: Path | None = None,
+) -> Iterator[Server]:
+    """``app`` under real gunicorn workers on a free port, with the package's gunicorn settings.
+
+    Its output goes to ``log`` (a pipe nobody reads would fill up and stall the workers), else
+    nowhere. Yields once ``/api/health`` answers (any answer, for apps without it); stops it after.
+    """
+    port = free_port()
+    output = log.open("w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", app, "-c", GUNICORN_CONFIG,
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *arguments],
+        cwd=cwd, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log)
+    try:
+        wait_for_url(f"{server.url}/api/health", process=process, log=log)
+        yield server
+    finally:
+        _stop(process)
+        if log:
+            output.close()
+
+
+@contextmanager
+def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
+    """``folder`` served by ``python -m http.server`` on a free local port; yields its base URL."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_url(f"{base}/", process=process)
+        yield base
+    finally:
+        _stop(process)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, through Playwright (whose own browser download fails here)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
