@@ -10,8 +10,8 @@ from pelican_likes.api import errors
 from pelican_likes.api.articles import ArticleLike
 from pelican_likes.api.config import Config
 from pelican_likes.api.count_cache import CountCache
-from pelican_likes.api.counts import LikeCounts
 from pelican_likes.api.health import Health
+from pelican_likes.api.like_counts import LikeCounts
 from pelican_likes.api.limits import RateLimiter, WriteLimit
 from pelican_likes.api.middleware import BodyPolicy, ResponseHeaders
 from pelican_likes.api.openapi import OpenAPIDocument

@@ -3,18 +3,17 @@
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, IPv6Network, ip_network
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pelican_likes.api.clients import Network
 from pelican_likes.api.errors import ConfigError
 from pelican_likes.api.secret import check_secret, load_secret
 from pelican_likes.database import database_url, parse_url
 from pelican_likes.errors import InvalidDatabaseURL
 
 __all__ = ["Config", "ConfigError"]
-
-Network = IPv4Network | IPv6Network
 
 
 @dataclass(frozen=True)

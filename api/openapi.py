@@ -8,8 +8,8 @@ import json
 
 import falcon
 
-from pelican_likes.api.counts import MAX_SLUGS
 from pelican_likes.api.errors import PROBLEM_JSON
+from pelican_likes.api.like_counts import MAX_SLUGS
 from pelican_likes.api.middleware import MAX_BODY_BYTES
 from pelican_likes.api.slugs import SLUG_PATTERN, SLUG_RULE
 from pelican_likes.api.voters import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN, VOTER_HEADER

@@ -31,7 +31,7 @@ from pelican.readers import BaseReader, MarkdownReader
 from pelican.settings import read_settings
 
 from bench._postgres import throwaway_database
-from pelican.plugins.likes.reader import FrontmatterReader
+from pelican.plugins.likes.frontmatter_reader import FrontmatterReader
 from pelican_likes import migrate
 
 REPO = Path(__file__).resolve().parent.parent

@@ -41,7 +41,8 @@ DESIGNS = {
 
 
 def _like_loop(url: str, slots: int, seconds: float, worker: int, results) -> None:
-    store = LikeStore.from_url(url, counter_slots=slots, pool_size=1)
+    store_class = type("SlottedStore", (LikeStore,), {"counter_slots": slots})
+    store = store_class.from_url(url, pool_size=1)
     done, deadline, n = 0, time.monotonic() + seconds, 0
     while time.monotonic() < deadline:
         store.like("viral", f"{worker}-{n}-{uuid.uuid4().hex}"[:64])

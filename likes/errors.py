@@ -1,4 +1,12 @@
-"""Errors raised by the storage layer, so callers can answer users without knowing SQLAlchemy."""
+"""Errors raised by the storage layer, so callers can answer users without knowing SQLAlchemy,
+and the translation of driver errors into them."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 
 class StorageError(Exception):
@@ -23,3 +31,42 @@ class UnknownArticle(StorageError, LookupError):
     def __init__(self, slug: str) -> None:
         super().__init__(f"unknown article: {slug!r}")
         self.slug = slug
+
+
+_MISSING_TABLE_CODES = {"42P01"}  # PostgreSQL's undefined_table
+
+
+@contextmanager
+def translated_errors(driver: ModuleType) -> Iterator[None]:
+    """Errors of ``driver`` (a DB-API module) that mean "the database is not usable" become
+    StorageUnavailable; the rest pass through.
+
+    Most arrive wrapped by SQLAlchemy; a connection the server dropped can also fail bare
+    while the pool resets it on return (seen in tests/faults during a PostgreSQL restart).
+    """
+    try:
+        yield
+    except DBAPIError as error:
+        if _is_unavailable(error):
+            raise StorageUnavailable(_describe(error)) from error
+        raise
+    except (driver.OperationalError, driver.InterfaceError, PoolTimeout) as error:
+        raise StorageUnavailable(f"database unavailable: {_first_line(error)}") from error
+
+
+def _is_unavailable(error: DBAPIError) -> bool:
+    if error.connection_invalidated or isinstance(error, OperationalError):
+        return True
+    return getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _describe(error: DBAPIError) -> str:
+    message = _first_line(error.orig if error.orig else error)
+    if "no such table" in message or getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES:
+        return f"the likes tables are missing ({message}); run `pelican-likes db upgrade`"
+    return f"database unavailable: {message}"

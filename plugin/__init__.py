@@ -4,9 +4,9 @@ published article a like widget whose count is in the HTML before any script run
 from pelican.plugins import signals
 
 from pelican.plugins.likes.assets import copy_assets
-from pelican.plugins.likes.counts import bake_counts
+from pelican.plugins.likes.baked_counts import bake_counts
+from pelican.plugins.likes.frontmatter_reader import report_skipped_file, use_frontmatter_reader
 from pelican.plugins.likes.placement import use_placing_templates
-from pelican.plugins.likes.reader import report_skipped_file, use_frontmatter_reader
 from pelican.plugins.likes.widget import add_jinja_global
 
 

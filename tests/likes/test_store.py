@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from pelican_likes import migrate
 from pelican_likes.schema import articles, likes
 from pelican_likes.store import (
     ArticleInfo,
@@ -114,8 +115,20 @@ def test_only_the_voter_value_given_is_stored(store, hello):
         assert conn.execute(select(likes.c.voter)).scalars().all() == [VOTER_A]
 
 
-def test_ping_answers_on_a_migrated_database(store):
-    store.ping()
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_ping_fails_before_the_schema_exists_and_passes_after(backend, request, tmp_path):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    else:
+        url = request.getfixturevalue("make_postgres_database")()
+    store = LikeStore.from_url(url)
+    with pytest.raises(StorageUnavailable, match="pelican-likes db upgrade"):
+        store.ping()
+
+    migrate.upgrade(url)
+
+    assert store.ping() is None  # it raises while the database cannot serve likes
+    store.dispose()
 
 
 def test_unreachable_postgresql_is_reported_as_unavailable():

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from pelican.plugins.likes.counts import LikesDatabaseError
+from pelican.plugins.likes.baked_counts import LikesDatabaseError
 from pelican_likes.store import ArticleInfo
 from tests.plugin.pelican_builds import ARTICLES
 

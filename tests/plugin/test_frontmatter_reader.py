@@ -7,7 +7,7 @@ from pelican.contents import Article
 from pelican.plugins import likes
 from pelican.readers import MarkdownReader, Readers
 
-from pelican.plugins.likes.reader import SKIP_REASON, FrontmatterReader
+from pelican.plugins.likes.frontmatter_reader import SKIP_REASON, FrontmatterReader
 from tests.plugin.pelican_builds import ARTICLES, pelican_settings
 
 UTC_PLUS_2 = datetime.timedelta(hours=2)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pelican import Pelican
 
-from pelican.plugins.likes.reader import SKIP_REASON, FrontmatterReader
+from pelican.plugins.likes.frontmatter_reader import SKIP_REASON, FrontmatterReader
 from tests.plugin.pelican_builds import pelican_settings
 
 KNOWN_FIELDS = [

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from pelican.contents import Article
 
-from pelican.plugins.likes.reader import FrontmatterReader
+from pelican.plugins.likes.frontmatter_reader import FrontmatterReader
 from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.widget import LikesWidget, widget_markup
 from tests.plugin.pelican_builds import ARTICLES, pelican_settings

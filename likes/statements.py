@@ -1,0 +1,121 @@
+"""The SQL behind the store's verbs, built once each: composing a query costs more than running
+these (measured with cProfile), so the store keeps to calling them."""
+
+import functools
+from collections.abc import Callable
+
+from sqlalchemy import Insert, Integer, Select, SmallInteger, bindparam, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pelican_likes.errors import StorageError
+from pelican_likes.schema import articles, like_counters, likes
+
+_INSERTS: dict[str, Callable[..., Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
+
+
+def insert_for(dialect: str) -> Callable[..., Insert]:
+    """The INSERT of ``dialect`` that knows ON CONFLICT; the store supports no other databases."""
+    try:
+        return _INSERTS[dialect]
+    except KeyError:
+        raise StorageError(f"unsupported database: {dialect}") from None
+
+
+@functools.cache
+def counts_query() -> Select:
+    """Slug and count (carried-over base plus the sum of the counter slots) of articles."""
+    total = articles.c.base_likes + func.coalesce(func.sum(like_counters.c.likes), 0)
+    return (
+        select(articles.c.slug, total.label("likes"))
+        .select_from(articles.outerjoin(like_counters))
+        .group_by(articles.c.id, articles.c.slug, articles.c.base_likes)
+    )
+
+
+@functools.cache
+def upsert_articles(dialect: str) -> Insert:
+    """Create articles, or update the title and URL of those that changed (and only those, so a
+    rebuild of an unchanged blog writes nothing)."""
+    statement = insert_for(dialect)(articles)
+    return statement.on_conflict_do_update(
+        index_elements=[articles.c.slug],
+        set_={
+            "title": statement.excluded.title,
+            "url": statement.excluded.url,
+            "updated_at": func.now(),
+        },
+        where=articles.c.title.is_distinct_from(statement.excluded.title)
+        | articles.c.url.is_distinct_from(statement.excluded.url),
+    )
+
+
+def bump_counter(dialect: str, article_id: int, slot: int, delta: int) -> Insert:
+    """Move one counter slot of an article by ``delta``, creating the slot if it is new."""
+    statement = insert_for(dialect)(like_counters).values(
+        article_id=article_id, slot=slot, likes=delta
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[like_counters.c.article_id, like_counters.c.slot],
+        set_={"likes": like_counters.c.likes + delta},
+    )
+
+
+def rebuilt_counters() -> Select:
+    """Each article's count from its like rows, as the rows of counter slot 0."""
+    return select(likes.c.article_id, literal(0, SmallInteger), func.count()).group_by(
+        likes.c.article_id
+    )
+
+
+@functools.cache
+def vote_statement(liked: bool) -> Select:
+    """Add or remove a like and move its counter slot by one, in one PostgreSQL statement.
+
+    Parameters: ``slug``, ``voter`` and ``slot``; it returns the article's count after the vote,
+    or no row for an unknown slug. Every part of a WITH query sees the same snapshot, so the final
+    sum cannot see the slot this statement moved: it adds its own change (``moved``) instead.
+    """
+    article = (
+        select(articles.c.id, articles.c.base_likes)
+        .where(articles.c.slug == bindparam("slug"))
+        .cte("article")
+    )
+    voter = bindparam("voter", type_=likes.c.voter.type)
+    delta = 1 if liked else -1
+    if liked:
+        change = (
+            postgresql.insert(likes)
+            .from_select(["article_id", "voter"], select(article.c.id, voter))
+            .on_conflict_do_nothing()
+        )
+    else:
+        change = likes.delete().where(
+            likes.c.article_id == select(article.c.id).scalar_subquery(), likes.c.voter == voter
+        )
+    changed = change.returning(likes.c.article_id).cte("changed")
+    bump = postgresql.insert(like_counters).from_select(
+        ["article_id", "slot", "likes"],
+        select(
+            changed.c.article_id,
+            bindparam("slot", type_=like_counters.c.slot.type),
+            literal(delta, Integer),
+        ),
+    )
+    bumped = (
+        bump.on_conflict_do_update(
+            index_elements=[like_counters.c.article_id, like_counters.c.slot],
+            set_={"likes": like_counters.c.likes + delta},
+        )
+        .returning(like_counters.c.article_id)
+        .cte("bumped")
+    )
+    counted = (
+        select(func.coalesce(func.sum(like_counters.c.likes), 0))
+        .where(like_counters.c.article_id == article.c.id)
+        .scalar_subquery()
+    )
+    moved = select(func.count()).select_from(bumped).scalar_subquery()
+    return select(article.c.base_likes + counted + moved * delta)
