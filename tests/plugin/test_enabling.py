@@ -1,0 +1,115 @@
+"""Enabling the installed plugin as Pelican blogs do: by auto-discovery, by either name in PLUGINS
+beside a real plugin of the pelican-plugins organisation (pelican-sitemap, from the package index),
+beside a blog's own plugins folder, and under the 0.1 name with a deprecation warning.
+
+Each build is ``pelican`` run in a blog folder outside the repository, so only what is installed
+can be found (the repository's ``plugin/`` folder would otherwise answer to its old name).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.plugin.pelican_builds import ARTICLES, FIXTURES
+from tests.support import REPO
+
+PELICAN = Path(sys.executable).with_name("pelican")
+SETTINGS = """\
+TIMEZONE = "UTC"
+SITEURL = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+LIKES_DATABASE_URL = {database!r}
+"""
+DEPRECATION = 'PLUGINS = ["plugin"] is deprecated and stops working in 0.3: write "likes"'
+
+
+def build(blog: Path, database: str, settings: str = "") -> tuple[Path, str]:
+    """Build the blog in ``blog`` with ``settings`` added to its pelicanconf.py; return its output
+    folder and what pelican printed."""
+    (blog / "content").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ARTICLES / "astro-post.md", blog / "content" / "astro-post.md")
+    (blog / "pelicanconf.py").write_text(SETTINGS.format(database=database) + settings)
+    done = subprocess.run(
+        [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output"],
+        cwd=blog, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "COLUMNS": "500"},  # one log record, one line
+    )  # fmt: skip
+    printed = done.stdout + done.stderr
+    assert done.returncode == 0, printed
+    return blog / "output", printed
+
+
+def has_widget(output: Path) -> bool:
+    """Whether the article's page has its like widget (without the plugin the Astro-style
+    article is not even read, so the page may be missing)."""
+    page = output / "first-post.html"
+    return page.exists() and "data-likes-slug=" in page.read_text()
+
+
+def test_a_blog_without_plugins_setting_gets_likes_and_every_other_installed_plugin(
+    tmp_path, sqlite_url
+):
+    output, printed = build(tmp_path, sqlite_url)
+
+    assert has_widget(output)
+    assert (output / "likes" / "likes.js").exists()
+    assert (output / "sitemap.xml").exists()
+    assert "deprecated" not in printed
+
+
+@pytest.mark.parametrize("name", ["likes", "pelican.plugins.likes"])
+def test_either_name_in_plugins_works_beside_a_namespace_plugin(tmp_path, sqlite_url, name):
+    output, printed = build(tmp_path, sqlite_url, f'PLUGINS = [{name!r}, "sitemap"]\n')
+
+    assert has_widget(output)
+    assert (output / "sitemap.xml").exists()
+    assert "Cannot load plugin" not in printed
+
+
+def test_a_plugins_list_without_likes_leaves_likes_off(tmp_path, sqlite_url):
+    output, _ = build(tmp_path, sqlite_url, 'PLUGINS = ["sitemap"]\n')
+
+    assert not has_widget(output)
+    assert not (output / "likes").exists()
+    assert (output / "sitemap.xml").exists()
+
+
+def test_a_blog_with_its_own_plugins_folder_still_builds(tmp_path, sqlite_url):
+    shutil.copytree(FIXTURES / "legacy-plugins", tmp_path / "plugins")
+    settings = 'PLUGIN_PATHS = ["plugins"]\nPLUGINS = ["stamp", "likes"]\n'
+
+    output, printed = build(tmp_path, sqlite_url, settings)
+
+    assert (output / "stamp.txt").read_text() == "the blog's own plugin ran"
+    assert has_widget(output)
+    assert "Cannot load plugin" not in printed
+
+
+def test_the_old_name_still_works_for_one_release_and_says_what_to_write(tmp_path, sqlite_url):
+    output, printed = build(tmp_path, sqlite_url, 'PLUGINS = ["plugin", "sitemap"]\n')
+
+    assert has_widget(output)
+    assert (output / "sitemap.xml").exists()
+    assert DEPRECATION in printed
+    assert "Cannot load plugin" not in printed
+
+
+def test_the_old_name_in_a_checkout_loads_the_plugin_folder_with_the_same_warning(
+    tmp_path, sqlite_url
+):
+    done = subprocess.run(
+        [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "output"),
+         "-e", 'PLUGINS=["plugin"]', f'LIKES_DATABASE_URL="{sqlite_url}"'],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "COLUMNS": "500"},
+    )  # fmt: skip
+
+    printed = done.stdout + done.stderr
+    assert done.returncode == 0, printed
+    assert DEPRECATION in printed
+    assert "data-likes-slug=" in (tmp_path / "output" / "index.html").read_text()
