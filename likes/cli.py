@@ -8,6 +8,7 @@ import argparse
 import csv
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 from alembic.util.exc import CommandError
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="pelican-likes",
         description="Manage the likes database of a Pelican blog.",
     )
+    # pyproject.toml is the one place the version is written; the installed metadata carries it.
+    release = version("pelican-likes")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {release}")
     parser.add_argument(
         "--database-url",
         default=None,

@@ -82,8 +82,10 @@ def gunicorn(
     app: str = API_APP,
     arguments: Sequence[str] = (),
     cwd: Path | None = None,
+    python: Path = Path(sys.executable),
 ) -> Iterator[Server]:
-    """``app`` under real gunicorn workers on a free port, with the package's gunicorn settings.
+    """``app`` under real gunicorn workers on a free port, with the package's gunicorn settings,
+    run by the interpreter ``python`` (another virtualenv's, say).
 
     Its output goes to ``log`` (a pipe nobody reads would fill up and stall the workers), else
     nowhere. Yields once ``/api/health`` answers (any answer, for apps without it); stops it after.
@@ -91,7 +93,7 @@ def gunicorn(
     port = free_port()
     output = log.open("w") if log else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", app, "-c", GUNICORN_CONFIG,
+        [str(python), "-m", "gunicorn", app, "-c", GUNICORN_CONFIG,
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *arguments],
         cwd=cwd, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from pelican_likes.store import LikeStore
+from tests.support import REPO
 
 
 def run(*args: str, url: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -22,6 +24,14 @@ def run(*args: str, url: str | None = None, cwd: Path | None = None) -> subproce
         cwd=cwd,
         timeout=60,
     )
+
+
+def test_version_is_the_released_one():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+
+    result = run("--version")
+
+    assert (result.returncode, result.stdout) == (0, f"pelican-likes {project['version']}\n")
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
