@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alembic.util.exc import CommandError
 
-from pelican_likes import migrate
+from pelican_likes import migrate, stats_commands
 from pelican_likes.database import database_url
 from pelican_likes.errors import StorageError
 from pelican_likes.store import ArticleInfo, LikeStore
@@ -84,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("file", type=Path, metavar="FILE.csv")
     imports.set_defaults(run=_import_counts)
+
+    stats_commands.add_commands(commands, _url)
     return parser
 
 

