@@ -7,6 +7,7 @@ from pelican.plugins.likes.assets import copy_assets
 from pelican.plugins.likes.baked_counts import bake_counts
 from pelican.plugins.likes.frontmatter_reader import report_skipped_file, use_frontmatter_reader
 from pelican.plugins.likes.legacy_name import OLD_NAME, answer_old_name, warn_old_name
+from pelican.plugins.likes.most_liked import add_most_liked
 from pelican.plugins.likes.placement import use_placing_templates
 from pelican.plugins.likes.widget import add_jinja_global
 
@@ -21,6 +22,7 @@ def register() -> None:
     signals.article_generator_context.connect(report_skipped_file)
     signals.page_generator_context.connect(report_skipped_file)
     signals.generator_init.connect(add_jinja_global)
+    signals.generator_init.connect(add_most_liked)
     signals.article_generator_finalized.connect(bake_counts)
     signals.generator_init.connect(use_placing_templates)
     signals.finalized.connect(copy_assets)
