@@ -59,14 +59,12 @@ def period_span(stats: LikesStats) -> str:
 def write_table(stats: LikesStats, console: Console) -> None:
     """The top articles with their totals, likes in the period and a sparkline each."""
     styled = console.is_terminal and not console.no_color
+    heading = Text(f"Likes, {period_label(stats)}", style="bold" if styled else "")
     table = Table(
-        title=f"Likes, {period_label(stats)}",
-        title_justify="left",
         box=box.SIMPLE_HEAD if console.is_terminal else None,
         show_footer=True,
         header_style="bold" if styled else "",
         footer_style="bold" if styled else "",
-        title_style="bold" if styled else "",
         pad_edge=False,
     )
     table.add_column("#", justify="right", footer="")
@@ -84,10 +82,10 @@ def write_table(stats: LikesStats, console: Console) -> None:
             Text(sparkline(stats.series(article.per_day)), style="green" if styled else ""),
         )
     if console.is_terminal:
-        console.print(table)
+        console.print(heading, table)
     else:  # plain text: no padding after the last column
         with console.capture() as captured:
-            console.print(table)
+            console.print(heading, table)
         console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
     if not stats.articles:
         console.print("No likes in this period.")

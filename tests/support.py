@@ -1,5 +1,6 @@
 """What the tests, the benchmarks and the scripts share: free ports, the API under gunicorn, a
-folder served over HTTP, waiting for a URL, Chromium's arguments and the widget's weight budget.
+folder served over HTTP, waiting for a URL, Chromium's arguments, the widget's weight budget and
+likes recorded in the past.
 
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
 """
@@ -11,10 +12,17 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from pelican_likes.schema import articles, likes
+from pelican_likes.store import LikeStore
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -127,6 +135,27 @@ def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
 def launch_chromium(playwright):
     """Debian's Chromium, headless, through Playwright (whose own browser download fails here)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def record_likes(url: str, dated: Iterable[tuple[str, datetime]]) -> None:
+    """Like rows recorded at the given times, one new reader each, then the counts rebuilt.
+
+    The store records every like "now"; stats over time need likes from other days too.
+    """
+    store = LikeStore.from_url(url)
+    batch = uuid.uuid4().hex[:12]  # readers of each call new, whatever came before
+    try:
+        with store.engine.begin() as conn:
+            ids = dict(conn.execute(select(articles.c.slug, articles.c.id)).all())
+            rows = [
+                {"article_id": ids[slug], "voter": f"dated-{batch}-{n:045d}", "created_at": moment}
+                for n, (slug, moment) in enumerate(dated)
+            ]
+            if rows:
+                conn.execute(insert(likes), rows)
+        store.recount()
+    finally:
+        store.dispose()
 
 
 def _stop(process: subprocess.Popen) -> None:
