@@ -13,7 +13,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PACKAGE_FOLDERS := $(shell find likes api plugin migrations -type d -not -name __pycache__)
 INSTALL := $(BIN)/python -m pip install --quiet --config-settings editable_mode=strict -e
 
-.PHONY: run test lint format clean screenshot
+.PHONY: run test lint format clean screenshot vendor-uplot
 
 PORT ?= 8000
 
@@ -37,9 +37,19 @@ run: $(RUN_STAMP)
 	LIKES_SITE_DIR=output $(BIN)/gunicorn -c python:pelican_likes.api.gunicorn_conf \
 		pelican_likes.api.wsgi:app --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile /dev/null
 
-# docs/widget.png for the README, from a freshly built demo.
+# docs/widget.png and docs/report.png for the README, from a freshly built demo.
 screenshot: $(TEST_STAMP)
 	$(BIN)/python -m scripts.screenshot docs/widget.png
+	$(BIN)/python -m scripts.report_screenshot docs/report.png
+
+# The report's charting library, unmodified from its npm package, with its licence.
+UPLOT_VERSION ?= 1.6.32
+UPLOT_DIR := likes/report_assets
+vendor-uplot:
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent uplot@$(UPLOT_VERSION) >/dev/null \
+	  && tar xzf uplot-$(UPLOT_VERSION).tgz \
+	  && cp package/dist/uPlot.iife.min.js package/dist/uPlot.min.css $(CURDIR)/$(UPLOT_DIR)/ \
+	  && cp package/LICENSE $(CURDIR)/$(UPLOT_DIR)/uPlot.LICENSE && rm -rf $$tmp
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest

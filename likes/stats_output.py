@@ -8,6 +8,7 @@ screen. CSV and JSON carry every day of the period, not only the sparkline's sum
 import csv
 import json
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import IO
 
 from rich import box
@@ -38,7 +39,7 @@ def sparkline(values: Sequence[int], width: int = SPARK_WIDTH) -> str:
 def _spans(values: Sequence[int], count: int) -> list[Sequence[int]]:
     """``values`` cut into ``count`` consecutive runs whose lengths differ by one at most."""
     bounds = [round(n * len(values) / count) for n in range(count + 1)]
-    return [values[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+    return [values[start:end] for start, end in pairwise(bounds)]
 
 
 def period_label(stats: LikesStats) -> str:

@@ -52,6 +52,8 @@ def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) ->
         ["articles", "add"],
         ["import-counts"],
         ["recount"],
+        ["stats"],
+        ["report"],
     ],
 )
 def test_every_command_has_help(command):
@@ -63,7 +65,7 @@ def test_every_command_has_help(command):
 def test_db_upgrade_uses_the_default_sqlite_file_in_the_current_folder(tmp_path):
     result = run("db", "upgrade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "database at revision 0001" in result.stdout
+    assert "database at revision 0002" in result.stdout
     assert (tmp_path / "likes.sqlite3").exists()
 
 

@@ -1,6 +1,7 @@
 """The Alembic migrations, run for real on SQLite and PostgreSQL."""
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from pelican_likes import migrate
@@ -8,6 +9,11 @@ from pelican_likes.database import parse_url
 from pelican_likes.store import ArticleInfo, LikeStore
 
 TABLES = {"articles", "likes", "like_counters"}
+
+
+def head() -> str:
+    """The newest revision shipped in migrations/versions."""
+    return ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -28,7 +34,7 @@ def tables(url: str) -> set[str]:
 def test_upgrade_downgrade_and_upgrade_again(empty_url):
     migrate.upgrade(empty_url)
     assert tables(empty_url) == TABLES
-    assert migrate.current_revision(empty_url) == "0001"
+    assert migrate.current_revision(empty_url) == head()
 
     migrate.downgrade(empty_url, "base")
     assert tables(empty_url) == set()
@@ -55,3 +61,23 @@ def test_migrated_schema_matches_the_models(empty_url):
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_likes_are_indexed_by_article_and_time_from_0002_on(empty_url):
+    """The index the stats' per-article query reads alone (bench/stats.py shows both plans)."""
+    migrate.upgrade(empty_url, "0001")
+    assert _indexes(empty_url) == {}
+
+    migrate.upgrade(empty_url, "0002")
+    assert _indexes(empty_url) == {"ix_likes_article_id_created_at": ["article_id", "created_at"]}
+
+    migrate.downgrade(empty_url, "0001")
+    assert _indexes(empty_url) == {}
+
+
+def _indexes(url: str) -> dict[str, list[str]]:
+    engine = create_engine(parse_url(url))
+    try:
+        return {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("likes")}
+    finally:
+        engine.dispose()
