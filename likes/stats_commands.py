@@ -29,7 +29,9 @@ class BadArgument(ValueError):
     """A ``--since`` or ``--top`` the commands cannot read."""
 
 
-def add_commands(commands: argparse._SubParsersAction, url: Callable[[argparse.Namespace], str]):
+def add_commands(
+    commands: argparse._SubParsersAction, url: Callable[[argparse.Namespace], str]
+) -> None:
     """Add ``stats`` and ``report`` to the ``pelican-likes`` sub-commands; ``url(args)`` is the
     database the user chose."""
     stats = commands.add_parser(

@@ -54,7 +54,9 @@ def period_name(stats: LikesStats) -> str:
 
 def period_span(stats: LikesStats) -> str:
     """The period's first and last days and its length."""
-    return f"{stats.first_day:%Y-%m-%d} to {stats.last_day:%Y-%m-%d}, {len(stats.days):,} days"
+    days = len(stats.days)
+    length = "1 day" if days == 1 else f"{days:,} days"
+    return f"{stats.first_day:%Y-%m-%d} to {stats.last_day:%Y-%m-%d}, {length}"
 
 
 def write_table(stats: LikesStats, console: Console) -> None:
