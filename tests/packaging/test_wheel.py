@@ -150,8 +150,13 @@ def test_a_blog_made_from_nothing_gets_likes_through_the_installed_api(release, 
     with gunicorn(env, workers=1, log=log, cwd=blog, python=python) as api:
         liked = put_like(f"{api.url}/api/articles/hello-from-astro/like")
     release.run(str(release.tool("pelican")), "content", cwd=blog, env=env)
+    likes = str(release.tool("pelican-likes"))
+    stats = release.run(likes, "stats", "--format", "csv", cwd=blog, env=env)
+    release.run(likes, "report", "-o", "likes.html", cwd=blog, env=env)
 
-    assert "database at revision 0001" in migrated.lower()
+    assert "database at revision 0002" in migrated.lower()
+    assert stats.splitlines()[1].startswith("1,hello-from-astro,Hello from Astro,")
+    assert "uPlot.tzDate" in (blog / "likes.html").read_text()  # the vendored library, inlined
     assert liked == {"slug": "hello-from-astro", "likes": 1, "liked": True}
     assert baked_count(page) == 1
     served = log.read_text()
