@@ -77,3 +77,19 @@ like_counters = Table(
     Column("slot", SmallInteger, primary_key=True, autoincrement=False),
     Column("likes", Integer, nullable=False, server_default="0"),
 )
+
+# The former slugs of renamed articles: each keeps answering for the article it was merged into,
+# so pages cached with an old widget still count (see renames.py).
+article_aliases = Table(
+    "article_aliases",
+    metadata,
+    Column("slug", String(SLUG_MAX_LENGTH), primary_key=True),
+    Column(
+        "article_id",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

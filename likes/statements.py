@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import Insert, Integer, Select, SmallInteger, bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pelican_likes.aliases import article_by_slug
 from pelican_likes.errors import StorageError
 from pelican_likes.schema import articles, like_counters, likes
 
@@ -78,11 +79,7 @@ def vote_statement(liked: bool) -> Select:
     or no row for an unknown slug. Every part of a WITH query sees the same snapshot, so the final
     sum cannot see the slot this statement moved: it adds its own change (``moved``) instead.
     """
-    article = (
-        select(articles.c.id, articles.c.base_likes)
-        .where(articles.c.slug == bindparam("slug"))
-        .cte("article")
-    )
+    article = article_by_slug().cte("article")
     voter = bindparam("voter", type_=likes.c.voter.type)
     delta = 1 if liked else -1
     if liked:

@@ -1,12 +1,13 @@
 """Every read and write of likes: atomic in the database, never read-then-written in Python."""
 
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text
 
+from pelican_likes.aliases import article_by_slug, counts_by_slug
 from pelican_likes.database import make_engine
 from pelican_likes.errors import (
     StorageError,
@@ -14,10 +15,12 @@ from pelican_likes.errors import (
     UnknownArticle,
     translated_errors,
 )
+from pelican_likes.renames import Renamed, RenameRefused, lock_out_votes, rename
 from pelican_likes.schema import (
     COUNTER_SLOTS,
     TITLE_LENGTH,
     URL_LENGTH,
+    article_aliases,
     articles,
     like_counters,
     likes,
@@ -37,6 +40,8 @@ __all__ = [
     "ArticleSummary",
     "LikeState",
     "LikeStore",
+    "RenameRefused",
+    "Renamed",
     "StorageError",
     "StorageUnavailable",
     "UnknownArticle",
@@ -115,24 +120,30 @@ class LikeStore:
     def state(self, slug: str, voter: str) -> LikeState:
         """The count of ``slug`` and whether ``voter`` likes it, without changing anything."""
         voted = exists().where(likes.c.article_id == articles.c.id, likes.c.voter == voter)
-        query = counts_query().add_columns(voted.label("liked")).where(articles.c.slug == slug)
+        named = select(article_by_slug().subquery().c.id)
+        query = counts_query().add_columns(voted.label("liked")).where(articles.c.id.in_(named))
         with self._connection() as conn:
-            found = conn.execute(query).first()
+            found = conn.execute(query, {"slug": slug}).first()
         if found is None:
             raise UnknownArticle(slug)
         return LikeState(slug, found.likes, found.liked)
 
     def counts(self, slugs: Iterable[str]) -> dict[str, int]:
-        """The counts of many articles in one query; unknown slugs are left out."""
+        """The counts of many articles in one query; unknown slugs are left out, former slugs
+        of renamed articles answer with their article's count."""
         wanted = sorted(set(slugs))
         if not wanted:
             return {}
-        query = counts_query().where(articles.c.slug.in_(wanted))
         with self._connection() as conn:
-            return {slug: count for slug, count in conn.execute(query)}
+            return {
+                slug: count for slug, count in conn.execute(counts_by_slug(), {"slugs": wanted})
+            }
 
     def register(self, items: Iterable[ArticleInfo]) -> None:
-        """Create or update many articles at once; a rebuild of an unchanged blog writes nothing."""
+        """Create or update many articles at once; a rebuild of an unchanged blog writes nothing.
+
+        A slug registered again after it became a former slug is an article's own once more.
+        """
         rows = {item.slug: item for item in items}
         invalid = sorted(slug for slug in rows if not is_valid_slug(slug))
         if invalid:
@@ -145,6 +156,8 @@ class LikeStore:
         ]
         with self._transaction() as conn:
             conn.execute(upsert_articles(self._dialect), values)
+            taken_back = article_aliases.c.slug.in_(select(articles.c.slug))
+            conn.execute(article_aliases.delete().where(taken_back))
 
     def set_base_likes(self, base: Mapping[str, int]) -> None:
         """Carry counts over from an older system: all of them, or none if a slug is unknown."""
@@ -197,6 +210,39 @@ class LikeStore:
             after = {slug: count for slug, count in conn.execute(counts_query())}
         return sum(1 for slug, count in after.items() if before.get(slug) != count)
 
+    def rename(self, old: str, new: str, *, dry_run: bool = False) -> Renamed:
+        """Give ``old``'s likes to ``new``, a reader who liked both counting once, in one
+        transaction; ``old`` then answers with ``new``'s count, so cached pages still work.
+
+        If ``new`` is not registered, ``old`` simply takes that name. ``dry_run`` reports the
+        same outcome and changes nothing.
+        """
+        with self._transaction() as conn:
+            lock_out_votes(conn, self._dialect)
+            renamed = rename(conn, self._dialect, old, new)
+            if dry_run:
+                conn.rollback()
+        return renamed
+
+    def adopt_former_slugs(
+        self, former: Sequence[tuple[str, str]]
+    ) -> list[Renamed | RenameRefused]:
+        """The build's renames, (old, new) pairs from frontmatter, in one transaction: pairs
+        whose old slug was never registered are left out, refused ones returned as the error."""
+        outcomes: list[Renamed | RenameRefused] = []
+        if not former:
+            return outcomes
+        with self._transaction() as conn:
+            lock_out_votes(conn, self._dialect)
+            for old, new in former:
+                try:
+                    outcomes.append(rename(conn, self._dialect, old, new))
+                except UnknownArticle:
+                    continue
+                except RenameRefused as refused:
+                    outcomes.append(refused)
+        return outcomes
+
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers and has the likes tables."""
         with self._connection() as conn:
@@ -227,7 +273,8 @@ class LikeStore:
     def _vote_in_transaction(self, slug: str, voter: str, *, liked: bool) -> LikeState:
         """SQLite, which has no data-modifying WITH: the same steps in one transaction."""
         with self._transaction() as conn:
-            article_id = conn.scalar(select(articles.c.id).where(articles.c.slug == slug))
+            named = select(article_by_slug().subquery().c.id)
+            article_id = conn.scalar(named, {"slug": slug})
             if article_id is None:
                 raise UnknownArticle(slug)
             row = {"article_id": article_id, "voter": voter}
@@ -248,8 +295,14 @@ class LikeStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
-        """One transaction, with driver errors that mean "database not usable" translated."""
+        """One transaction, with driver errors that mean "database not usable" translated.
+
+        On SQLite it holds the write lock from its first statement: the driver would begin only
+        at the first write, after reads that a concurrent merge could make stale (renames.py).
+        """
         with translated_errors(self.engine.dialect.loaded_dbapi), self.engine.begin() as conn:
+            if self._dialect == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
 
     @contextmanager

@@ -1,11 +1,13 @@
-"""Exact counts under concurrent writers, on PostgreSQL where real parallel transactions happen."""
+"""Exact counts under concurrent writers, on PostgreSQL where real parallel transactions happen,
+and a merge of renamed articles racing likes on both backends."""
 
 import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.store import ArticleInfo, LikeStore, Renamed
 
 THREADS = 32
 STEADY_VOTERS = 400
@@ -52,3 +54,36 @@ def test_the_same_reader_racing_itself_counts_once(pg_store):
         states = list(pool.map(lambda _: pg_store.like("viral", who), range(THREADS * 4)))
     assert {state.liked for state in states} == {True}
     assert pg_store.counts(["viral"]) == {"viral": 1}
+
+
+def test_a_merge_racing_likes_on_both_slugs_loses_and_doubles_nothing(database_url):
+    """Readers like the old slug, the new one or both while the articles are merged: afterwards
+    each of them is one like, whichever slug they used and whether before or after the merge."""
+    store = LikeStore.from_url(database_url, pool_size=8, max_overflow=0)
+    store.register([ArticleInfo("old"), ArticleInfo("new")])
+    readers = [voter(f"reader-{n}") for n in range(300)]
+    slugs_of = {who: ("old",) if n % 3 == 0 else ("new",) if n % 3 == 1 else ("old", "new")
+                for n, who in enumerate(readers)}  # fmt: skip
+    done = threading.Semaphore(0)
+
+    def like(slug: str, who: str) -> None:
+        store.like(slug, who)
+        done.release()
+
+    def merge_midway() -> Renamed:
+        for _ in range(len(readers) // 2):
+            done.acquire()
+        return store.rename("old", "new")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        merging = pool.submit(merge_midway)
+        jobs = [pool.submit(like, slug, who) for who in readers for slug in slugs_of[who]]
+        for job in jobs:
+            job.result()
+        renamed = merging.result()
+
+    assert renamed.outcome == "merged" and renamed.moved > 0
+    assert store.counts(["old", "new"]) == {"old": len(readers), "new": len(readers)}
+    assert store.recount() == 0  # the counters agree with the like rows
+    assert [(a.slug, a.likes) for a in store.articles()] == [("new", len(readers))]
+    store.dispose()

@@ -8,7 +8,7 @@ from pelican_likes import migrate
 from pelican_likes.database import parse_url
 from pelican_likes.store import ArticleInfo, LikeStore
 
-TABLES = {"articles", "likes", "like_counters"}
+TABLES = {"articles", "likes", "like_counters", "article_aliases"}
 
 
 def head() -> str:
