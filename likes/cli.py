@@ -16,7 +16,7 @@ from alembic.util.exc import CommandError
 from pelican_likes import migrate, stats_commands
 from pelican_likes.database import database_url
 from pelican_likes.errors import StorageError
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.store import ArticleInfo, LikeStore, Renamed
 
 
 class UsageError(Exception):
@@ -68,6 +68,19 @@ def _parser() -> argparse.ArgumentParser:
     add.set_defaults(run=_articles_add)
     listing = arts_commands.add_parser("list", help="list articles, most liked first")
     listing.set_defaults(run=_articles_list)
+    rename = arts_commands.add_parser(
+        "rename",
+        help="give an article's likes to its new slug, each reader counted once",
+        description="Merge OLD's likes into NEW (a reader who liked both counts once), or rename "
+        "OLD to NEW if NEW is not registered. OLD keeps answering with NEW's count, so pages "
+        "cached with the old widget still work.",
+    )
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    rename.add_argument(
+        "--dry-run", action="store_true", help="say what would change; change nothing"
+    )
+    rename.set_defaults(run=_articles_rename)
 
     recount = commands.add_parser(
         "recount",
@@ -121,6 +134,27 @@ def _articles_list(args: argparse.Namespace) -> None:
     likes_width = max(len(row[2]) for row in rows)
     for slug, title, likes in rows:
         print(f"{slug:<{slug_width}}  {title:<{title_width}}  {likes:>{likes_width}}".rstrip())
+
+
+def _articles_rename(args: argparse.Namespace) -> None:
+    renamed = LikeStore.from_url(_url(args)).rename(args.old, args.new, dry_run=args.dry_run)
+    print(describe_rename(renamed, dry_run=args.dry_run))
+
+
+def describe_rename(renamed: Renamed, *, dry_run: bool = False) -> str:
+    """One line saying what a rename did, or would do."""
+    old, new = repr(renamed.old), repr(renamed.new)
+    if renamed.outcome == "unchanged":
+        return f"{old} is already a former slug of {new}; nothing to do"
+    if renamed.outcome == "renamed":
+        done = f"{old} {'would be' if dry_run else 'was'} renamed to {new}"
+    else:
+        both = f" ({renamed.shared} reader(s) liked both, counted once)" if renamed.shared else ""
+        done = f"{renamed.moved} like(s) of {old} {'would move' if dry_run else 'moved'} to {new}"
+        done += both
+    if dry_run:
+        return f"{done}; {new} would have {renamed.likes} like(s), as would {old}; nothing changed"
+    return f"{done}; {new} has {renamed.likes} like(s), and {old} answers with that count"
 
 
 def _recount(args: argparse.Namespace) -> None:

@@ -81,3 +81,25 @@ def _indexes(url: str) -> dict[str, list[str]]:
         return {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("likes")}
     finally:
         engine.dispose()
+
+
+def test_former_slugs_arrive_with_0003_on_a_database_with_likes_and_leave_it_intact(empty_url):
+    migrate.upgrade(empty_url, "0002")
+    engine = create_engine(parse_url(empty_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO articles (slug, base_likes) VALUES ('kept', 2)")
+
+    migrate.upgrade(empty_url)
+    store = LikeStore.from_url(empty_url)
+    assert store.like("kept", "v" * 64).likes == 3
+    store.rename("kept", "renamed")
+    assert store.counts(["kept"]) == {"kept": 3}
+    store.dispose()
+
+    migrate.downgrade(empty_url, "0002")
+    assert tables(empty_url) == TABLES - {"article_aliases"}
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT slug, base_likes FROM articles").all()
+        assert [tuple(row) for row in rows] == [("renamed", 2)]
+        assert conn.exec_driver_sql("SELECT count(*) FROM likes").scalar() == 1
+    engine.dispose()
