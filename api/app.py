@@ -10,6 +10,8 @@ from pelican_likes.api import errors
 from pelican_likes.api.articles import ArticleLike
 from pelican_likes.api.config import Config
 from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.form_likes import FORM_PATH, FormLike
+from pelican_likes.api.form_origins import FormOrigins
 from pelican_likes.api.health import Health
 from pelican_likes.api.like_counts import LikeCounts
 from pelican_likes.api.limits import RateLimiter, WriteLimit
@@ -44,9 +46,10 @@ def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
         LikeStore.from_url(config.read_database_url) if config.read_database_url else store
     )
     app.add_route("/api/likes", LikeCounts(counts_store, config.cache_max_age, cache))
-    app.add_route(
-        "/api/articles/{slug}/like", ArticleLike(store, Voters(config.secret), write_limit, cache)
-    )
+    voters = Voters(config.secret)
+    app.add_route("/api/articles/{slug}/like", ArticleLike(store, voters, write_limit, cache))
+    form_like = FormLike(store, voters, write_limit, cache, FormOrigins(config.allowed_origins))
+    app.add_route(FORM_PATH + "/{slug}", form_like)
     app.add_route("/api/health", Health(store))
     app.add_route("/api/openapi.json", OpenAPIDocument())
     if config.site_dir is not None:

@@ -9,6 +9,8 @@ import json
 import falcon
 
 from pelican_likes.api.errors import PROBLEM_JSON
+from pelican_likes.api.form_likes import FORM_PATH, VOTER_COOKIE
+from pelican_likes.api.form_origins import RETURN_MAX_LENGTH, RETURN_PARAMETER
 from pelican_likes.api.like_counts import MAX_SLUGS
 from pelican_likes.api.middleware import MAX_BODY_BYTES
 from pelican_likes.api.slugs import SLUG_PATTERN, SLUG_RULE
@@ -21,7 +23,11 @@ A reader is a random token the browser makes and sends as `{VOTER_HEADER}`; only
 it is stored. Every error is `{PROBLEM_JSON}` (RFC 9457) with a readable `detail`, including 404
 for an unknown path and 405 (with `Allow`) for a method a path does not serve. Every GET also
 answers HEAD. No operation takes a request body: a body over {MAX_BODY_BYTES} bytes is 413, a
-non-empty body that is not JSON is 415, and a small JSON body is ignored."""
+non-empty body that is not JSON is 415, and a small JSON body is ignored.
+
+Readers without JavaScript like through the widget's HTML form instead: `POST {FORM_PATH}/{{slug}}`,
+accepted only from the API's own origin or an allowed one, identifies the reader by a cookie it
+sets (`{VOTER_COOKIE}`, HttpOnly, SameSite=Lax) and answers 303 back to the page."""
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -59,6 +65,10 @@ def _operation(
 
 _READ = {"200": "LikeState", "400": "BadRequest", "404": "NotFound", "503": "Unavailable"}
 _WRITE = _READ | {"429": "TooManyRequests"}
+_FORM_WRITE = {code: name for code, name in _WRITE.items() if code != "200"} | {
+    "303": "BackToThePage",
+    "403": "ForeignOrigin",
+}
 _SLUG = {"type": "string", "pattern": SLUG_PATTERN, "description": f"An article slug: {SLUG_RULE}."}
 _COUNT = {"type": "integer", "minimum": 0}
 _VOTER_DESCRIPTION = (
@@ -97,6 +107,15 @@ DOCUMENT = {
                 ["Slug", "Voter"],
                 _WRITE,
             ),
+        },
+        f"{FORM_PATH}/{{slug}}": {
+            "post": _operation(
+                "likeWithForm",
+                "Like an article from the widget's form, without JavaScript; liking again changes "
+                "nothing",
+                ["Slug", "Return", "Origin", "VoterCookie"],
+                _FORM_WRITE,
+            )
         },
         "/api/health": {
             "get": _operation(
@@ -191,6 +210,31 @@ DOCUMENT = {
                 "description": f"{_VOTER_DESCRIPTION} Without it, `liked` is false.",
                 "schema": {"type": "string", "pattern": TOKEN_PATTERN},
             },
+            "Return": {
+                "name": RETURN_PARAMETER,
+                "in": "query",
+                "required": True,
+                "description": "The page to send the reader back to: an absolute URL, or a path "
+                "on the origin of the page that sent the form. It must be on that origin, the "
+                "API's, or one in LIKES_ALLOWED_ORIGINS.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": RETURN_MAX_LENGTH},
+            },
+            "Origin": {
+                "name": "Origin",
+                "in": "header",
+                "required": True,
+                "description": "Sent by browsers with every form post: the API's own origin or "
+                "one in LIKES_ALLOWED_ORIGINS, so that no other site can make readers like.",
+                "schema": {"type": "string"},
+            },
+            "VoterCookie": {
+                "name": VOTER_COOKIE,
+                "in": "cookie",
+                "required": False,
+                "description": "The reader, as an earlier form post set it; without it (or with a "
+                "damaged one) the answer sets a new one. Only an HMAC of it is stored.",
+                "schema": {"type": "string"},
+            },
             "IfNoneMatch": {
                 "name": "If-None-Match",
                 "in": "header",
@@ -204,6 +248,15 @@ DOCUMENT = {
             "Cache-Control": {
                 "schema": {"type": "string"},
                 "description": "How long a browser or CDN may reuse the answer.",
+            },
+            "Location": {
+                "schema": {"type": "string", "format": "uri"},
+                "description": "The page the form was sent from.",
+            },
+            "Set-Cookie": {
+                "schema": {"type": "string"},
+                "description": f"`{VOTER_COOKIE}`: the reader's random token; HttpOnly, "
+                f"SameSite=Lax, Secure over HTTPS, Path={FORM_PATH}, Max-Age of 400 days.",
             },
             "Retry-After": {
                 "schema": {"type": "integer", "minimum": 1},
@@ -238,6 +291,16 @@ DOCUMENT = {
                 "description": "This OpenAPI document.",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             },
+            "BackToThePage": {
+                "description": "Liked: the reader is sent back to the page (303 See Other).",
+                "headers": {
+                    "Location": _ref("headers", "Location"),
+                    "Set-Cookie": _ref("headers", "Set-Cookie"),
+                },
+            },
+            "ForeignOrigin": _problem(
+                "The Origin is neither the API's own nor one in LIKES_ALLOWED_ORIGINS."
+            ),
             "BadRequest": _problem(f"A malformed slug, {VOTER_HEADER} token or parameter."),
             "NotFound": _problem("No article is registered under this slug."),
             "ContentTooLarge": _problem(f"A request body over {MAX_BODY_BYTES} bytes."),

@@ -1,0 +1,71 @@
+"""POST /api/form-likes/{slug}: a like sent by the widget's form, for readers without JavaScript.
+
+Such a reader has no token in ``localStorage``, so the API gives the browser one in a cookie of its
+own origin, set only by this answer to a click and sent back only to this path: ``HttpOnly``,
+``SameSite=Lax``, ``Secure`` over HTTPS. As with the header, only its HMAC is stored. The answer
+is ``303 See Other`` back to the page, which shows the new count after the next build, or at once
+where the script runs. Liking again changes nothing; withdrawing a like needs the script.
+"""
+
+import secrets
+
+import falcon
+
+from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.form_origins import FormOrigins
+from pelican_likes.api.limits import WriteLimit
+from pelican_likes.api.slugs import check_slug
+from pelican_likes.api.voters import Voters, is_valid_token
+from pelican_likes.store import LikeStore
+
+VOTER_COOKIE = "likes_voter"
+FORM_PATH = "/api/form-likes"
+# 400 days: the longest any browser keeps a cookie (Chrome caps Max-Age there).
+COOKIE_MAX_AGE = 400 * 24 * 3600
+
+
+class FormLike:
+    """One reader's like of one article, sent by an HTML form."""
+
+    def __init__(
+        self,
+        store: LikeStore,
+        voters: Voters,
+        write_limit: WriteLimit,
+        cache: CountCache,
+        origins: FormOrigins,
+    ) -> None:
+        self._store = store
+        self._voters = voters
+        self._write_limit = write_limit
+        self._cache = cache
+        self._origins = origins
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
+        check_slug(slug)
+        sender = self._origins.sender(req)
+        back = self._origins.return_url(req, sender)
+        token = reader_token(req)
+        self._write_limit.check(req)
+        state = self._store.like(slug, self._voters.voter(token))
+        self._cache.update(state.slug, state.likes)
+        resp.set_cookie(
+            VOTER_COOKIE,
+            token,
+            max_age=COOKIE_MAX_AGE,
+            path=FORM_PATH,
+            secure=req.scheme == "https",
+            http_only=True,
+            same_site="Lax",
+        )
+        resp.status = falcon.HTTP_SEE_OTHER
+        resp.set_header("Location", back)
+        resp.cache_control = ["no-store"]
+
+
+def reader_token(req: falcon.Request) -> str:
+    """The token in the reader's cookie, or a new one for a first like (or a damaged cookie)."""
+    for token in req.get_cookie_values(VOTER_COOKIE) or ():
+        if is_valid_token(token):
+            return token
+    return secrets.token_urlsafe(24)

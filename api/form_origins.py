@@ -1,0 +1,98 @@
+"""Which pages may send the widget's form, and where its answer may send the reader back to.
+
+A form post is the one write a foreign page can make a reader's browser send without a CORS
+preflight: auto-submitted from many readers' browsers, it would plant likes from as many
+addresses. So the ``Origin`` header browsers add to every form post must be the API's own origin
+or one in LIKES_ALLOWED_ORIGINS. The reader is then sent back only to a page of such an origin:
+a return URL anywhere else would make the API an open redirect.
+"""
+
+import re
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+import falcon
+
+RETURN_PARAMETER = "return"
+RETURN_MAX_LENGTH = 2000
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# What a URL may hold as it is: RFC 3986's reserved and unreserved characters, and escapes.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_ABSOLUTE = re.compile(r"https?://[^/]", re.IGNORECASE)
+
+
+def own_origin(req: falcon.Request) -> str:
+    """The API's origin as the browser addressed it (the Host header, without a default port)."""
+    return f"{req.scheme}://{req.netloc.lower()}"
+
+
+class FormOrigins:
+    """The origins allowed to send the form: the API's own, and LIKES_ALLOWED_ORIGINS.
+
+    With ``*`` any page may send it, as any page may call the API; the reader is then sent back
+    only to the origin of the page that sent the form.
+    """
+
+    def __init__(self, allowed_origins: tuple[str, ...]) -> None:
+        self._any = allowed_origins == ("*",)
+        self._listed = frozenset() if self._any else frozenset(allowed_origins)
+
+    def sender(self, req: falcon.Request) -> str:
+        """The origin of the page that sent the form, if it may have; otherwise a 403."""
+        origin = req.get_header("Origin")
+        if origin and (self._any or self._may_receive(origin, req)):
+            return origin
+        raise falcon.HTTPForbidden(
+            description="This form is accepted only from the blog's own pages: the request's "
+            "Origin must be this API's origin or one in LIKES_ALLOWED_ORIGINS."
+        )
+
+    def return_url(self, req: falcon.Request, sender: str) -> str:
+        """Where the reader goes back to: the ``return`` parameter, absolute or relative to the
+        sending page's origin, on that origin or another allowed one; otherwise a 400."""
+        value = req.get_param(RETURN_PARAMETER) or ""
+        target = _absolute(value, sender)
+        origin = _origin(target) if target else None
+        if origin is None or not (origin == sender or self._may_receive(origin, req)):
+            raise falcon.HTTPBadRequest(
+                description=f"The {RETURN_PARAMETER!r} parameter must be the URL of the page "
+                "the form was sent from, on the blog's origin (or this API's)."
+            )
+        return quote(target, safe=_URL_SAFE)
+
+    def _may_receive(self, origin: str, req: falcon.Request) -> bool:
+        return origin in self._listed or origin == own_origin(req)
+
+
+def _absolute(value: str, base: str) -> str | None:
+    """``value`` resolved against the origin ``base``: an absolute http(s) URL, or a path.
+
+    Whatever parsers read differently is refused outright, since the browser, not urljoin, has
+    the last word: backslashes, spaces and control characters (which browsers drop or turn into
+    slashes), and schemes or slashes not followed by a host (``///evil.example`` and
+    ``https:///evil.example`` leave the blog in a browser).
+    """
+    if not value or len(value) > RETURN_MAX_LENGTH or "\\" in value:
+        return None
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in value):
+        return None
+    if _SCHEME.match(value):
+        return value if _ABSOLUTE.match(value) else None
+    if value.startswith("//"):
+        return None
+    return urljoin(f"{base}/", value)
+
+
+def _origin(url: str) -> str | None:
+    """``url``'s origin as a browser serialises it, or None for anything but http(s)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # an unparsable host or port
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    shown_port = f":{port}" if port is not None and port != _DEFAULT_PORTS[parts.scheme] else ""
+    return urlunsplit((parts.scheme, f"{host}{shown_port}", "", "", ""))
