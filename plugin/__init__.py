@@ -9,6 +9,7 @@ from pelican.plugins.likes.frontmatter_reader import report_skipped_file, use_fr
 from pelican.plugins.likes.legacy_name import OLD_NAME, answer_old_name, warn_old_name
 from pelican.plugins.likes.most_liked import add_most_liked
 from pelican.plugins.likes.placement import use_placing_templates
+from pelican.plugins.likes.texts import warn_about_untranslated_languages
 from pelican.plugins.likes.widget import add_jinja_global
 
 answer_old_name()
@@ -24,5 +25,6 @@ def register() -> None:
     signals.generator_init.connect(add_jinja_global)
     signals.generator_init.connect(add_most_liked)
     signals.article_generator_finalized.connect(bake_counts)
+    signals.article_generator_finalized.connect(warn_about_untranslated_languages)
     signals.generator_init.connect(use_placing_templates)
     signals.finalized.connect(copy_assets)

@@ -173,7 +173,7 @@ def place_in_page(html: str, context: dict) -> str:
     article = context.get("article")
     widget = Markup("")
     if settings.auto_inject and article is not None:
-        widget = LikesWidget(settings)(article)
+        widget = LikesWidget.from_pelican(context)(article)
     if not widget and WIDGET_ATTRIBUTE not in html:
         return html
     slug = getattr(article, "slug", None)

@@ -26,6 +26,11 @@ class LikesSettings:
     """``LIKES_STRICT``: fail the build when the likes database cannot be used, instead of one
     warning and every count shown as 0. For deployments where a wrong count must not ship."""
 
+    texts: Mapping[str, Mapping[str, object]] | None = None
+    """``LIKES_TEXTS``: the widget's words by language, over those shipped (translations.toml):
+    ``{"fr": {"label": {"one": "...", "other": "..."}, "error": "..."}}``. Any text of any
+    language; a language not shipped gets English words where it gives none."""
+
     database_url: str | None = None
     """``LIKES_DATABASE_URL``: the database articles are registered in and counts read from.
     None means the ``DATABASE_URL`` environment variable, else ``sqlite:///likes.sqlite3``."""

@@ -6,6 +6,8 @@ visible text, and a live region for announcements.
 """
 
 import functools
+from collections.abc import Mapping
+from urllib.parse import quote
 
 from markupsafe import Markup
 from pelican.contents import Content
@@ -13,41 +15,62 @@ from pelican.generators import Generator
 
 from pelican.plugins.likes.field_mapping import as_flag
 from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.texts import WidgetTexts, catalog_for
 from pelican_likes.slugs import is_valid_slug
 
 # The attribute the build sets on each article that shows a widget (see baked_counts.py); themes may
 # read it too, e.g. ``{{ article.likes_count }}``.
 COUNT_ATTRIBUTE = "likes_count"
 
+# The API's form endpoint, under LIKES_API_URL: what the widget posts to without JavaScript.
+FORM_PATH = "/form-likes"
+
 _WIDGET = Markup(
-    '<div class="likes" data-likes-slug="{slug}" data-likes-count="{count}"'
-    ' data-likes-api="{api}">\n'
-    '  <button type="button" class="likes-button" aria-pressed="false" aria-label="{label}">\n'
+    '<form class="likes" method="post" action="{action}" lang="{lang}" dir="{direction}"'
+    ' data-likes-slug="{slug}" data-likes-count="{count}" data-likes-api="{api}"'
+    ' data-likes-texts="{texts}">\n'
+    '  <button type="submit" class="likes-button" aria-pressed="false" aria-label="{label}">\n'
     '    <svg class="likes-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24">'
     '<path d="M7 11v10H3V11zm0 0 4-8c1.5 0 3 1 3 3v3h5a2 2 0 0 1 2 2.4l-1.5 7.2A2 2 0 0 1 17.5'
     ' 21H7"/></svg>\n'
-    '    <span class="likes-count">{count}</span>\n'
+    '    <span class="likes-count">{shown}</span>\n'
     "  </button>\n"
     '  <span class="likes-status" role="status" aria-live="polite"></span>\n'
-    "</div>"
+    "</form>"
 )
 
 
 @functools.lru_cache(maxsize=4096)
-def widget_markup(slug: str, count: int, api_url: str) -> Markup:
-    """The widget for ``slug``; ``Markup.format`` escapes every value put into it.
+def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back: str) -> Markup:
+    """The widget for ``slug`` in the language of ``texts``, a form that likes through the API
+    and sends the reader back to ``back``; ``Markup.format`` escapes every value put into it.
 
     Cached: an article's widget is drawn on its page and on every listing that shows it, and
     escaping it anew each time was a tenth of the plugin's cost in a build (bench/build.py).
     """
-    return _WIDGET.format(slug=slug, count=count, api=api_url, label=button_label(count))
+    path = f"{api_url.rstrip('/')}{FORM_PATH}/{quote(slug, safe='')}"
+    action = f"{path}?return={quote(back, safe='/:')}"
+    return _WIDGET.format(
+        action=action,
+        lang=texts.lang,
+        direction=texts.direction,
+        slug=slug,
+        count=count,
+        api=api_url,
+        texts=texts.for_script(),
+        # The name starts with the visible text (the count), as WCAG's "label in name" asks;
+        # likes.js writes the same words, formatted the same way, when the count changes.
+        label=texts.label(count),
+        shown=texts.count(count),
+    )
 
 
-def button_label(count: int) -> str:
-    """The button's accessible name: what it does and the count a screen reader announces."""
-    # It starts with the visible text (the count), as WCAG's "label in name" asks; likes.js
-    # writes the same words when the count changes.
-    return f"{count} {'like' if count == 1 else 'likes'}, like this article"
+def return_url(article: Content, siteurl: str) -> str:
+    """The article's page, where the form sends the reader back to: under an absolute or
+    root-relative ``SITEURL``; with ``RELATIVE_URLS``, which gives pages only a relative one, at
+    the root of the origin the form was sent from."""
+    base = siteurl if siteurl.startswith(("http://", "https://", "/")) else ""
+    return f"{base.rstrip('/')}/{article.url}"
 
 
 def wants_widget(article: Content) -> bool:
@@ -68,18 +91,33 @@ def shows_widget(article: Content) -> bool:
 class LikesWidget:
     """The ``likes_widget(article)`` Jinja global: the widget, or nothing where none belongs."""
 
-    def __init__(self, settings: LikesSettings) -> None:
+    def __init__(
+        self, settings: LikesSettings, *, default_lang: str | None = None, siteurl: str = ""
+    ) -> None:
         self.settings = settings
+        self._catalog = catalog_for(settings.texts)
+        self._default_lang = default_lang
+        self._siteurl = siteurl
+
+    @classmethod
+    def from_pelican(cls, settings: Mapping[str, object]) -> "LikesWidget":
+        """The widget for Pelican's settings, or a page context (which holds them)."""
+        return cls(
+            LikesSettings.from_pelican(settings),
+            default_lang=settings.get("DEFAULT_LANG"),
+            siteurl=str(settings.get("SITEURL") or ""),
+        )
 
     def __call__(self, article: Content) -> Markup:
         if not self.settings.enabled or not shows_widget(article):
             return Markup("")
         count = getattr(article, COUNT_ATTRIBUTE, 0)
-        return widget_markup(article.slug, count, self.settings.api_url)
+        texts = self._catalog.for_language(getattr(article, "lang", None), self._default_lang)
+        back = return_url(article, self._siteurl)
+        return widget_markup(article.slug, count, self.settings.api_url, texts, back)
 
 
 def add_jinja_global(generator: Generator) -> None:
     """``generator_init`` receiver: give every template ``likes_widget``, enabled or not, so a
     theme's call never breaks a build that turned likes off."""
-    settings = LikesSettings.from_pelican(generator.settings)
-    generator.env.globals["likes_widget"] = LikesWidget(settings)
+    generator.env.globals["likes_widget"] = LikesWidget.from_pelican(generator.settings)

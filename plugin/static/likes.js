@@ -1,5 +1,5 @@
-/* pelican-likes: makes the baked-in counts live and the buttons work. Nothing is stored before a
- * reader's first like (then a random token and the liked slugs, in localStorage). */
+/* pelican-likes: live counts, and a toggle in place of each widget's form. Nothing is stored
+ * before a reader's first like (then a random token and the liked slugs, in localStorage). */
 (function () {
   "use strict";
 
@@ -36,36 +36,50 @@
     return saved.token;
   }
 
+  function json(response) {
+    if (!response.ok) throw response;
+    return response.json();
+  }
+
+  function widgetOf(root) {
+    var lang = root.lang || [];
+    return {
+      root: root,
+      button: root.querySelector(".likes-button"),
+      count: root.querySelector(".likes-count"),
+      texts: JSON.parse(root.getAttribute("data-likes-texts") || "{}"),
+      // Digits as the build writes them (plugin/texts.py).
+      digits: new Intl.NumberFormat(lang, { numberingSystem: "latn", useGrouping: "always" }),
+      plural: new Intl.PluralRules(lang),
+    };
+  }
+
   function render(article) {
     var n = article.count;
-    var label = n + (n === 1 ? " like" : " likes") + ", like this article";
-    article.widgets.forEach(function (widget) {
-      var button = widget.querySelector(".likes-button");
-      widget.setAttribute("data-likes-count", n);
-      widget.classList.toggle("likes--liked", article.liked);
-      widget.querySelector(".likes-count").textContent = n;
-      button.setAttribute("aria-pressed", article.liked ? "true" : "false");
-      button.setAttribute("aria-label", label);
+    article.widgets.forEach(function (w) {
+      var shown = w.digits.format(n), labels = w.texts.label || {};
+      var label = labels[w.plural.select(n)] || labels.other;
+      w.root.setAttribute("data-likes-count", n);
+      w.root.classList.toggle("likes--liked", article.liked);
+      w.count.textContent = shown;
+      w.button.setAttribute("aria-pressed", article.liked ? "true" : "false");
+      if (label) w.button.setAttribute("aria-label", label.replace("{count}", shown));
     });
   }
 
-  function say(article, text) {
-    article.widgets.forEach(function (widget) {
-      var status = widget.querySelector(".likes-status");
-      if (status) status.textContent = text;
+  function say(article, name) {
+    article.widgets.forEach(function (w) {
+      var status = w.root.querySelector(".likes-status");
+      if (status) status.textContent = (name && w.texts[name]) || "";
     });
   }
 
   function send(slug, article) {
-    var liked = article.wanted;
     article.busy = true;
     fetch(article.api + "/articles/" + encodeURIComponent(slug) + "/like", {
-      method: liked ? "PUT" : "DELETE",
+      method: article.wanted ? "PUT" : "DELETE",
       headers: { "Likes-Voter": token() },
-    }).then(function (response) {
-      if (!response.ok) throw new Error(response.status);
-      return response.json();
-    }).then(function (state) {
+    }).then(json).then(function (state) {
       article.confirmed = { liked: state.liked, count: state.likes };
       article.fresh = true;
       if (state.liked) saved.liked[slug] = { count: state.likes, at: Date.now() };
@@ -75,7 +89,7 @@
     }, function () {
       article.wanted = article.confirmed.liked;
       settle(slug, article);
-      say(article, "Your like could not be saved. Please try again.");
+      say(article, "error");
     });
   }
 
@@ -93,7 +107,7 @@
     article.liked = !article.liked;
     article.count = Math.max(0, article.count + (article.liked ? 1 : -1));
     article.wanted = article.liked;
-    say(article, "");
+    say(article);
     render(article);
     if (!article.busy) send(slug, article);
   }
@@ -111,10 +125,7 @@
 
   function refresh(api, slugs) {
     var query = slugs.map(function (s) { return "slug=" + encodeURIComponent(s); }).join("&");
-    fetch(api + "/likes?" + query).then(function (response) {
-      if (!response.ok) throw new Error(response.status);
-      return response.json();
-    }).then(function (body) {
+    fetch(api + "/likes?" + query).then(json).then(function (body) {
       slugs.forEach(function (slug) {
         if (typeof body.likes[slug] === "number") live(slug, body.likes[slug]);
       });
@@ -122,19 +133,20 @@
   }
 
   var byApi = map();
-  document.querySelectorAll(".likes[data-likes-slug]").forEach(function (widget) {
-    var slug = widget.getAttribute("data-likes-slug");
+  document.querySelectorAll(".likes[data-likes-slug]").forEach(function (root) {
+    var slug = root.getAttribute("data-likes-slug");
     var article = articles[slug];
+    var widget = widgetOf(root);
     if (!article) {
-      var count = parseInt(widget.getAttribute("data-likes-count"), 10) || 0;
-      var api = (widget.getAttribute("data-likes-api") || "/api").replace(/\/+$/, "");
+      var count = parseInt(root.getAttribute("data-likes-count"), 10) || 0;
+      var api = (root.getAttribute("data-likes-api") || "/api").replace(/\/+$/, "");
       article = articles[slug] = { widgets: [], api: api, liked: !!saved.liked[slug], count: count };
       article.wanted = article.liked;
       article.confirmed = { liked: article.liked, count: count };
       (byApi[api] = byApi[api] || []).push(slug);
     }
     article.widgets.push(widget);
-    widget.querySelector(".likes-button").addEventListener("click", function () { toggle(slug); });
+    widget.button.addEventListener("click", function (e) { e.preventDefault(); toggle(slug); });
   });
   Object.keys(articles).forEach(function (slug) { render(articles[slug]); });
   Object.keys(byApi).forEach(function (api) {

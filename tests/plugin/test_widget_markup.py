@@ -1,5 +1,6 @@
 """The widget's markup: the contract the script and stylesheet rely on, with every value escaped."""
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -7,8 +8,16 @@ from pelican.contents import Article
 
 from pelican.plugins.likes.frontmatter_reader import FrontmatterReader
 from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.texts import catalog_for
 from pelican.plugins.likes.widget import LikesWidget, widget_markup
 from tests.plugin.pelican_builds import ARTICLES, pelican_settings
+
+ENGLISH = catalog_for(None).for_language("en", None)
+FRENCH = catalog_for(None).for_language("fr", None)
+
+
+def markup(slug: str = "first-post", count: int = 12, api: str = "/api", texts=ENGLISH):
+    return widget_markup(slug, count, api, texts, f"/{slug}.html")
 
 
 def parsed(markup: str) -> ET.Element:
@@ -23,15 +32,27 @@ def article(name: str, **settings: object) -> Article:
 
 
 def test_the_markup_contract():
-    root = parsed(widget_markup("first-post", 12, "/api"))
+    root = parsed(markup())
 
-    assert root.tag == "div"
+    assert root.tag == "form"
     assert root.get("class") == "likes"
+    assert (root.get("method"), root.get("action")) == (
+        "post",
+        "/api/form-likes/first-post?return=/first-post.html",
+    )
+    assert (root.get("lang"), root.get("dir")) == ("en", "ltr")
     assert root.get("data-likes-slug") == "first-post"
     assert root.get("data-likes-count") == "12"
     assert root.get("data-likes-api") == "/api"
+    assert json.loads(root.get("data-likes-texts")) == {
+        "label": {
+            "one": "{count} like, like this article",
+            "other": "{count} likes, like this article",
+        },
+        "error": "Your like could not be saved. Please try again.",
+    }
     button = root.find("button")
-    assert button.get("type") == "button"
+    assert button.get("type") == "submit"  # the form posts without the script
     assert button.get("class") == "likes-button"
     assert button.get("aria-pressed") == "false"
     assert button.get("aria-label") == "12 likes, like this article"
@@ -44,18 +65,34 @@ def test_the_markup_contract():
 
 @pytest.mark.parametrize(
     ("count", "label"),
-    [(0, "0 likes"), (1, "1 like"), (2, "2 likes")],
+    [(0, "0 likes"), (1, "1 like"), (2, "2 likes"), (1234, "1,234 likes")],
 )
 def test_the_accessible_name_says_the_count(count, label):
-    button = parsed(widget_markup("a", count, "/api")).find("button")
+    button = parsed(markup("a", count)).find("button")
 
     assert button.get("aria-label") == f"{label}, like this article"
 
 
-def test_every_value_is_escaped():
-    markup = widget_markup('x" onclick="alert(1)', 1, 'https://api.example/?a=1&b="2"')
+def test_a_widget_in_another_language_writes_its_words_and_digits():
+    root = parsed(markup(count=1234, texts=FRENCH))
 
-    root = parsed(markup)
+    assert (root.get("lang"), root.get("dir")) == ("fr", "ltr")
+    assert root.get("data-likes-count") == "1234"  # for the script: digits only
+    assert root.find("button/span").text == "1\u202f234"
+    assert root.find("button").get("aria-label") == "1\u202f234 j\u2019aime, aimer cet article"
+
+
+def test_the_form_goes_to_the_api_and_comes_back_to_the_page():
+    root = parsed(widget_markup("été-2024", 0, "https://likes.example/api/", ENGLISH, "/été.html"))
+
+    assert root.get("action") == (
+        "https://likes.example/api/form-likes/%C3%A9t%C3%A9-2024?return=/%C3%A9t%C3%A9.html"
+    )
+
+
+def test_every_value_is_escaped():
+    root = parsed(markup('x" onclick="alert(1)', 1, 'https://api.example/?a=1&b="2"'))
+
     assert root.get("data-likes-slug") == 'x" onclick="alert(1)'
     assert root.get("onclick") is None
     assert root.get("data-likes-api") == 'https://api.example/?a=1&b="2"'
@@ -70,6 +107,32 @@ def test_the_jinja_global_bakes_the_articles_count():
     assert root.get("data-likes-slug") == "first-post"
     assert root.get("data-likes-count") == "7"
     assert root.get("data-likes-api") == "https://likes.example/api"
+    assert (
+        root.get("action")
+        == "https://likes.example/api/form-likes/first-post?return=/first-post.html"
+    )
+
+
+def test_the_form_returns_under_an_absolute_or_root_relative_siteurl():
+    post = article("astro-post.md")
+
+    for siteurl, back in [
+        ("https://blog.example/notes", "https://blog.example/notes/first-post.html"),
+        ("/notes", "/notes/first-post.html"),
+        ("..", "/first-post.html"),  # RELATIVE_URLS: the root of the sending page's origin
+        ("", "/first-post.html"),
+    ]:
+        root = parsed(LikesWidget(LikesSettings(), siteurl=siteurl)(post))
+        assert root.get("action").endswith(f"?return={back}")
+
+
+def test_the_widget_speaks_the_articles_language_else_the_blogs():
+    post = article("astro-post-fr.md")
+    widget = LikesWidget(LikesSettings(), default_lang="de")
+    assert parsed(widget(post)).get("lang") == "fr"
+
+    post.lang = "sv"  # no words shipped for Swedish: the blog's DEFAULT_LANG speaks
+    assert parsed(widget(post)).get("lang") == "de"
 
 
 def test_an_article_the_build_did_not_count_shows_zero():

@@ -82,7 +82,9 @@ def test_asset_urls_follow_the_pages_siteurl():
 
 # Real builds ---------------------------------------------------------------------------------
 
-WIDGET_ROOT = re.compile(r'<div class="likes" data-likes-slug="([^"]+)" data-likes-count="(\d+)"')
+WIDGET_ROOT = re.compile(
+    r'<form class="likes" [^>]*data-likes-slug="([^"]+)" data-likes-count="(\d+)"'
+)
 
 
 def widgets(html: str) -> list[tuple[str, str]]:
@@ -96,7 +98,7 @@ def test_pelicans_default_theme_shows_the_widget_at_the_end_of_the_article(build
     assert widgets(html) == [("first-post", "0")]
     assert 'data-likes-api="/api"' in html
     article = html[html.index("<article>") : html.index("</article>")]
-    assert article.index("</div><!-- /.entry-content -->") < article.index('<div class="likes"')
+    assert article.index("</div><!-- /.entry-content -->") < article.index('<form class="likes"')
     assert '<link rel="stylesheet" href="/likes/likes.css">' in html
     assert '<script src="/likes/likes.js" defer></script>' in html
     assert html.index("likes/likes.js") < html.index("</head>")
@@ -142,7 +144,7 @@ def test_a_theme_that_places_the_widget_itself(build_site, sqlite_url):
 
     article = site.page("first-post.html")
     assert widgets(article) == [("first-post", "0")]
-    assert article.index('<div class="theme-slot"><div class="likes"') < article.index(
+    assert article.index('<div class="theme-slot"><form class="likes"') < article.index(
         "Lorem ipsum"
     )
     assert "likes/likes.js" in article

@@ -1,0 +1,228 @@
+"""The widget's words in the article's language: the translations shipped in translations.toml,
+``LIKES_TEXTS`` on top, and Babel for what depends on the count (its plural form, its digits).
+
+The script does the same in the browser with ``Intl.PluralRules`` and ``Intl.NumberFormat``, given
+the same language and the same number options (Latin digits, always grouped: Babel has neither
+CLDR's other digits nor its minimum grouping), so the baked page and the live widget agree;
+tests/browser/test_languages.py compares the two for every shipped language.
+"""
+
+import functools
+import json
+import logging
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from itertools import chain
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global, parse_locale
+from babel.numbers import format_decimal
+from pelican.generators import ArticlesGenerator
+
+from pelican.plugins.likes.settings import LikesSettings
+
+logger = logging.getLogger(__name__)
+
+TEXT_NAMES = ("label", "error")
+FALLBACK_LANGUAGE = "en"
+COUNT = "{count}"
+
+
+@dataclass(frozen=True)
+class WidgetTexts:
+    """The words of a widget in one language, and how that language writes a count."""
+
+    lang: str  # a BCP 47 tag: the widget's ``lang`` attribute, and the script's Intl locale
+    direction: str  # "ltr" or "rtl", the widget's ``dir``
+    labels: tuple[tuple[str, str], ...]  # (plural form, accessible name with {count})
+    error: str
+
+    def count(self, count: int) -> str:
+        """``count`` as the language writes it: ``1,234``, ``1 234``, ``1.234``..."""
+        return format_decimal(count, locale=_locale(self.lang), group_separator=True)
+
+    def label(self, count: int) -> str:
+        """The button's accessible name for ``count``, in the plural form the language uses."""
+        labels = dict(self.labels)
+        form = _locale(self.lang).plural_form(count)
+        return labels.get(form, labels["other"]).replace(COUNT, self.count(count))
+
+    def for_script(self) -> str:
+        """What the script needs to say the same in the browser, as compact JSON."""
+        texts = {"label": dict(self.labels), "error": self.error}
+        return json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+
+
+class TextCatalog:
+    """Shipped translations and LIKES_TEXTS, looked up by an article's language."""
+
+    def __init__(self, overrides: Mapping[str, Mapping[str, object]]) -> None:
+        self._shipped = _shipped()
+        self._overrides = overrides
+
+    @functools.cache  # noqa: B019 - one catalog per build; a handful of languages each
+    def for_language(self, lang: str | None, default: str | None) -> WidgetTexts:
+        """The texts of ``lang``, else of ``default`` (DEFAULT_LANG), else English."""
+        for candidate in (lang, default, FALLBACK_LANGUAGE):
+            locale = _parse(candidate)
+            if locale is None:
+                continue
+            layers = [
+                catalog[key]
+                for catalog in (self._shipped, self._overrides)
+                if (key := _best_key(locale, catalog)) is not None
+            ]
+            if layers:
+                return self._texts(locale, layers)
+        raise AssertionError("English ships with the plugin")  # pragma: no cover
+
+    def has_texts(self, lang: str) -> bool:
+        """Whether ``lang``'s widgets speak it, rather than DEFAULT_LANG or English."""
+        locale = _parse(lang)
+        catalogs = (self._shipped, self._overrides)
+        return locale is not None and any(_best_key(locale, c) is not None for c in catalogs)
+
+    def _texts(self, locale: Locale, layers: list[Mapping[str, object]]) -> WidgetTexts:
+        labels: dict[str, str] = {}
+        error = ""
+        for layer in layers:
+            labels.update(layer.get("label", {}))
+            error = layer.get("error", error)
+        if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
+            labels = dict(self._shipped[FALLBACK_LANGUAGE]["label"])
+        return WidgetTexts(
+            lang=str(locale).replace("_", "-"),
+            direction="rtl" if locale.text_direction == "rtl" else "ltr",
+            labels=tuple(sorted(labels.items())),
+            error=error or self._shipped[FALLBACK_LANGUAGE]["error"],
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def text_catalog(overrides_json: str) -> TextCatalog:
+    """The catalog for LIKES_TEXTS (as ``json.dumps`` of it): built, and checked, once."""
+    return TextCatalog(checked_overrides(json.loads(overrides_json)))
+
+
+def catalog_for(overrides: object) -> TextCatalog:
+    """The catalog for a LIKES_TEXTS value as found in the settings (None for none)."""
+    return text_catalog(json.dumps(overrides or {}, sort_keys=True, default=repr))
+
+
+def checked_overrides(given: object) -> dict[str, dict[str, object]]:
+    """LIKES_TEXTS with every mistake logged, naming it, and left out."""
+    if not isinstance(given, Mapping):
+        logger.error("LIKES_TEXTS must map languages to texts, e.g. {'fr': {'error': '...'}}")
+        return {}
+    checked = {}
+    for tag, texts in given.items():
+        locale = _parse(tag)
+        if locale is None or not isinstance(texts, Mapping):
+            logger.error("LIKES_TEXTS[%r]: expected a language tag mapped to texts; ignored", tag)
+            continue
+        checked[str(locale).replace("_", "-")] = _checked_texts(tag, locale, texts)
+    return checked
+
+
+def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> dict[str, object]:
+    kept: dict[str, object] = {}
+    for name, value in texts.items():
+        where = f"LIKES_TEXTS[{tag!r}][{name!r}]"
+        if name not in TEXT_NAMES:
+            logger.error("%s: unknown text; the widget's are %s", where, ", ".join(TEXT_NAMES))
+        elif name == "error":
+            if isinstance(value, str) and value.strip():
+                kept[name] = value
+            else:
+                logger.error("%s: expected text; ignored", where)
+        else:
+            kept[name] = _checked_labels(where, locale, value)
+    return kept
+
+
+def _checked_labels(where: str, locale: Locale, value: object) -> dict[str, str]:
+    """Labels by plural form; a single text stands for every form."""
+    forms = set(locale.plural_form.tags) | {"other"}
+    given = {"other": value} if isinstance(value, str) else value
+    if not isinstance(given, Mapping):
+        logger.error("%s: expected text, or texts by plural form; ignored", where)
+        return {}
+    labels = {}
+    for form, text in given.items():
+        if form not in forms:
+            logger.error("%s: %r is not a plural form of %s (%s)", where, form, locale,
+                         ", ".join(sorted(forms)))  # fmt: skip
+        elif not isinstance(text, str) or COUNT not in text:
+            logger.error("%s[%r]: expected text holding %s; ignored", where, form, COUNT)
+        else:
+            labels[form] = text
+    if "other" not in labels:
+        logger.error("%s: no 'other' label, which every count may need", where)
+    return labels
+
+
+@functools.cache
+def _shipped() -> dict[str, dict[str, object]]:
+    text = files("pelican.plugins.likes").joinpath("translations.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _best_key(locale: Locale, catalog: Mapping[str, object]) -> str | None:
+    """The key of ``catalog`` for ``locale``: the same tag, else the same language in the same
+    script (``pt-BR`` finds ``pt``, ``zh-CN`` finds ``zh-Hans`` but ``zh-TW`` does not)."""
+    wanted = _language_and_script(locale)
+    same = [key for key in catalog if _language_and_script(_parse(key)) == wanted]
+    exact = [key for key in same if _parse(key) == locale]
+    general = [key for key in same if _parse(key).territory is None]
+    return next(iter(exact + general + same), None)
+
+
+@functools.cache
+def _language_and_script(locale: Locale | None) -> tuple[str, str] | None:
+    if locale is None:
+        return None
+    if locale.script:
+        return locale.language, locale.script
+    likely = get_global("likely_subtags")
+    for key in (f"{locale.language}_{locale.territory}", locale.language):
+        if key in likely:
+            return locale.language, parse_locale(likely[key])[2] or ""
+    return locale.language, ""
+
+
+@functools.cache
+def _parse(tag: object) -> Locale | None:
+    """A language tag as Pelican users write it (``pt-BR``, ``pt_BR``), or None if Babel knows
+    no such language."""
+    if not isinstance(tag, str) or not tag.strip():
+        return None
+    try:
+        return Locale.parse(tag.strip().replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _locale(tag: str) -> Locale:
+    return _parse(tag)
+
+
+def warn_about_untranslated_languages(generator: ArticlesGenerator) -> None:
+    """``article_generator_finalized`` receiver: one warning per language of the build whose
+    widgets cannot speak it, saying which language they speak instead."""
+    settings = LikesSettings.from_pelican(generator.settings)
+    if not settings.enabled:
+        return
+    catalog = catalog_for(settings.texts)
+    default = generator.settings.get("DEFAULT_LANG")
+    articles = chain(generator.articles, generator.translations)
+    for lang in sorted({article.lang for article in articles if getattr(article, "lang", None)}):
+        if not catalog.has_texts(lang):
+            spoken = catalog.for_language(lang, default).lang
+            logger.warning(
+                "Likes: no widget texts for the language %r; its widgets speak %r "
+                "(LIKES_TEXTS can add them)",
+                lang,
+                spoken,
+            )
