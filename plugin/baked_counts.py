@@ -1,5 +1,6 @@
 """Once per build, before anything is written: register every article that shows a widget, so the
-API accepts likes for it, and read all their counts in one query to bake into the pages."""
+API accepts likes for it, give renamed articles the likes of their former slugs, and read all
+their counts in one query to bake into the pages."""
 
 import logging
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from markupsafe import Markup
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
+from pelican.plugins.likes.former_slugs import merge_former_slugs
 from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.widget import COUNT_ATTRIBUTE, shows_widget, wants_widget
 from pelican_likes.database import redacted
@@ -37,13 +39,14 @@ def bake_counts(generator: ArticlesGenerator) -> None:
 
 
 def fetch_counts(settings: LikesSettings, articles: list[Article], siteurl: str) -> dict[str, int]:
-    """Register ``articles`` and return their counts; {} (with one warning) if the database is
-    unusable, unless ``LIKES_STRICT`` makes that an error."""
+    """Register ``articles``, merge in their former slugs' likes, and return their counts; {}
+    (with one warning) if the database is unusable, unless ``LIKES_STRICT`` makes that an error."""
     url = settings.resolved_database_url()
     try:
         store = LikeStore.from_url(url)
         try:
             store.register(article_info(article, siteurl) for article in articles)
+            merge_former_slugs(store, articles)
             return store.counts(article.slug for article in articles)
         finally:
             store.dispose()
