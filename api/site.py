@@ -35,4 +35,7 @@ class SiteFiles:
             req.path += "index.html"
         self._files(req, resp)
         resp.set_header("Content-Security-Policy", PAGE_POLICY)
+        # Not the API's no-referrer: under it browsers send "Origin: null" with the widget's
+        # form, which the API must then refuse.
+        resp.set_header("Referrer-Policy", "same-origin")
         resp.cache_control = ["no-cache"]  # a rebuilt blog shows at once; the ETag saves bytes

@@ -33,6 +33,12 @@ def test_pages_allow_only_their_own_scripts(site_client):
     assert "frame-ancestors 'none'" in policy
 
 
+def test_pages_let_the_widgets_form_say_where_it_comes_from(site_client):
+    """Under the API's own no-referrer policy, browsers would send the form with "Origin: null",
+    which the API refuses (tests/browser/test_without_javascript.py sends it for real)."""
+    assert site_client.simulate_get("/").headers["referrer-policy"] == "same-origin"
+
+
 def test_assets_get_their_type_and_revalidate(site_client):
     result = site_client.simulate_get("/site.css")
 

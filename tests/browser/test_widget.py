@@ -5,9 +5,13 @@ import time
 
 from playwright.sync_api import Page, expect
 
+from pelican.plugins.likes.texts import catalog_for
 from pelican.plugins.likes.widget import widget_markup
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.store import ArticleInfo
+
+
+ENGLISH = catalog_for(None).for_language("en", None)
 
 
 def widgets(page: Page, slug: str):
@@ -170,7 +174,7 @@ def test_slugs_named_like_object_properties_work(page, site):
     for a property every JavaScript object has."""
     slugs = ["constructor", "__proto__"]
     site.store.register([ArticleInfo(slug) for slug in slugs])
-    body = "".join(widget_markup(slug, 0, "/api") for slug in slugs)  # the plugin's markup
+    body = "".join(widget_markup(slug, 0, "/api", ENGLISH, "/special-slugs.html") for slug in slugs)  # the plugin's markup
     page.route(
         f"{site.blog}/special-slugs.html",
         lambda route: route.fulfill(

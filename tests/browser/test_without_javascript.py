@@ -1,0 +1,81 @@
+"""A like with JavaScript turned off: the widget's form, in headless Chromium against the built
+demo blog and the API under gunicorn, on one origin and on two."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from pelican_likes.api.form_likes import VOTER_COOKIE
+
+
+@pytest.fixture
+def no_script(browser):
+    """A page of a fresh profile with JavaScript disabled."""
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def like_without_script(page, site) -> None:
+    """Open the article, press the like button, and land back on the article."""
+    page.goto(site.article)
+    button = page.locator(f'.likes[data-likes-slug="{site.slug}"] button').first
+    with page.expect_navigation(url=site.article):
+        button.click()
+
+
+def voter_cookie(page) -> dict:
+    [cookie] = [c for c in page.context.cookies() if c["name"] == VOTER_COOKIE]
+    return cookie
+
+
+def test_a_like_without_javascript_counts_once_and_comes_back(no_script, site):
+    before = site.store.counts([site.slug])[site.slug]
+
+    like_without_script(no_script, site)
+
+    assert no_script.url == site.article
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+    cookie = voter_cookie(no_script)
+    assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Lax", "/api/form-likes")
+    assert cookie["secure"] is False  # plain HTTP here; HTTPS sets Secure
+
+    like_without_script(no_script, site)  # the same reader again: the cookie says who
+
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+    assert voter_cookie(no_script)["value"] == cookie["value"]
+
+
+def test_the_page_sends_no_cookie_and_stores_nothing_before_the_click(no_script, site):
+    no_script.goto(site.article)
+
+    assert no_script.context.cookies() == []
+
+
+def test_a_like_without_javascript_across_origins(no_script, cross_origin_site):
+    site = cross_origin_site
+    before = site.store.counts([site.slug])[site.slug]
+
+    like_without_script(no_script, site)
+
+    assert no_script.url == site.article  # back on the blog's origin, not the API's
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+
+
+def test_with_javascript_the_script_takes_the_form_over(page, site):
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and posts.append(r.url))
+    page.goto(site.article)
+    button = page.locator(f'.likes[data-likes-slug="{site.slug}"] button').first
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+    with page.expect_response(lambda r: r.request.method == "PUT"):
+        button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    with page.expect_response(lambda r: r.request.method == "DELETE"):
+        button.click()
+
+    assert posts == [] and page.url == site.article
+    assert not re.search(VOTER_COOKIE, str(page.context.cookies()))
+    assert page.console_errors == []
