@@ -10,7 +10,6 @@ from pelican.plugins.likes.widget import widget_markup
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.store import ArticleInfo
 
-
 ENGLISH = catalog_for(None).for_language("en", None)
 
 
@@ -174,7 +173,9 @@ def test_slugs_named_like_object_properties_work(page, site):
     for a property every JavaScript object has."""
     slugs = ["constructor", "__proto__"]
     site.store.register([ArticleInfo(slug) for slug in slugs])
-    body = "".join(widget_markup(slug, 0, "/api", ENGLISH, "/special-slugs.html") for slug in slugs)  # the plugin's markup
+    body = "".join(
+        widget_markup(slug, 0, "/api", ENGLISH, "/special-slugs.html") for slug in slugs
+    )  # the plugin's markup
     page.route(
         f"{site.blog}/special-slugs.html",
         lambda route: route.fulfill(
@@ -188,4 +189,30 @@ def test_slugs_named_like_object_properties_work(page, site):
         click_and_settle(page, widgets(page, slug).locator("button"), "PUT")
         expect_state(page, slug, liked=True, count=1)
     assert site.store.counts(slugs) == dict.fromkeys(slugs, 1)
+    assert page.console_errors == []
+
+
+def test_a_page_cached_before_a_rename_still_counts(page, site):
+    """A CDN still serves the article under its old slug: its widget reads and likes the
+    article the old slug was merged into."""
+    site.store.register([ArticleInfo("typo-slug"), ArticleInfo("fixed-slug")])
+    site.store.like("typo-slug", "f" * 64)
+    site.store.like("fixed-slug", "e" * 64)
+    site.store.rename("typo-slug", "fixed-slug")
+    old_page = widget_markup("typo-slug", 1, "/api", ENGLISH, "/typo-slug.html")  # as then built
+    page.route(
+        f"{site.blog}/typo-slug.html",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<!doctype html><script src="/likes/likes.js" defer></script>{old_page}',
+        ),
+    )
+    with page.expect_response(re.compile(r"/api/likes\?")):
+        page.goto(f"{site.blog}/typo-slug.html")
+    expect_state(page, "typo-slug", liked=False, count=2)
+
+    click_and_settle(page, widgets(page, "typo-slug").locator("button"), "PUT")
+
+    expect_state(page, "typo-slug", liked=True, count=3)
+    assert site.store.counts(["fixed-slug"]) == {"fixed-slug": 3}
     assert page.console_errors == []

@@ -38,7 +38,11 @@ def test_a_like_without_javascript_counts_once_and_comes_back(no_script, site):
     assert no_script.url == site.article
     assert site.store.counts([site.slug])[site.slug] == before + 1
     cookie = voter_cookie(no_script)
-    assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Lax", "/api/form-likes")
+    assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (
+        True,
+        "Lax",
+        "/api/form-likes",
+    )
     assert cookie["secure"] is False  # plain HTTP here; HTTPS sets Secure
 
     like_without_script(no_script, site)  # the same reader again: the cookie says who
