@@ -12,7 +12,13 @@ from pelican.generators import ArticlesGenerator
 
 from pelican.plugins.likes.former_slugs import merge_former_slugs
 from pelican.plugins.likes.settings import LikesSettings
-from pelican.plugins.likes.widget import COUNT_ATTRIBUTE, shows_widget, wants_widget
+from pelican.plugins.likes.widget import (
+    COUNT_ATTRIBUTE,
+    RETURN_ATTRIBUTE,
+    return_url,
+    shows_widget,
+    wants_widget,
+)
 from pelican_likes.database import redacted
 from pelican_likes.errors import StorageError
 from pelican_likes.slugs import SLUG_RULE, is_valid_slug
@@ -26,7 +32,8 @@ class LikesDatabaseError(RuntimeError):
 
 
 def bake_counts(generator: ArticlesGenerator) -> None:
-    """``article_generator_finalized`` receiver: set each widget article's count attribute."""
+    """``article_generator_finalized`` receiver: set each widget article's count and the page
+    its form returns to."""
     settings = LikesSettings.from_pelican(generator.settings)
     if not settings.enabled:
         return
@@ -36,6 +43,7 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     counts = fetch_counts(settings, _unique_by_slug(articles), generator.settings["SITEURL"])
     for article in articles:  # translations sharing a slug share its count
         setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
+        setattr(article, RETURN_ATTRIBUTE, return_url(article, generator.settings["SITEURL"]))
 
 
 def fetch_counts(settings: LikesSettings, articles: list[Article], siteurl: str) -> dict[str, int]:

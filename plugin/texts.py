@@ -43,16 +43,16 @@ class WidgetTexts:
         """``count`` as the language writes it: ``1,234``, ``1 234``, ``1.234``..."""
         return format_decimal(count, locale=_locale(self.lang), group_separator=True)
 
-    def label(self, count: int) -> str:
-        """The button's accessible name for ``count``, in the plural form the language uses."""
+    def label(self, count: int, shown: str | None = None) -> str:
+        """The button's accessible name for ``count`` (written ``shown``, if already), in the
+        plural form the language uses."""
         labels = dict(self.labels)
         form = _locale(self.lang).plural_form(count)
-        return labels.get(form, labels["other"]).replace(COUNT, self.count(count))
+        return labels.get(form, labels["other"]).replace(COUNT, shown or self.count(count))
 
     def for_script(self) -> str:
         """What the script needs to say the same in the browser, as compact JSON."""
-        texts = {"label": dict(self.labels), "error": self.error}
-        return json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+        return _script_texts(self.labels, self.error)
 
 
 class TextCatalog:
@@ -98,6 +98,12 @@ class TextCatalog:
             labels=tuple(sorted(labels.items())),
             error=error or self._shipped[FALLBACK_LANGUAGE]["error"],
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _script_texts(labels: tuple[tuple[str, str], ...], error: str) -> str:
+    texts = {"label": dict(labels), "error": error}
+    return json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
 
 
 @functools.lru_cache(maxsize=8)

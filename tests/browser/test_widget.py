@@ -168,23 +168,27 @@ def test_blog_and_api_on_different_origins(page, cross_origin_site):
     assert page.console_errors == []
 
 
-def test_slugs_named_like_object_properties_work(page, site):
-    """A post titled "Constructor" gets the slug ``constructor``: the script must not mistake it
-    for a property every JavaScript object has."""
-    slugs = ["constructor", "__proto__"]
-    site.store.register([ArticleInfo(slug) for slug in slugs])
-    body = "".join(
-        widget_markup(slug, 0, "/api", ENGLISH, "/special-slugs.html") for slug in slugs
-    )  # the plugin's markup
+def open_widgets(page: Page, site, name: str, slugs: list[str], count: int = 0) -> None:
+    """Open a page of the blog holding only the plugin's widgets for ``slugs``, as built with
+    ``count``, once their live counts arrived."""
+    body = "".join(widget_markup(slug, count, "/api", ENGLISH, f"/{name}") for slug in slugs)
     page.route(
-        f"{site.blog}/special-slugs.html",
+        f"{site.blog}/{name}",
         lambda route: route.fulfill(
             content_type="text/html",
             body=f'<!doctype html><script src="/likes/likes.js" defer></script>{body}',
         ),
     )
     with page.expect_response(re.compile(r"/api/likes\?")):
-        page.goto(f"{site.blog}/special-slugs.html")
+        page.goto(f"{site.blog}/{name}")
+
+
+def test_slugs_named_like_object_properties_work(page, site):
+    """A post titled "Constructor" gets the slug ``constructor``: the script must not mistake it
+    for a property every JavaScript object has."""
+    slugs = ["constructor", "__proto__"]
+    site.store.register([ArticleInfo(slug) for slug in slugs])
+    open_widgets(page, site, "special-slugs.html", slugs)
     for slug in slugs:
         click_and_settle(page, widgets(page, slug).locator("button"), "PUT")
         expect_state(page, slug, liked=True, count=1)
@@ -199,16 +203,7 @@ def test_a_page_cached_before_a_rename_still_counts(page, site):
     site.store.like("typo-slug", "f" * 64)
     site.store.like("fixed-slug", "e" * 64)
     site.store.rename("typo-slug", "fixed-slug")
-    old_page = widget_markup("typo-slug", 1, "/api", ENGLISH, "/typo-slug.html")  # as then built
-    page.route(
-        f"{site.blog}/typo-slug.html",
-        lambda route: route.fulfill(
-            content_type="text/html",
-            body=f'<!doctype html><script src="/likes/likes.js" defer></script>{old_page}',
-        ),
-    )
-    with page.expect_response(re.compile(r"/api/likes\?")):
-        page.goto(f"{site.blog}/typo-slug.html")
+    open_widgets(page, site, "typo-slug.html", ["typo-slug"], count=1)  # as built before
     expect_state(page, "typo-slug", liked=False, count=2)
 
     click_and_settle(page, widgets(page, "typo-slug").locator("button"), "PUT")
