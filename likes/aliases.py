@@ -3,7 +3,7 @@ store's verbs by slug go through, so an old slug keeps answering for its article
 
 import functools
 
-from sqlalchemy import CompoundSelect, Select, bindparam, func, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, exists, func, select, union_all
 
 from pelican_likes.schema import article_aliases, articles, like_counters
 
@@ -12,14 +12,15 @@ from pelican_likes.schema import article_aliases, articles, like_counters
 def article_by_slug() -> CompoundSelect:
     """The id and base likes of the article ``slug`` names, as its slug or a former one.
 
-    Parameter ``slug``; at most one row, since a slug is never both.
+    Parameter ``slug``; at most one row: an article's own slug comes first, so a former slug
+    registered again as an article's is that article's (and no register() has to clean up).
     """
     slug = bindparam("slug", type_=articles.c.slug.type)
     current = select(articles.c.id, articles.c.base_likes).where(articles.c.slug == slug)
     former = (
         select(articles.c.id, articles.c.base_likes)
         .join(article_aliases, article_aliases.c.article_id == articles.c.id)
-        .where(article_aliases.c.slug == slug)
+        .where(article_aliases.c.slug == slug, ~exists().where(articles.c.slug == slug))
     )
     return union_all(current, former)
 
@@ -34,7 +35,8 @@ def counts_by_slug() -> Select:
             articles.c.slug.in_(wanted)
         ),
         select(article_aliases.c.slug, article_aliases.c.article_id).where(
-            article_aliases.c.slug.in_(wanted)
+            article_aliases.c.slug.in_(wanted),
+            ~exists().where(articles.c.slug == article_aliases.c.slug),
         ),
     ).subquery("named")
     total = articles.c.base_likes + func.coalesce(func.sum(like_counters.c.likes), 0)

@@ -1,8 +1,8 @@
 """Renamed articles: the likes of an old slug merged into the new one, and old slugs that keep
 answering for the article they were merged into, so pages cached with an old widget still count.
 
-A slug names either an article or a former slug of one (``article_aliases``), never both: the
-store's ``register`` takes a slug back from the aliases when an article is registered under it.
+A former slug (``article_aliases``) registered again as an article's slug is that article's:
+lookups put articles first (aliases.py), and a rename replaces what such a slug pointed to.
 """
 
 from dataclasses import dataclass
@@ -83,7 +83,7 @@ def _take_name(conn: Connection, article_id: int, old: str, new: str) -> Renamed
     conn.execute(
         articles.update().where(articles.c.id == article_id).values(slug=new, updated_at=func.now())
     )
-    conn.execute(article_aliases.insert().values(slug=old, article_id=article_id))
+    _point(conn, old, article_id)
     return Renamed(old, new, "renamed", _count(conn, article_id))
 
 
@@ -115,8 +115,15 @@ def _merge(conn: Connection, dialect: str, source, target, old: str, new: str) -
         .values(article_id=target.id)
     )
     conn.execute(articles.delete().where(articles.c.id == source.id))
-    conn.execute(article_aliases.insert().values(slug=old, article_id=target.id))
+    _point(conn, old, target.id)
     return Renamed(old, new, "merged", _count(conn, target.id), copied, total - copied)
+
+
+def _point(conn: Connection, slug: str, article_id: int) -> None:
+    """Make ``slug`` a former slug of ``article_id``, whatever it pointed to while it was an
+    article's own slug again."""
+    conn.execute(article_aliases.delete().where(article_aliases.c.slug == slug))
+    conn.execute(article_aliases.insert().values(slug=slug, article_id=article_id))
 
 
 def _article(conn: Connection, slug: str):

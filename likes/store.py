@@ -20,7 +20,6 @@ from pelican_likes.schema import (
     COUNTER_SLOTS,
     TITLE_LENGTH,
     URL_LENGTH,
-    article_aliases,
     articles,
     like_counters,
     likes,
@@ -142,7 +141,8 @@ class LikeStore:
     def register(self, items: Iterable[ArticleInfo]) -> None:
         """Create or update many articles at once; a rebuild of an unchanged blog writes nothing.
 
-        A slug registered again after it became a former slug is an article's own once more.
+        A slug registered again after it became a former slug is an article's own once more
+        (articles come first when slugs are looked up: see aliases.py).
         """
         rows = {item.slug: item for item in items}
         invalid = sorted(slug for slug in rows if not is_valid_slug(slug))
@@ -156,14 +156,12 @@ class LikeStore:
         ]
         with self._transaction() as conn:
             conn.execute(upsert_articles(self._dialect), values)
-            taken_back = article_aliases.c.slug.in_(select(articles.c.slug))
-            conn.execute(article_aliases.delete().where(taken_back))
 
     def set_base_likes(self, base: Mapping[str, int]) -> None:
         """Carry counts over from an older system: all of them, or none if a slug is unknown."""
         if not base:
             return
-        with self._transaction() as conn:
+        with self._transaction(immediate=True) as conn:
             known = set(
                 conn.scalars(select(articles.c.slug).where(articles.c.slug.in_(list(base))))
             )
@@ -217,7 +215,7 @@ class LikeStore:
         If ``new`` is not registered, ``old`` simply takes that name. ``dry_run`` reports the
         same outcome and changes nothing.
         """
-        with self._transaction() as conn:
+        with self._transaction(immediate=True) as conn:
             lock_out_votes(conn, self._dialect)
             renamed = rename(conn, self._dialect, old, new)
             if dry_run:
@@ -232,7 +230,7 @@ class LikeStore:
         outcomes: list[Renamed | RenameRefused] = []
         if not former:
             return outcomes
-        with self._transaction() as conn:
+        with self._transaction(immediate=True) as conn:
             lock_out_votes(conn, self._dialect)
             for old, new in former:
                 try:
@@ -272,7 +270,7 @@ class LikeStore:
 
     def _vote_in_transaction(self, slug: str, voter: str, *, liked: bool) -> LikeState:
         """SQLite, which has no data-modifying WITH: the same steps in one transaction."""
-        with self._transaction() as conn:
+        with self._transaction(immediate=True) as conn:
             named = select(article_by_slug().subquery().c.id)
             article_id = conn.scalar(named, {"slug": slug})
             if article_id is None:
@@ -294,14 +292,15 @@ class LikeStore:
         return zlib.crc32(voter.encode()) % self.counter_slots
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
+    def _transaction(self, *, immediate: bool = False) -> Iterator[Connection]:
         """One transaction, with driver errors that mean "database not usable" translated.
 
-        On SQLite it holds the write lock from its first statement: the driver would begin only
-        at the first write, after reads that a concurrent merge could make stale (renames.py).
+        ``immediate``, for transactions that read before they write: on SQLite it holds the write
+        lock from the first statement, as the driver would begin only at the first write, after
+        reads that a concurrent merge could make stale (renames.py).
         """
         with translated_errors(self.engine.dialect.loaded_dbapi), self.engine.begin() as conn:
-            if self._dialect == "sqlite":
+            if immediate and self._dialect == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
 

@@ -117,8 +117,13 @@ def test_registering_a_former_slug_again_makes_it_an_article(store, old_and_new)
     store.register([ArticleInfo("old", "Old, restored")])
 
     assert store.counts(["old", "new"]) == {"old": 0, "new": 4}
+    assert store.like("old", ALICE) == LikeState("old", 1, True)
+    assert store.state("old", BOB) == LikeState("old", 1, False)
+    # Renamed again, it is a former slug once more, with the like it got meanwhile.
+    assert store.rename("old", "new") == Renamed("old", "new", "merged", likes=4, shared=1)
+    assert store.counts(["old"]) == {"old": 4}
     with store.engine.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(article_aliases)) == 0
+        assert conn.scalar(select(func.count()).select_from(article_aliases)) == 1
 
 
 @pytest.mark.parametrize(

@@ -154,7 +154,7 @@ def test_a_blog_made_from_nothing_gets_likes_through_the_installed_api(release, 
     stats = release.run(likes, "stats", "--format", "csv", cwd=blog, env=env)
     release.run(likes, "report", "-o", "likes.html", cwd=blog, env=env)
 
-    assert "database at revision 0002" in migrated.lower()
+    assert "database at revision 0003" in migrated.lower()
     assert stats.splitlines()[1].startswith("1,hello-from-astro,Hello from Astro,")
     assert "uPlot.tzDate" in (blog / "likes.html").read_text()  # the vendored library, inlined
     assert liked == {"slug": "hello-from-astro", "likes": 1, "liked": True}
