@@ -114,7 +114,8 @@ def text_catalog(overrides_json: str) -> TextCatalog:
 
 def catalog_for(overrides: object) -> TextCatalog:
     """The catalog for a LIKES_TEXTS value as found in the settings (None for none)."""
-    return text_catalog(json.dumps(overrides or {}, sort_keys=True, default=repr))
+    given = {} if overrides is None else overrides
+    return text_catalog(json.dumps(given, sort_keys=True, default=repr))
 
 
 def checked_overrides(given: object) -> dict[str, dict[str, object]]:

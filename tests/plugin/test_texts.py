@@ -156,3 +156,11 @@ def test_a_build_names_each_language_its_widgets_cannot_speak(
     assert warnings == ["Likes: no widget texts for the language 'sv'; its widgets speak 'en' "
                         "(LIKES_TEXTS can add them)"]  # fmt: skip
     assert 'lang="en"' in site.page("first-post-sv.html")
+
+
+def test_a_likes_texts_of_the_wrong_shape_is_named_in_the_build(caplog):
+    with caplog.at_level(logging.ERROR):
+        catalog = catalog_for(["fr"])
+
+    assert "LIKES_TEXTS must map languages to texts" in caplog.text
+    assert catalog.for_language("fr", None) == texts("fr")
