@@ -21,7 +21,8 @@ A reader is a random token the browser makes and sends as `{VOTER_HEADER}`; only
 it is stored. Every error is `{PROBLEM_JSON}` (RFC 9457) with a readable `detail`, including 404
 for an unknown path and 405 (with `Allow`) for a method a path does not serve. Every GET also
 answers HEAD. No operation takes a request body: a body over {MAX_BODY_BYTES} bytes is 413, a
-non-empty body that is not JSON is 415, and a small JSON body is ignored."""
+non-empty body that is not JSON is 415, one that breaks off (a bad chunk, fewer bytes than its
+`Content-Length`) is 400, one that stops arriving is 408, and a small JSON body is ignored."""
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -39,8 +40,13 @@ def _problem(description: str, *headers: str) -> dict:
     return answer
 
 
-# Answers any request may meet, whatever the operation.
-_ALWAYS = {"413": "ContentTooLarge", "415": "UnsupportedMediaType"}
+# Answers any request may meet, whatever the operation: its body is checked before any route.
+_ALWAYS = {
+    "400": "BadRequest",
+    "408": "RequestTimeout",
+    "413": "ContentTooLarge",
+    "415": "UnsupportedMediaType",
+}
 
 
 def _operation(
@@ -58,7 +64,7 @@ def _operation(
 
 
 _READ = {"200": "LikeState", "400": "BadRequest", "404": "NotFound", "503": "Unavailable"}
-_WRITE = _READ | {"429": "TooManyRequests"}
+_WRITE = _READ | {"409": "Closed", "429": "TooManyRequests"}
 _SLUG = {"type": "string", "pattern": SLUG_PATTERN, "description": f"An article slug: {SLUG_RULE}."}
 _COUNT = {"type": "integer", "minimum": 0}
 _VOTER_DESCRIPTION = (
@@ -238,8 +244,12 @@ DOCUMENT = {
                 "description": "This OpenAPI document.",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             },
-            "BadRequest": _problem(f"A malformed slug, {VOTER_HEADER} token or parameter."),
+            "BadRequest": _problem(
+                f"A malformed slug, {VOTER_HEADER} token, parameter or request body."
+            ),
+            "RequestTimeout": _problem("A request body that stopped arriving."),
             "NotFound": _problem("No article is registered under this slug."),
+            "Closed": _problem("Likes are closed: the blog turned them off for this article."),
             "ContentTooLarge": _problem(f"A request body over {MAX_BODY_BYTES} bytes."),
             "UnsupportedMediaType": _problem("A non-empty request body that is not JSON."),
             "TooManyRequests": _problem("Too many writes from this address.", "Retry-After"),

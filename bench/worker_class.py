@@ -1,0 +1,125 @@
+"""What the choice of gunicorn worker class rests on, measured side by side in one run.
+
+For gthread with 4 threads (the shipped setting of 0.1) and gevent (the shipped one), each
+started with the package's settings and worker count:
+
+1. slow clients: N connections that send one byte of a request line, or a whole head declaring
+   100 bytes of body and one of them, and stay open; then ``GET /api/health`` and a like are
+   timed, on PostgreSQL (no answer within 5 s counts as none);
+2. memory: RSS and PSS of the master and its workers after 5 s of reads and writes;
+3. SQLite writes: likes from 16 connections, each a new reader, with their latency percentiles.
+
+    .venv/bin/python -m bench.worker_class [--clients 8,200,1000] [--seconds 10]
+"""
+
+import argparse
+import http.client
+import os
+import socket
+import time
+from contextlib import ExitStack
+
+from bench._load import DISTINCT_VOTERS, wrk
+from bench._postgres import throwaway_database
+from pelican_likes import migrate
+from pelican_likes.store import ArticleInfo, LikeStore
+from tests.support import REPO, Server, gunicorn, resident_memory
+
+SECRET = "bench-secret-0123456789abcdef-0123456789"
+WORKER_CLASSES = {
+    "gthread, 4 threads": ["--worker-class", "gthread", "--threads", "4"],
+    "gevent": [],
+}
+GIVE_UP = 5.0
+_HEAD = (
+    b"PUT /api/articles/viral/like HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    b"Likes-Voter: slow-reader-0123456789abcdef\r\nContent-Length: 100\r\n\r\n{"
+)
+
+
+def answer_seconds(server: Server, method: str, path: str) -> float | None:
+    """Seconds until ``path`` answers, or None if it does not within GIVE_UP."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=GIVE_UP)
+    try:
+        connection.request(method, path, headers={"Likes-Voter": os.urandom(16).hex()})
+        connection.getresponse().read()
+    except TimeoutError:
+        return None
+    finally:
+        connection.close()
+    return time.monotonic() - started
+
+
+def with_slow_clients(server: Server, count: int) -> tuple[float | None, float | None]:
+    with ExitStack() as stack:
+        for n in range(count):
+            sock = stack.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+            sock.sendall(b"G" if n % 2 else _HEAD)
+        time.sleep(0.5)
+        return (
+            answer_seconds(server, "GET", "/api/health"),
+            answer_seconds(server, "PUT", "/api/articles/viral/like"),
+        )
+
+
+def _serve(env: dict[str, str], arguments: list[str]):
+    arguments = [*arguments, "--log-level", "warning"]
+    return gunicorn(env, workers=None, arguments=arguments, cwd=REPO)
+
+
+def _text(seconds: float | None) -> str:
+    return "no answer" if seconds is None else f"{seconds * 1000:,.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", default="8,200,1000")
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    counts = [int(n) for n in args.clients.split(",")]
+
+    print(
+        f"Slow clients held open, PostgreSQL; health and like answer times (>{GIVE_UP:.0f} s: none)"
+    )
+    memory = {}
+    with throwaway_database() as url:
+        LikeStore.from_url(url).register([ArticleInfo("viral")])
+        env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
+        for name, arguments in WORKER_CLASSES.items():
+            with _serve(env, arguments) as server:
+                wrk(server.url + "/api/likes?slug=viral", 5, 16)
+                wrk(server.url, 5, 16, DISTINCT_VOTERS)
+                memory[name] = resident_memory(server.pid)
+                for count in counts:
+                    health, like = with_slow_clients(server, count)
+                    answers = f"health {_text(health):>10}   like {_text(like):>10}"
+                    print(f"  {name:<20} {count:>5} slow   {answers}")
+
+    print("\nMemory of master + workers after 5 s of reads and 5 s of writes")
+    for name, (rss, pss) in memory.items():
+        print(f"  {name:<20} RSS {rss / 2**20:6.1f} MiB   PSS {pss / 2**20:6.1f} MiB")
+
+    print(f"\nSQLite: likes from 16 connections for {args.seconds} s, each a new reader")
+    print(f"  {'':<20} {'per second':>10}  {'p50':>8}  {'p90':>8}  {'p99':>8}  errors")
+    for name, arguments in WORKER_CLASSES.items():
+        folder = REPO / "build" / "bench-sqlite"
+        folder.mkdir(parents=True, exist_ok=True)
+        database = folder / f"{os.getpid()}-{name.split(',')[0]}.sqlite3"
+        url = f"sqlite:///{database}"
+        migrate.upgrade(url)
+        LikeStore.from_url(url).register([ArticleInfo("viral")])
+        env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
+        with _serve(env, arguments) as server:
+            load = wrk(server.url, args.seconds, 16, DISTINCT_VOTERS)
+        for path in folder.glob(f"{database.name}*"):
+            path.unlink()
+        p = load.latency_ms
+        print(
+            f"  {name:<20} {load.rate:>10,.0f}  {p[50]:>6.1f}ms  {p[90]:>6.1f}ms  {p[99]:>6.1f}ms"
+            f"  {load.errors:>6,}"
+        )
+
+
+if __name__ == "__main__":
+    main()
