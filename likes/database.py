@@ -1,8 +1,10 @@
 """Turning the configured database URL into a pooled SQLAlchemy engine fit for gunicorn workers."""
 
 import os
+import sqlite3
 import weakref
 from collections.abc import Mapping
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -31,9 +33,6 @@ _SQLITE_OPTIONS = {
     "cached_statements",
 }
 _SQLITE_URI_OPTIONS = {"mode", "cache", "vfs", "immutable", "nolock", "psow", "modeof"}
-
-# The first 16 bytes of every SQLite database file.
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def database_url(environ: Mapping[str, str] = os.environ) -> str:
@@ -102,16 +101,21 @@ def _check_sqlite_options(parsed: URL) -> None:
 
 
 def _check_sqlite_file(parsed: URL) -> None:
+    """Refuse an existing file that is not an SQLite database, asking SQLite itself, read-only.
+
+    Reading the header with open() would be wrong: closing any descriptor of a database file
+    drops every POSIX lock the process's SQLite connections hold on it (seen in a test: another
+    process then deleted the WAL under them).
+    """
     path = Path(parsed.database or "")
     if parsed.database in (None, "", ":memory:") or not path.is_file():
         return
     try:
-        with path.open("rb") as file:
-            header = file.read(len(_SQLITE_HEADER))
-    except OSError as error:
-        raise InvalidDatabaseURL(f"cannot read {path}: {error.strerror}") from None
-    if header and header != _SQLITE_HEADER:
-        raise InvalidDatabaseURL(f"{path} is not an SQLite database")
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            conn.execute("PRAGMA schema_version")
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+            raise InvalidDatabaseURL(f"{path} is not an SQLite database") from None
 
 
 def _check_postgresql_options(url: str, dialect, args: list, options: dict) -> None:

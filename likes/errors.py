@@ -72,7 +72,9 @@ def describe(error: DBAPIError) -> str:
     """Why the database cannot be used, in one line, with the fix when there is one."""
     message = first_line(error.orig if error.orig else error)
     if _is_old_schema(error):
-        return f"the likes schema is missing or old ({message}); run `pelican-likes db upgrade`"
+        no_table = "no such table" in message or getattr(error.orig, "pgcode", None) == "42P01"
+        missing = "tables are missing" if no_table else "schema is older than the code"
+        return f"the likes {missing} ({message}); run `pelican-likes db upgrade`"
     return f"database unavailable: {message}"
 
 
