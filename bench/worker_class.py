@@ -1,7 +1,7 @@
 """What the choice of gunicorn worker class rests on, measured side by side in one run.
 
-For gthread with 4 threads (the shipped setting of 0.1) and gevent (the shipped one), each
-started with the package's settings and worker count:
+For gthread with 4 threads and its worker count (the shipped settings of 0.1) and gevent (the
+shipped ones now), each started with the package's other settings:
 
 1. slow clients: N connections that send one byte of a request line, or a whole head declaring
    100 bytes of body and one of them, and stay open; then ``GET /api/health`` and a like are
@@ -14,6 +14,7 @@ started with the package's settings and worker count:
 
 import argparse
 import http.client
+import multiprocessing
 import os
 import socket
 import time
@@ -26,10 +27,15 @@ from pelican_likes.store import ArticleInfo, LikeStore
 from tests.support import REPO, Server, gunicorn, resident_memory
 
 SECRET = "bench-secret-0123456789abcdef-0123456789"
+# Each as shipped: 0.1's gthread with its worker count (2 x cores + 1, at most 8), and gevent with
+# the settings' own (one per core, two at least).
+_OLD_WORKERS = min(2 * multiprocessing.cpu_count() + 1, 8)
 WORKER_CLASSES = {
-    "gthread, 4 threads": ["--worker-class", "gthread", "--threads", "4"],
-    "gevent": [],
-}
+    f"gthread x{_OLD_WORKERS}, 4 thr": [
+        "--worker-class", "gthread", "--threads", "4", "--workers", str(_OLD_WORKERS)
+    ],
+    "gevent (shipped)": [],
+}  # fmt: skip
 GIVE_UP = 5.0
 _HEAD = (
     b"PUT /api/articles/viral/like HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
