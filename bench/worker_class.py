@@ -7,7 +7,10 @@ shipped ones now), each started with the package's other settings:
    100 bytes of body and one of them, and stay open; then ``GET /api/health`` and a like are
    timed, on PostgreSQL (no answer within 5 s counts as none);
 2. memory: RSS and PSS of the master and its workers after 5 s of reads and writes;
-3. SQLite writes: likes from 16 connections, each a new reader, with their latency percentiles.
+3. SQLite writes: likes from 16 connections, each a new reader, with their latency percentiles;
+4. CPU per request on PostgreSQL, 4 workers each, likes and reads of 20 counts taking turns:
+   milliseconds of CPU the master and workers used, divided by the requests answered, which a
+   busy machine does not skew as it skews rates.
 
     .venv/bin/python -m bench.worker_class [--clients 8,200,1000] [--seconds 10]
 """
@@ -17,6 +20,7 @@ import http.client
 import multiprocessing
 import os
 import socket
+import statistics
 import time
 from contextlib import ExitStack
 
@@ -24,7 +28,7 @@ from bench._load import DISTINCT_VOTERS, wrk
 from bench._postgres import throwaway_database
 from pelican_likes import migrate
 from pelican_likes.store import ArticleInfo, LikeStore
-from tests.support import REPO, Server, gunicorn, resident_memory
+from tests.support import REPO, Server, cpu_seconds, gunicorn, resident_memory
 
 SECRET = "bench-secret-0123456789abcdef-0123456789"
 # Each as shipped: 0.1's gthread with its worker count (2 x cores + 1, at most 8), and gevent with
@@ -125,6 +129,37 @@ def main() -> None:
             f"  {name:<20} {load.rate:>10,.0f}  {p[50]:>6.1f}ms  {p[90]:>6.1f}ms  {p[99]:>6.1f}ms"
             f"  {load.errors:>6,}"
         )
+
+    cpu_per_request(args.seconds)
+
+
+def cpu_per_request(seconds: int, rounds: int = 3) -> None:
+    query = "/api/likes?" + "&".join(f"slug=article-{n}" for n in range(20))
+    print(f"\nCPU per request, PostgreSQL, 4 workers, 16 connections, median of {rounds} rounds")
+    with throwaway_database() as url, ExitStack() as stack:
+        articles = [ArticleInfo("viral")] + [ArticleInfo(f"article-{n}") for n in range(20)]
+        LikeStore.from_url(url).register(articles)
+        env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
+        servers = {
+            name: stack.enter_context(
+                gunicorn(env, workers=4, arguments=[*arguments, "--workers", "4"], cwd=REPO)
+            )
+            for name, arguments in WORKER_CLASSES.items()
+        }
+        costs: dict[tuple[str, str], list[float]] = {}
+        for _ in range(rounds):
+            for name, server in servers.items():
+                for kind, url_path, script in (
+                    ("like", "", DISTINCT_VOTERS),
+                    ("read", query, None),
+                ):
+                    before = cpu_seconds(server.pid)
+                    load = wrk(server.url + url_path, seconds, 16, script)
+                    used = cpu_seconds(server.pid) - before
+                    costs.setdefault((name, kind), []).append(used / load.requests * 1000)
+    for (name, kind), each in costs.items():
+        runs = " ".join(f"{cost:.3f}" for cost in each)
+        print(f"  {name:<20} {kind:<5} {statistics.median(each):.3f} ms   ({runs})")
 
 
 if __name__ == "__main__":

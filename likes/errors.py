@@ -42,7 +42,7 @@ class ArticleClosed(StorageError):
 
 
 class SchemaMismatch(StorageError):
-    """The database's schema is not the one this release reads: newer, or not upgraded yet."""
+    """The database was migrated by a newer release, whose schema this one would misread."""
 
 
 # PostgreSQL's undefined_table and undefined_column: the schema was never made, or is older than
