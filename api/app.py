@@ -24,10 +24,15 @@ from pelican_likes.store import LikeStore
 # How long a worker answers a count it read without asking the database again.
 COUNT_CACHE_SECONDS = 1.0
 
+# Database connections a worker may hold per database. A gevent worker serves any number of
+# requests at once, so its pool is the bound: 4, what a 4-thread worker used, keeps a host's
+# connections to PostgreSQL where they were; requests beyond it wait for a connection.
+POOL_SIZE = 4
+
 
 def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
     """The likes API for ``config``, on ``store`` if given (else one built from the config)."""
-    store = store or LikeStore.from_url(config.database_url)
+    store = store or LikeStore.from_url(config.database_url, pool_size=POOL_SIZE, max_overflow=0)
     cors = falcon.CORSMiddleware(
         allow_origins="*" if config.allowed_origins == ("*",) else config.allowed_origins,
         expose_headers=["Retry-After"],
@@ -43,7 +48,9 @@ def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
     cache = CountCache(ttl=min(COUNT_CACHE_SECONDS, config.cache_max_age))
     # Counts may come from a read-only replica: they are cached for seconds anyway.
     counts_store = (
-        LikeStore.from_url(config.read_database_url) if config.read_database_url else store
+        LikeStore.from_url(config.read_database_url, pool_size=POOL_SIZE, max_overflow=0)
+        if config.read_database_url
+        else store
     )
     app.add_route("/api/likes", LikeCounts(counts_store, config.cache_max_age, cache))
     voters = Voters(config.secret)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pelican_likes.api.clients import Network
 from pelican_likes.api.errors import ConfigError
 from pelican_likes.api.secret import check_secret, load_secret
-from pelican_likes.database import database_url, parse_url
+from pelican_likes.database import check_url, database_url
 from pelican_likes.errors import InvalidDatabaseURL
 
 __all__ = ["Config", "ConfigError"]
@@ -69,12 +69,12 @@ def _read_database_url(environ: Mapping[str, str]) -> str | None:
 
 
 def _checked_url(name: str, url: str) -> str:
+    """Driver imported, options parsed, no connection: a database that is down is not a bad
+    setting, and the API starts to answer 503 until it is back."""
     try:
-        backend = parse_url(url).get_backend_name()
+        check_url(url)
     except InvalidDatabaseURL as error:
         raise ConfigError(f"{name}: {error}") from None
-    if backend not in ("postgresql", "sqlite"):
-        raise ConfigError(f"{name}: {backend} is not supported; use PostgreSQL or SQLite")
     return url
 
 

@@ -10,7 +10,7 @@ from http import HTTPStatus
 
 import falcon
 
-from pelican_likes.errors import StorageUnavailable, UnknownArticle
+from pelican_likes.errors import ArticleClosed, StorageUnavailable, UnknownArticle
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -49,6 +49,15 @@ def unknown_article(
     )
 
 
+def article_closed(
+    req: falcon.Request, resp: falcon.Response, error: ArticleClosed, params: dict
+) -> None:
+    """The blog turned likes off for this article (``likes: false``, or a draft again)."""
+    raise falcon.HTTPConflict(
+        description=f"Likes are closed for the article {error.slug!r}; its count is kept."
+    )
+
+
 def storage_unavailable(
     req: falcon.Request, resp: falcon.Response, error: StorageUnavailable, params: dict
 ) -> None:
@@ -64,4 +73,5 @@ def install(app: falcon.App) -> None:
     """Make ``app`` answer every error, its own and the store's, as problem details."""
     app.set_error_serializer(serialize_problem)
     app.add_error_handler(UnknownArticle, unknown_article)
+    app.add_error_handler(ArticleClosed, article_closed)
     app.add_error_handler(StorageUnavailable, storage_unavailable)

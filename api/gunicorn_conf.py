@@ -11,19 +11,22 @@ import os
 import re
 
 from pelican_likes.api.config import Config, ConfigError
+from pelican_likes.errors import SchemaMismatch
+from pelican_likes.migrate import refuse_unknown_schema
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
 bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
 
-# WEB_CONCURRENCY is the platforms' convention too. Every worker keeps its own database pool and
-# its own rate-limit counts, so more workers than cores only adds connections.
-workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 8))
+# WEB_CONCURRENCY is the platforms' convention too. A gevent worker serves many requests at once
+# on one core, so one per core (two at least, so that one busy worker never holds every request)
+# uses the machine; more would only add memory and database connections (docs/deploy.md).
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
 
-# Threads let a worker serve one reader while another waits on the database; the app is
-# thread-safe (pooled store, locked rate limiter) and a worker uses at most `threads` connections.
-worker_class = "gthread"
-threads = 4
+# One greenlet per connection, so a client that sends its request slowly or never finishes it
+# holds a few kilobytes, not one of a handful of threads (docs/deploy.md has the measurements).
+worker_class = "gevent"
+worker_connections = 1000
 
 # Each worker builds the app after the fork, so no connection, lock or pool made in the master
 # is shared (the store also drops inherited pools after a fork). The SQLite secret file is created
@@ -36,7 +39,12 @@ control_socket_disable = True
 
 timeout = 30
 graceful_timeout = 30
+# Under gevent this also bounds how long a request's line and headers may take to arrive whole.
 keepalive = 5
+
+# Seconds between two reads of a request body before the API gives up with a 408, as nginx's
+# client_body_timeout: a client declaring a body it never sends holds no connection for long.
+BODY_READ_TIMEOUT = 10
 
 # Requests are a line and a few headers. 8190 bytes (gunicorn's maximum) fits 100 typical slugs;
 # a longer request line gets gunicorn's own 414 before the app sees it.
@@ -52,17 +60,29 @@ errorlog = "-"
 
 
 def on_starting(server) -> None:
-    """Check the settings once, in the master, so that a mistake reads as one line
+    """Check the settings and the schema once, in the master, so that a mistake reads as one line
     ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker."""
     try:
-        Config.from_environ()
-    except ConfigError as error:
+        config = Config.from_environ()
+        refuse_unknown_schema(config.database_url)
+    except (ConfigError, SchemaMismatch) as error:
         raise RuntimeError(str(error)) from None  # gunicorn prints "Error: <message>", exits 1
+
+
+def pre_request(worker, req) -> None:
+    """Bound each read of the body (and each write of the answer) for this request only."""
+    req.unreader.sock.settimeout(BODY_READ_TIMEOUT)
+
+
+def post_request(worker, req, environ, resp) -> None:
+    """Back to waiting as gunicorn does between requests on a kept-alive connection."""
+    req.unreader.sock.settimeout(None)
 
 
 def post_worker_init(worker) -> None:
     """Send the app's own log lines (why a request got a 503) to gunicorn's error log, and keep
     readers' addresses out of gunicorn's own lines about malformed requests."""
+    _make_postgresql_cooperative()
     log = logging.getLogger("pelican_likes.api")
     log.handlers = list(worker.log.error_log.handlers)
     log.setLevel(logging.INFO)
@@ -75,3 +95,15 @@ def _without_client_address(record: logging.LogRecord) -> bool:
     if isinstance(record.msg, str) and record.msg.startswith("Invalid request from ip="):
         record.msg = re.sub(r"^Invalid request from ip=\S+?: ", "Invalid request: ", record.msg)
     return True
+
+
+def _make_postgresql_cooperative() -> None:
+    """psycopg2 is C and waits for PostgreSQL inside libpq, which gevent cannot patch: its wait
+    callback (psycogreen) lets other greenlets run meanwhile. Only under gevent's patching, so a
+    ``--worker-class gthread`` override keeps plain blocking waits."""
+    from gevent import monkey
+
+    if monkey.is_module_patched("socket"):
+        from psycogreen.gevent import patch_psycopg
+
+        patch_psycopg()

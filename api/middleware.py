@@ -37,7 +37,8 @@ class BodyPolicy:
 
 
 class ResponseHeaders:
-    """Security and caching headers on every answer, errors and preflights included.
+    """Security and caching headers on every answer, errors and preflights included; an
+    ``OPTIONS`` answer is a 204 without a body or a ``Content-Type``, preflight or not.
 
     Runs after Falcon's CORS middleware (it is listed before it), because Falcon neither adds
     ``Vary: Origin`` nor narrows the allowed request headers: without the Vary, a CDN could hand
@@ -55,16 +56,43 @@ class ResponseHeaders:
             resp.cache_control = ["no-store"]
         if resp.get_header("Access-Control-Allow-Methods") is not None:
             resp.set_header("Access-Control-Allow-Headers", ALLOWED_REQUEST_HEADERS)
+        if req.method == "OPTIONS" and req_succeeded:
+            resp.status = falcon.HTTP_NO_CONTENT
+            resp.content_type = None
 
 
 def _read_body(req: falcon.Request, length: int | None) -> bytes:
-    """At most ``MAX_BODY_BYTES + 1`` bytes of the body, without waiting for bytes never sent."""
-    if length is not None:
-        return req.bounded_stream.read()
-    if req.get_header("Transfer-Encoding") and req.env.get("wsgi.input_terminated"):
-        # A chunked body has no length; the server marks its input as safe to read to the end.
-        return req.stream.read(MAX_BODY_BYTES + 1)
+    """At most ``MAX_BODY_BYTES + 1`` bytes of the body, without waiting for bytes never sent.
+
+    A body that breaks off (a chunk size of ``ZZ``, a missing CRLF, fewer bytes than its
+    ``Content-Length`` before the client stops sending) is the client's error: a 400, logged by
+    nobody, before any route or the rate limiter runs.
+    """
+    try:
+        if length is not None:
+            body = req.bounded_stream.read()
+            if len(body) < length:
+                raise _malformed(f"it ended after {len(body)} of the {length} bytes declared")
+            return body
+        if req.get_header("Transfer-Encoding") and req.env.get("wsgi.input_terminated"):
+            # A chunked body has no length; the server marks its input as safe to read to the end.
+            return req.stream.read(MAX_BODY_BYTES + 1)
+    except falcon.HTTPError:
+        raise
+    except TimeoutError:
+        raise falcon.HTTPError(
+            falcon.HTTP_408,
+            description="The request body stopped arriving; this API reads no body, send none.",
+        ) from None
+    except Exception:  # each WSGI server raises its own parse and socket errors
+        raise _malformed("its chunked encoding is broken or it ended early") from None
     return b""
+
+
+def _malformed(why: str) -> falcon.HTTPError:
+    return falcon.HTTPBadRequest(
+        description=f"The request body is malformed: {why}. This API reads no body; send none."
+    )
 
 
 def _too_large() -> falcon.HTTPError:

@@ -23,7 +23,8 @@ A reader is a random token the browser makes and sends as `{VOTER_HEADER}`; only
 it is stored. Every error is `{PROBLEM_JSON}` (RFC 9457) with a readable `detail`, including 404
 for an unknown path and 405 (with `Allow`) for a method a path does not serve. Every GET also
 answers HEAD. No operation takes a request body: a body over {MAX_BODY_BYTES} bytes is 413, a
-non-empty body that is not JSON is 415, and a small JSON body is ignored.
+non-empty body that is not JSON is 415, one that breaks off (a bad chunk, fewer bytes than its
+`Content-Length`) is 400, one that stops arriving is 408, and a small JSON body is ignored.
 
 Readers without JavaScript like through the widget's HTML form instead: `POST {FORM_PATH}/{{slug}}`,
 accepted only from the API's own origin or an allowed one, identifies the reader by a cookie it
@@ -45,8 +46,13 @@ def _problem(description: str, *headers: str) -> dict:
     return answer
 
 
-# Answers any request may meet, whatever the operation.
-_ALWAYS = {"413": "ContentTooLarge", "415": "UnsupportedMediaType"}
+# Answers any request may meet, whatever the operation: its body is checked before any route.
+_ALWAYS = {
+    "400": "BadRequest",
+    "408": "RequestTimeout",
+    "413": "ContentTooLarge",
+    "415": "UnsupportedMediaType",
+}
 
 
 def _operation(
@@ -64,7 +70,7 @@ def _operation(
 
 
 _READ = {"200": "LikeState", "400": "BadRequest", "404": "NotFound", "503": "Unavailable"}
-_WRITE = _READ | {"429": "TooManyRequests"}
+_WRITE = _READ | {"409": "Closed", "429": "TooManyRequests"}
 _FORM_WRITE = {code: name for code, name in _WRITE.items() if code != "200"} | {
     "303": "BackToThePage",
     "403": "ForeignOrigin",
@@ -301,8 +307,12 @@ DOCUMENT = {
             "ForeignOrigin": _problem(
                 "The Origin is neither the API's own nor one in LIKES_ALLOWED_ORIGINS."
             ),
-            "BadRequest": _problem(f"A malformed slug, {VOTER_HEADER} token or parameter."),
+            "BadRequest": _problem(
+                f"A malformed slug, {VOTER_HEADER} token, parameter or request body."
+            ),
+            "RequestTimeout": _problem("A request body that stopped arriving."),
             "NotFound": _problem("No article is registered under this slug."),
+            "Closed": _problem("Likes are closed: the blog turned them off for this article."),
             "ContentTooLarge": _problem(f"A request body over {MAX_BODY_BYTES} bytes."),
             "UnsupportedMediaType": _problem("A non-empty request body that is not JSON."),
             "TooManyRequests": _problem("Too many writes from this address.", "Retry-After"),

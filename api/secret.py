@@ -18,11 +18,16 @@ _HOW_TO_MAKE_ONE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"
 
 
 def check_secret(secret: bytes, origin: str) -> None:
-    """Refuse short keys: they would let anyone holding the database test guesses of tokens."""
-    if len(secret) < SECRET_MIN_LENGTH:
+    """Refuse short keys: they would let anyone holding the database test guesses of tokens.
+
+    Counted in printable ASCII characters, so that the minimum means what it says: eleven CJK
+    characters are 33 bytes of UTF-8 but far fewer random bits than 32 characters of a token.
+    """
+    printable = all(0x20 <= byte < 0x7F for byte in secret)
+    if len(secret) < SECRET_MIN_LENGTH or not printable:
         raise ConfigError(
-            f"{origin} must be at least {SECRET_MIN_LENGTH} characters; make one with "
-            f"{_HOW_TO_MAKE_ONE}"
+            f"{origin} must be at least {SECRET_MIN_LENGTH} printable ASCII characters "
+            f"(letters, digits, punctuation); make one with {_HOW_TO_MAKE_ONE}"
         )
 
 

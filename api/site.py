@@ -23,19 +23,33 @@ PAGE_POLICY = (
 
 
 class SiteFiles:
-    """A sink serving the files of the built blog, with ``index.html`` for folder URLs."""
+    """A sink serving the files of the built blog, with ``index.html`` for folder URLs.
+
+    Only files inside the folder are served: a symlink in the output that points outside it, and
+    any path segment starting with ``.`` (``/.env``, ``/.git/config``), are 404, as missing files.
+    """
 
     def __init__(self, directory: Path) -> None:
-        self._files = falcon.routing.StaticRoute("/", str(directory.resolve()))
+        self._root = directory.resolve()
+        self._files = falcon.routing.StaticRoute("/", str(self._root))
 
     def __call__(self, req: falcon.Request, resp: falcon.Response, **params: str) -> None:
         if req.method not in ("GET", "HEAD"):
             raise falcon.HTTPMethodNotAllowed(["GET", "HEAD"])
         if req.path.endswith("/"):
             req.path += "index.html"
+        if not self._inside(req.path):
+            raise falcon.HTTPNotFound()
         self._files(req, resp)
         resp.set_header("Content-Security-Policy", PAGE_POLICY)
         # Not the API's no-referrer: under it browsers send "Origin: null" with the widget's
         # form, which the API must then refuse.
         resp.set_header("Referrer-Policy", "same-origin")
         resp.cache_control = ["no-cache"]  # a rebuilt blog shows at once; the ETag saves bytes
+
+    def _inside(self, path: str) -> bool:
+        """Whether ``path`` names a file of the folder once every symlink on the way is followed."""
+        relative = path.lstrip("/")
+        if any(part.startswith(".") for part in relative.split("/")):
+            return False
+        return (self._root / relative).resolve().is_relative_to(self._root)

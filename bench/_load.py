@@ -34,6 +34,7 @@ class Load:
     requests: int
     errors: int  # non-2xx answers and socket errors
     rate: float  # requests per second
+    latency_ms: dict[int, float]  # percentile -> milliseconds: 50, 75, 90, 99
 
     @property
     def ok(self) -> int:
@@ -50,7 +51,14 @@ def serve(app: str, env: dict[str, str], workers: int = WORKERS) -> Iterator[str
 
 def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> Load:
     """Load ``url`` with wrk for ``seconds`` from ``connections`` keep-alive connections."""
-    command = [shutil.which("wrk") or "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url]
+    command = [
+        shutil.which("wrk") or "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        url,
+    ]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         if script:
             lua.write(script)
@@ -65,4 +73,11 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> 
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return Load(requests=requests, errors=errors, rate=rate)
+    latency = {
+        int(percent): float(value) * _MILLISECONDS[unit]
+        for percent, value, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    }
+    return Load(requests=requests, errors=errors, rate=rate, latency_ms=latency)
+
+
+_MILLISECONDS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

@@ -26,9 +26,10 @@ from tests.support import API_APP
 
 # What LikeStore.like() sends on PostgreSQL for one like: one statement, in autocommit.
 LIKE_TRANSACTION = f"""\\set v random(1, 9000000000000000000)
-WITH article AS (SELECT id, base_likes FROM articles WHERE slug = 'viral'),
+WITH article AS (SELECT id, base_likes, likes_closed FROM articles WHERE slug = 'viral'),
 changed AS (
   INSERT INTO likes (article_id, voter) SELECT id, :client_id || '-' || :v FROM article
+  WHERE NOT likes_closed
   ON CONFLICT DO NOTHING RETURNING article_id
 ),
 bumped AS (

@@ -10,15 +10,17 @@ from pelican_likes.schema import article_aliases, articles, like_counters
 
 @functools.cache
 def article_by_slug() -> CompoundSelect:
-    """The id and base likes of the article ``slug`` names, as its slug or a former one.
+    """The id, base likes and closed flag of the article ``slug`` names, as its slug or a former
+    one.
 
     Parameter ``slug``; at most one row: an article's own slug comes first, so a former slug
     registered again as an article's is that article's (and no register() has to clean up).
     """
     slug = bindparam("slug", type_=articles.c.slug.type)
-    current = select(articles.c.id, articles.c.base_likes).where(articles.c.slug == slug)
+    columns = (articles.c.id, articles.c.base_likes, articles.c.likes_closed)
+    current = select(*columns).where(articles.c.slug == slug)
     former = (
-        select(articles.c.id, articles.c.base_likes)
+        select(*columns)
         .join(article_aliases, article_aliases.c.article_id == articles.c.id)
         .where(article_aliases.c.slug == slug, ~exists().where(articles.c.slug == slug))
     )

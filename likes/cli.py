@@ -16,6 +16,7 @@ from alembic.util.exc import CommandError
 from pelican_likes import migrate, stats_commands
 from pelican_likes.database import database_url
 from pelican_likes.errors import StorageError
+from pelican_likes.schema import MAX_LIKES
 from pelican_likes.store import ArticleInfo, LikeStore, Renamed
 
 
@@ -92,8 +93,9 @@ def _parser() -> argparse.ArgumentParser:
         "import-counts",
         help="carry counts from an older system (CSV rows of slug,likes) into base_likes",
         description="Set each listed article's base_likes, the count it had before pelican-likes. "
-        "Every slug must be registered; nothing is written unless the whole file is valid. "
-        "A header row 'slug,likes' is allowed.",
+        "Every slug must be registered and listed once, each count a whole number from 0 to "
+        f"{MAX_LIKES:,}; nothing is written unless the whole file is valid. A header row "
+        "'slug,likes' is allowed.",
     )
     imports.add_argument("file", type=Path, metavar="FILE.csv")
     imports.set_defaults(run=_import_counts)
@@ -169,29 +171,44 @@ def _import_counts(args: argparse.Namespace) -> None:
 
 
 def read_counts(path: Path) -> dict[str, int]:
-    """Parse ``slug,likes`` rows, rejecting the whole file at its first bad line."""
+    """Parse ``slug,likes`` rows, rejecting the whole file at its first bad line.
+
+    Spreadsheets save UTF-8 with a byte-order mark, which is skipped. A slug listed twice is
+    refused rather than one of its counts silently kept.
+    """
     counts: dict[str, int] = {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        for number, row in enumerate(csv.reader(handle), start=1):
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if number == 1 and [cell.strip().lower() for cell in row] == ["slug", "likes"]:
-                continue
-            counts[_slug(path, number, row)] = _likes(path, number, row)
+    lines: dict[str, int] = {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = csv.reader(handle, strict=True)
+        try:
+            for row in rows:
+                number = rows.line_num
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                if number == 1 and [cell.strip().lower() for cell in row] == ["slug", "likes"]:
+                    continue
+                slug, likes = _slug_and_likes(path, number, row)
+                if slug in lines:
+                    raise UsageError(
+                        f"{path}:{number}: {slug!r} is listed again (first on line {lines[slug]})"
+                    )
+                lines[slug] = number
+                counts[slug] = likes
+        except csv.Error as error:
+            raise UsageError(f"{path}:{rows.line_num}: {error}") from None
     return counts
 
 
-def _slug(path: Path, number: int, row: list[str]) -> str:
+def _slug_and_likes(path: Path, number: int, row: list[str]) -> tuple[str, int]:
     if len(row) != 2 or not row[0].strip():
         raise UsageError(f"{path}:{number}: expected 'slug,likes', got {','.join(row)!r}")
-    return row[0].strip()
-
-
-def _likes(path: Path, number: int, row: list[str]) -> int:
     text = row[1].strip()
-    if not text.isdigit():
-        raise UsageError(f"{path}:{number}: likes must be a whole number >= 0, got {text!r}")
-    return int(text)
+    # isdigit() alone takes digits of every script ("٣", "²"), which int() may or may not read.
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_LIKES:
+        raise UsageError(
+            f"{path}:{number}: likes must be a whole number from 0 to {MAX_LIKES:,}, got {text!r}"
+        )
+    return row[0].strip(), int(text)
 
 
 def _one_line(error: BaseException) -> str:

@@ -33,13 +33,27 @@ class UnknownArticle(StorageError, LookupError):
         self.slug = slug
 
 
-_MISSING_TABLE_CODES = {"42P01"}  # PostgreSQL's undefined_table
+class ArticleClosed(StorageError):
+    """A like or unlike of an article whose likes the blog turned off: its count is kept as is."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"likes are closed for {slug!r}")
+        self.slug = slug
+
+
+class SchemaMismatch(StorageError):
+    """The database was migrated by a newer release, whose schema this one would misread."""
+
+
+# PostgreSQL's undefined_table and undefined_column: the schema was never made, or is older than
+# this release (SQLite says "no such table" or "no such column").
+_OLD_SCHEMA_CODES = {"42P01", "42703"}
 
 
 @contextmanager
 def translated_errors(driver: ModuleType) -> Iterator[None]:
     """Errors of ``driver`` (a DB-API module) that mean "the database is not usable" become
-    StorageUnavailable; the rest pass through.
+    StorageUnavailable; any other database error a StorageError, each of one line.
 
     Most arrive wrapped by SQLAlchemy; a connection the server dropped can also fail bare
     while the pool resets it on return (seen in tests/faults during a PostgreSQL restart).
@@ -48,25 +62,36 @@ def translated_errors(driver: ModuleType) -> Iterator[None]:
         yield
     except DBAPIError as error:
         if _is_unavailable(error):
-            raise StorageUnavailable(_describe(error)) from error
-        raise
+            raise StorageUnavailable(describe(error)) from error
+        raise StorageError(f"database error: {first_line(error.orig or error)}") from error
     except (driver.OperationalError, driver.InterfaceError, PoolTimeout) as error:
-        raise StorageUnavailable(f"database unavailable: {_first_line(error)}") from error
+        raise StorageUnavailable(f"database unavailable: {first_line(error)}") from error
 
 
-def _is_unavailable(error: DBAPIError) -> bool:
-    if error.connection_invalidated or isinstance(error, OperationalError):
-        return True
-    return getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES
+def describe(error: DBAPIError) -> str:
+    """Why the database cannot be used, in one line, with the fix when there is one."""
+    message = first_line(error.orig if error.orig else error)
+    if _is_old_schema(error):
+        no_table = "no such table" in message or getattr(error.orig, "pgcode", None) == "42P01"
+        missing = "tables are missing" if no_table else "schema is older than the code"
+        return f"the likes {missing} ({message}); run `pelican-likes db upgrade`"
+    return f"database unavailable: {message}"
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """The first line of ``error``'s message (drivers append statements and hints below it)."""
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
 
 
-def _describe(error: DBAPIError) -> str:
-    message = _first_line(error.orig if error.orig else error)
-    if "no such table" in message or getattr(error.orig, "pgcode", None) in _MISSING_TABLE_CODES:
-        return f"the likes tables are missing ({message}); run `pelican-likes db upgrade`"
-    return f"database unavailable: {message}"
+def _is_unavailable(error: DBAPIError) -> bool:
+    return (
+        error.connection_invalidated or isinstance(error, OperationalError) or _is_old_schema(error)
+    )
+
+
+def _is_old_schema(error: DBAPIError) -> bool:
+    message = str(error.orig or error)
+    if "no such table" in message or "no such column" in message:
+        return True
+    return getattr(error.orig, "pgcode", None) in _OLD_SCHEMA_CODES

@@ -8,6 +8,7 @@ docs/performance.md for the measurement).
 """
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    false,
     func,
 )
 
@@ -28,6 +30,10 @@ COUNTER_SLOTS = 16
 VOTER_LENGTH = 64
 TITLE_LENGTH = 500
 URL_LENGTH = 1000
+
+# The largest count an Integer column holds on PostgreSQL (int4). SQLite would take up to 2**63
+# and then turn to REAL, which the API would answer as a float: one bound for both.
+MAX_LIKES = 2**31 - 1
 
 metadata = MetaData(
     naming_convention={
@@ -46,6 +52,8 @@ articles = Table(
     Column("title", String(TITLE_LENGTH), nullable=False, server_default=""),
     Column("url", String(URL_LENGTH), nullable=False, server_default=""),
     Column("base_likes", Integer, nullable=False, server_default="0"),
+    # Set when a build saw the article with likes turned off: its count is kept, and frozen.
+    Column("likes_closed", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -4,7 +4,17 @@ these (measured with cProfile), so the store keeps to calling them."""
 import functools
 from collections.abc import Callable
 
-from sqlalchemy import Insert, Integer, Select, SmallInteger, bindparam, func, literal, select
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Select,
+    SmallInteger,
+    bindparam,
+    false,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pelican_likes.aliases import article_by_slug
@@ -38,18 +48,20 @@ def counts_query() -> Select:
 
 @functools.cache
 def upsert_articles(dialect: str) -> Insert:
-    """Create articles, or update the title and URL of those that changed (and only those, so a
-    rebuild of an unchanged blog writes nothing)."""
+    """Create articles open to likes, or update those whose title or URL changed or that were
+    closed to likes (and only those, so a rebuild of an unchanged blog writes nothing)."""
     statement = insert_for(dialect)(articles)
     return statement.on_conflict_do_update(
         index_elements=[articles.c.slug],
         set_={
             "title": statement.excluded.title,
             "url": statement.excluded.url,
+            "likes_closed": false(),
             "updated_at": func.now(),
         },
         where=articles.c.title.is_distinct_from(statement.excluded.title)
-        | articles.c.url.is_distinct_from(statement.excluded.url),
+        | articles.c.url.is_distinct_from(statement.excluded.url)
+        | articles.c.likes_closed,
     )
 
 
@@ -75,22 +87,24 @@ def rebuilt_counters() -> Select:
 def vote_statement(liked: bool) -> Select:
     """Add or remove a like and move its counter slot by one, in one PostgreSQL statement.
 
-    Parameters: ``slug``, ``voter`` and ``slot``; it returns the article's count after the vote,
-    or no row for an unknown slug. Every part of a WITH query sees the same snapshot, so the final
-    sum cannot see the slot this statement moved: it adds its own change (``moved``) instead.
+    Parameters: ``slug``, ``voter`` and ``slot``; it returns the article's count after the vote
+    (``likes``) and ``likes_closed``, or no row for an unknown slug. An article closed to likes is
+    left as it is. Every part of a WITH query sees the same snapshot, so the final sum cannot see
+    the slot this statement moved: it adds its own change (``moved``) instead.
     """
     article = article_by_slug().cte("article")
+    open_article = select(article.c.id).where(~article.c.likes_closed)
     voter = bindparam("voter", type_=likes.c.voter.type)
     delta = 1 if liked else -1
     if liked:
         change = (
             postgresql.insert(likes)
-            .from_select(["article_id", "voter"], select(article.c.id, voter))
+            .from_select(["article_id", "voter"], open_article.add_columns(voter))
             .on_conflict_do_nothing()
         )
     else:
         change = likes.delete().where(
-            likes.c.article_id == select(article.c.id).scalar_subquery(), likes.c.voter == voter
+            likes.c.article_id == open_article.scalar_subquery(), likes.c.voter == voter
         )
     changed = change.returning(likes.c.article_id).cte("changed")
     bump = postgresql.insert(like_counters).from_select(
@@ -115,4 +129,5 @@ def vote_statement(liked: bool) -> Select:
         .scalar_subquery()
     )
     moved = select(func.count()).select_from(bumped).scalar_subquery()
-    return select(article.c.base_likes + counted + moved * delta)
+    count = (article.c.base_likes + counted + moved * delta).label("likes")
+    return select(count, article.c.likes_closed)

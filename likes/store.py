@@ -1,23 +1,20 @@
 """Every read and write of likes: atomic in the database, never read-then-written in Python."""
 
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text
+from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text, true
 
 from pelican_likes.aliases import article_by_slug, counts_by_slug
+from pelican_likes.connections import connected
 from pelican_likes.database import make_engine
-from pelican_likes.errors import (
-    StorageError,
-    StorageUnavailable,
-    UnknownArticle,
-    translated_errors,
-)
+from pelican_likes.errors import ArticleClosed, StorageError, StorageUnavailable, UnknownArticle
 from pelican_likes.renames import Renamed, RenameRefused, lock_out_votes, rename
 from pelican_likes.schema import (
     COUNTER_SLOTS,
+    MAX_LIKES,
     TITLE_LENGTH,
     URL_LENGTH,
     articles,
@@ -35,6 +32,7 @@ from pelican_likes.statements import (
 )
 
 __all__ = [
+    "ArticleClosed",
     "ArticleInfo",
     "ArticleSummary",
     "LikeState",
@@ -139,7 +137,8 @@ class LikeStore:
             }
 
     def register(self, items: Iterable[ArticleInfo]) -> None:
-        """Create or update many articles at once; a rebuild of an unchanged blog writes nothing.
+        """Create or update many articles at once, open to likes (reopened if they were closed);
+        a rebuild of an unchanged blog writes nothing.
 
         A slug registered again after it became a former slug is an article's own once more
         (articles come first when slugs are looked up: see aliases.py).
@@ -157,8 +156,26 @@ class LikeStore:
         with self._transaction() as conn:
             conn.execute(upsert_articles(self._dialect), values)
 
+    def close_likes(self, slugs: Iterable[str]) -> None:
+        """Refuse new likes and unlikes of these registered articles from now on, keeping their
+        counts; slugs never registered are left out (a draft need not exist here)."""
+        wanted = sorted(set(slugs))
+        if not wanted:
+            return
+        with self._transaction() as conn:
+            conn.execute(
+                articles.update()
+                .where(articles.c.slug.in_(wanted), ~articles.c.likes_closed)
+                .values(likes_closed=true(), updated_at=func.now())
+            )
+
     def set_base_likes(self, base: Mapping[str, int]) -> None:
         """Carry counts over from an older system: all of them, or none if a slug is unknown."""
+        out_of_range = sorted(slug for slug, count in base.items() if not 0 <= count <= MAX_LIKES)
+        if out_of_range:
+            raise ValueError(
+                f"base likes must be 0 to {MAX_LIKES:,}: {', '.join(map(repr, out_of_range))}"
+            )
         if not base:
             return
         with self._transaction(immediate=True) as conn:
@@ -263,18 +280,24 @@ class LikeStore:
         """
         parameters = {"slug": slug, "voter": voter, "slot": self._slot(voter)}
         with self._connection() as conn:
-            likes_now = conn.scalar(vote_statement(liked), parameters)
-        if likes_now is None:
+            found = conn.execute(vote_statement(liked), parameters).first()
+        if found is None:
             raise UnknownArticle(slug)
-        return LikeState(slug, likes_now, liked)
+        if found.likes_closed:
+            raise ArticleClosed(slug)
+        return LikeState(slug, found.likes, liked)
 
     def _vote_in_transaction(self, slug: str, voter: str, *, liked: bool) -> LikeState:
         """SQLite, which has no data-modifying WITH: the same steps in one transaction."""
         with self._transaction(immediate=True) as conn:
-            named = select(article_by_slug().subquery().c.id)
-            article_id = conn.scalar(named, {"slug": slug})
-            if article_id is None:
+            named = article_by_slug().subquery()
+            query = select(named.c.id, named.c.likes_closed)
+            article = conn.execute(query, {"slug": slug}).first()
+            if article is None:
                 raise UnknownArticle(slug)
+            if article.likes_closed:
+                raise ArticleClosed(slug)
+            article_id = article.id
             row = {"article_id": article_id, "voter": voter}
             if liked:
                 change = conn.execute(self._insert(likes).on_conflict_do_nothing(), row)
@@ -291,25 +314,18 @@ class LikeStore:
         """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""
         return zlib.crc32(voter.encode()) % self.counter_slots
 
-    @contextmanager
-    def _transaction(self, *, immediate: bool = False) -> Iterator[Connection]:
+    def _transaction(self, *, immediate: bool = False) -> AbstractContextManager[Connection]:
         """One transaction, with driver errors that mean "database not usable" translated.
 
         ``immediate``, for transactions that read before they write: on SQLite it holds the write
         lock from the first statement, as the driver would begin only at the first write, after
         reads that a concurrent merge could make stale (renames.py).
         """
-        with translated_errors(self.engine.dialect.loaded_dbapi), self.engine.begin() as conn:
-            if immediate and self._dialect == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            yield conn
+        return connected(self.engine, transaction=True, immediate=immediate)
 
-    @contextmanager
-    def _connection(self) -> Iterator[Connection]:
+    def _connection(self) -> AbstractContextManager[Connection]:
         """A connection where each statement commits on its own, errors translated likewise."""
-        driver = self.engine.dialect.loaded_dbapi
-        with translated_errors(driver), self._autocommit.connect() as conn:
-            yield conn
+        return connected(self._autocommit)
 
 
 def _fit(text: str, length: int) -> str:

@@ -2,18 +2,24 @@
 ``pelican-likes db`` commands do), else from ``DATABASE_URL`` like the API and the plugin."""
 
 from alembic import context
+from sqlalchemy import text
 
+from pelican_likes.connections import connected
 from pelican_likes.database import database_url, is_sqlite, make_engine
 from pelican_likes.schema import metadata
 
 config = context.config
+
+# Held for the whole migration: hosts deploying together run `db upgrade` at once, and without it
+# two of them create the version table of a fresh database together, and one fails.
+MIGRATION_LOCK = 7_142_010_013
 
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url") or database_url()
     engine = make_engine(url)
     try:
-        with engine.connect() as connection:
+        with connected(engine) as connection:
             context.configure(
                 connection=connection,
                 target_metadata=metadata,
@@ -22,6 +28,10 @@ def run_migrations_online() -> None:
                 compare_type=True,
             )
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    # Released at commit; the next waiter then finds the schema current.
+                    lock = text("SELECT pg_advisory_xact_lock(:key)")
+                    connection.execute(lock, {"key": MIGRATION_LOCK})
                 context.run_migrations()
     finally:
         engine.dispose()

@@ -1,6 +1,12 @@
 """Once per build, before anything is written: register every article that shows a widget, so the
 API accepts likes for it, give renamed articles the likes of their former slugs, and read all
-their counts in one query to bake into the pages."""
+their counts in one query to bake into the pages.
+
+Articles the build sees with likes turned off (``likes: false``, a draft, a hidden article) are
+closed to likes in the database, their counts kept, so the API stops taking likes the page no
+longer offers. Articles missing from the build are left as they are: several blogs may share one
+API.
+"""
 
 import logging
 from collections.abc import Iterable
@@ -40,30 +46,37 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     candidates = list(chain(generator.articles, generator.translations))
     _warn_about_unusable_slugs(candidates)
     articles = [article for article in candidates if shows_widget(article)]
-    counts = fetch_counts(settings, _unique_by_slug(articles), generator.settings["SITEURL"])
+    closed = _closed_slugs(generator, {article.slug for article in articles})
+    counts = fetch_counts(
+        settings, _unique_by_slug(articles), generator.settings["SITEURL"], closed
+    )
     for article in articles:  # translations sharing a slug share its count
         setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
         setattr(article, RETURN_ATTRIBUTE, return_url(article, generator.settings["SITEURL"]))
 
 
-def fetch_counts(settings: LikesSettings, articles: list[Article], siteurl: str) -> dict[str, int]:
-    """Register ``articles``, merge in their former slugs' likes, and return their counts; {}
-    (with one warning) if the database is unusable, unless ``LIKES_STRICT`` makes that an error."""
+def fetch_counts(
+    settings: LikesSettings, articles: list[Article], siteurl: str, closed: Iterable[str] = ()
+) -> dict[str, int]:
+    """Register ``articles``, merge in their former slugs' likes, close the ``closed`` slugs to
+    likes, and return the articles' counts; {} (with one warning) if the database is unusable,
+    unless ``LIKES_STRICT`` makes that an error."""
     url = settings.resolved_database_url()
     try:
         store = LikeStore.from_url(url)
         try:
             store.register(article_info(article, siteurl) for article in articles)
             merge_former_slugs(store, articles)
+            store.close_likes(closed)
             return store.counts(article.slug for article in articles)
         finally:
             store.dispose()
-    except StorageError as error:
+    except StorageError as error:  # every database problem, a bad URL included
         if settings.strict:
             raise LikesDatabaseError(
                 f"LIKES_STRICT is set and the likes database {redacted(url)} "
                 f"cannot be used: {error}"
-            ) from error
+            ) from None  # the message says it all; the driver's traceback would bury it
         logger.warning(
             "Likes: every count is shown as 0, the likes database %s cannot be used: %s",
             redacted(url),
@@ -78,6 +91,24 @@ def article_info(article: Article, siteurl: str) -> ArticleInfo:
     # Pelican titles are HTML (``&amp;``, ``<em>``); striptags() turns that into text.
     title = Markup(article.title).striptags()  # noqa: S704 - parsed as HTML, never output
     return ArticleInfo(slug=article.slug, title=title, url=url)
+
+
+def _closed_slugs(generator: ArticlesGenerator, open_slugs: set[str]) -> set[str]:
+    """Slugs of the articles this build sees without a widget, but for those another article
+    (a translation sharing the slug) shows a widget for."""
+    seen = chain(
+        generator.articles,
+        generator.translations,
+        generator.drafts,
+        generator.drafts_translations,
+        generator.hidden_articles,
+        generator.hidden_translations,
+    )
+    return {
+        article.slug
+        for article in seen
+        if not wants_widget(article) and is_valid_slug(article.slug)
+    } - open_slugs
 
 
 def _unique_by_slug(articles: Iterable[Article]) -> list[Article]:

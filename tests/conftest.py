@@ -86,6 +86,17 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def own_database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """A migrated database of the test's own on each backend, for tests that alter its schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
+    else:
+        url = request.getfixturevalue("make_postgres_database")()
+    migrate.upgrade(url)
+    return url
+
+
 @pytest.fixture
 def store(database_url: str) -> Iterator[LikeStore]:
     """A store on the backend under test."""
@@ -108,7 +119,7 @@ def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Server]]:
     """
     with ExitStack() as servers:
 
-        def start(env: dict[str, str], workers: int = 2) -> Server:
+        def start(env: dict[str, str], workers: int | None = 2) -> Server:
             log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
             return servers.enter_context(gunicorn(env, workers=workers, log=log))
 

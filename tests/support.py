@@ -48,11 +48,12 @@ WEIGHT_BUDGETS = {"likes.js": 2304, "likes.css": 1024}
 
 @dataclass(frozen=True)
 class Server:
-    """A running server: where it answers, and the file its output goes to (if kept)."""
+    """A running server: where it answers, the file its output goes to (if kept), its pid."""
 
     url: str
     port: int
     log: Path | None
+    pid: int
 
 
 def free_port() -> int:
@@ -87,27 +88,29 @@ def wait_for_url(
 @contextmanager
 def gunicorn(
     env: dict[str, str],
-    workers: int = 2,
+    workers: int | None = 2,
     log: Path | None = None,
     app: str = API_APP,
     arguments: Sequence[str] = (),
     cwd: Path | None = None,
     python: Path = Path(sys.executable),
 ) -> Iterator[Server]:
-    """``app`` under real gunicorn workers on a free port, with the package's gunicorn settings,
-    run by the interpreter ``python`` (another virtualenv's, say).
+    """``app`` under real gunicorn workers on a free port, with the package's gunicorn settings
+    (``workers=None`` keeps their worker count, as a blogger following docs/deploy.md gets), run
+    by the interpreter ``python`` (another virtualenv's, say).
 
     Its output goes to ``log`` (a pipe nobody reads would fill up and stall the workers), else
     nowhere. Yields once ``/api/health`` answers (any answer, for apps without it); stops it after.
     """
     port = free_port()
     output = log.open("w") if log else subprocess.DEVNULL
+    worker_count = [] if workers is None else ["--workers", str(workers)]
     process = subprocess.Popen(
         [str(python), "-m", "gunicorn", app, "-c", GUNICORN_CONFIG,
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *arguments],
+         "--bind", f"127.0.0.1:{port}", *worker_count, *arguments],
         cwd=cwd, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log)
+    server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log, pid=process.pid)
     try:
         wait_for_url(f"{server.url}/api/health", process=process, log=log)
         yield server
@@ -132,6 +135,36 @@ def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
         yield base
     finally:
         _stop(process)
+
+
+def resident_memory(pid: int) -> tuple[int, int]:
+    """Bytes of memory of process ``pid`` and its children (a gunicorn master and its workers):
+    resident (RSS, shared pages counted in each process) and proportional (PSS, split)."""
+    totals = {"Rss": 0, "Pss": 0}
+    for each in [pid, *_children(pid)]:
+        for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in totals:
+                totals[name] += int(value.split()[0]) * 1024  # written in kB
+    return totals["Rss"], totals["Pss"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) process ``pid`` and its children have used so far: what a
+    request costs, whatever else the machine runs, where a rate would count the neighbours."""
+    total = 0
+    for each in [pid, *_children(pid)]:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_children(int(child))]
+    return found
 
 
 def launch_chromium(playwright):

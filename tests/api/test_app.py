@@ -49,12 +49,25 @@ def test_preflight_of_a_like_is_granted_to_a_listed_origin(cors_client):
         "/api/articles/first/like", headers=PREFLIGHT | {"Origin": BLOG}
     )
 
-    assert result.status_code == 200
+    assert result.status_code == 204
     assert result.headers["access-control-allow-origin"] == BLOG
     methods = {m.strip() for m in result.headers["access-control-allow-methods"].split(",")}
     assert {"PUT", "DELETE", "GET"} <= methods
     assert result.headers["access-control-allow-headers"] == "Content-Type, Likes-Voter"
     assert "Origin" in result.headers["vary"]
+
+
+@pytest.mark.parametrize("origin", [None, BLOG])
+def test_options_is_an_empty_answer_with_no_content_type(cors_client, origin):
+    headers = PREFLIGHT | ({"Origin": origin} if origin else {})
+
+    result = cors_client.simulate_options("/api/articles/first/like", headers=headers)
+
+    assert result.status_code == 204
+    assert result.content == b""
+    assert "content-type" not in result.headers
+    methods = result.headers.get("allow") or result.headers["access-control-allow-methods"]
+    assert "PUT" in methods
 
 
 def test_preflight_grants_only_the_headers_the_api_reads(cors_client):

@@ -156,3 +156,20 @@ def _dump(store: LikeStore) -> str:
             for row in conn.execute(select(table))
             for value in row
         )
+
+
+def test_an_article_closed_to_likes_is_409_and_keeps_its_count(client, store):
+    reader = {"Likes-Voter": "closed-reader-0123456789"}
+    client.simulate_put("/api/articles/first/like", headers=reader)
+
+    store.close_likes(["first"])
+    refused = [
+        client.simulate_request(method, "/api/articles/first/like", headers=headers)
+        for method in ("PUT", "DELETE")
+        for headers in (reader, {"Likes-Voter": "other-reader-0123456789ab"})
+    ]
+
+    assert [result.status_code for result in refused] == [409] * 4
+    assert "Likes are closed for the article 'first'" in refused[0].json["detail"]
+    state = client.simulate_get("/api/articles/first/like", headers=reader).json
+    assert state == {"slug": "first", "likes": 1, "liked": True}

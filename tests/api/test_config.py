@@ -63,6 +63,8 @@ def test_origins_must_be_written_as_browsers_send_them(origin):
     ("name", "value"),
     [
         ("LIKES_SECRET", "too short"),
+        ("LIKES_SECRET", "秘密の鍵は十一文字です"),  # 11 characters, 33 bytes of UTF-8
+        ("LIKES_SECRET", "a secret with a tab\tin it, long enough to pass"),
         ("LIKES_TRUSTED_PROXIES", "10.0.0.0/33"),
         ("LIKES_TRUSTED_PROXIES", "proxy.internal"),
         ("LIKES_RATE_LIMIT", "-1"),

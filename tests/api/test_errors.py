@@ -79,6 +79,33 @@ def test_unreachable_database_is_503_until_it_is_back(database_to_come, client_f
     store.dispose()
 
 
+def test_a_database_that_fails_when_connecting_is_503_never_500(client_for, tmp_path):
+    path = tmp_path / "likes.sqlite3"
+    client = client_for(LikeStore.from_url(f"sqlite:///{path}"))
+    path.write_text("replaced by something that is not a database\n")
+    token = {"Likes-Voter": secrets.token_urlsafe(16)}
+
+    results = [client.simulate_request(m, p, query_string=q, headers=token) for m, p, q in REQUESTS]
+
+    assert [result.status_code for result in results] == [503] * len(REQUESTS)
+
+
+def test_a_schema_older_than_the_code_is_503_saying_to_upgrade(
+    client_for, own_database_url, caplog
+):
+    engine = create_engine(parse_url(own_database_url))
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE articles DROP COLUMN base_likes"))
+    engine.dispose()
+    client = client_for(LikeStore.from_url(own_database_url))
+
+    with caplog.at_level(logging.WARNING):
+        result = client.simulate_get("/api/likes", query_string="slug=first")
+
+    assert result.status_code == 503
+    assert "run `pelican-likes db upgrade`" in caplog.text
+
+
 def test_errors_are_json_whatever_the_client_accepts(client):
     result = client.simulate_get("/api/likes", headers={"Accept": "application/xml"})
 

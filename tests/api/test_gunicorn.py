@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from pelican_likes import migrate
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
+from pelican_likes.database import parse_url
 from pelican_likes.store import ArticleInfo, LikeStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,3 +167,44 @@ def test_postgresql_without_a_secret_refuses_to_start_in_one_line(start_gunicorn
     assert "Error: LIKES_SECRET is required" in output
     assert "Traceback" not in output
     assert "Booting worker" not in output
+
+
+def _refusal(start_gunicorn, environment: dict[str, str]) -> str:
+    """What gunicorn printed when it refused to start, checked to be one line and no worker."""
+    with pytest.raises(RuntimeError) as exited:
+        start_gunicorn(environment)
+    output = str(exited.value)
+    assert output.startswith("the server exited with 1")
+    assert "Traceback" not in output
+    assert "Booting worker" not in output
+    return output
+
+
+def test_a_schema_newer_than_this_release_refuses_to_start_in_one_line(
+    start_gunicorn, own_database_url
+):
+    engine = create_engine(parse_url(own_database_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+
+    output = _refusal(start_gunicorn, {"DATABASE_URL": own_database_url, "LIKES_SECRET": SECRET})
+
+    assert "Error: the database" in output
+    assert "schema revision 0999, newer than this release" in output
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://likes:hunter2@127.0.0.1/likes", "mysql+mysqldb is not supported"),
+        ("postgresql+asyncpg://likes:hunter2@127.0.0.1/likes", "is not supported"),
+        ("postgresql://likes:hunter2@127.0.0.1/likes?colour=blue", "invalid connection option"),
+    ],
+)
+def test_a_database_url_that_cannot_work_refuses_to_start_in_one_line(start_gunicorn, url, message):
+    output = _refusal(start_gunicorn, {"DATABASE_URL": url, "LIKES_SECRET": SECRET})
+
+    assert "Error: DATABASE_URL: " in output
+    assert message in output
+    assert "hunter2" not in output

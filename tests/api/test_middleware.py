@@ -97,3 +97,14 @@ def test_a_huge_declared_length_is_413_without_reading(client):
     result = client.simulate_put("/api/articles/first/like", headers=headers)
 
     assert result.status_code == 413
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "GET"])
+def test_a_body_shorter_than_its_declared_length_is_400(client, method):
+    headers = TOKEN | {"Content-Type": "application/json", "Content-Length": "100"}
+
+    result = client.simulate_request(method, "/api/articles/first/like", headers=headers, body="{}")
+
+    assert result.status_code == 400
+    assert "ended after 2 of the 100 bytes" in result.json["detail"]
+    assert client.simulate_get("/api/likes", params={"slug": "first"}).json["likes"]["first"] == 0

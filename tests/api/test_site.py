@@ -55,6 +55,50 @@ def test_missing_or_escaping_paths_are_404(site_client, path):
     assert result.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
 
 
+@pytest.fixture
+def outside(tmp_path_factory):
+    """A secret file outside the built blog, as /etc/passwd is."""
+    secret = tmp_path_factory.mktemp("outside") / "passwd"
+    secret.write_text("root:x:0:0")
+    return secret
+
+
+@pytest.mark.parametrize("link", ["passwd", "posts/passwd.html"])
+def test_a_symlink_out_of_the_folder_is_404(make_client, tmp_path, outside, link):
+    (tmp_path / "posts").mkdir()
+    (tmp_path / link).symlink_to(outside)
+    (tmp_path / "escape").symlink_to(outside.parent, target_is_directory=True)
+    client = make_client(site_dir=tmp_path)
+
+    for path in (f"/{link}", "/escape/passwd"):
+        result = client.simulate_get(path)
+
+        assert result.status_code == 404, path
+        assert "root:" not in result.text
+
+
+def test_a_symlink_within_the_folder_is_served(make_client, tmp_path):
+    (tmp_path / "feed.xml").write_text("<rss/>")
+    (tmp_path / "latest.xml").symlink_to(tmp_path / "feed.xml")
+
+    assert make_client(site_dir=tmp_path).simulate_get("/latest.xml").text == "<rss/>"
+
+
+@pytest.mark.parametrize(
+    "path", ["/.env", "/.git/config", "/posts/.secret.html", "/.well/index.html"]
+)
+def test_dotfiles_and_dot_folders_are_404(make_client, tmp_path, path):
+    target = tmp_path / path.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("SECRET=1")
+    client = make_client(site_dir=tmp_path)
+
+    result = client.simulate_get(path)
+
+    assert result.status_code == 404
+    assert "SECRET" not in result.text
+
+
 def test_the_site_is_read_only(site_client):
     result = site_client.simulate_put("/index.html")
 

@@ -7,7 +7,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from pelican_likes import migrate
+from pelican_likes.database import parse_url
 from pelican_likes.store import LikeStore
 from tests.support import REPO
 
@@ -66,7 +69,7 @@ def test_every_command_has_help(command):
 def test_db_upgrade_uses_the_default_sqlite_file_in_the_current_folder(tmp_path):
     result = run("db", "upgrade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "database at revision 0003" in result.stdout
+    assert f"database at revision {migrate.head_revision()}" in result.stdout
     assert (tmp_path / "likes.sqlite3").exists()
 
 
@@ -106,6 +109,13 @@ def test_import_counts_sets_base_likes(database_url, tmp_path):
         ("old-post,12,3\n", "counts.csv:1: expected 'slug,likes'"),
         ("old-post,-4\n", "counts.csv:1: likes must be a whole number"),
         ("missing,4\n", "unknown article: 'missing'"),
+        ("old-post\n", "counts.csv:1: expected 'slug,likes', got 'old-post'"),
+        ("slug,likes\nold-post;5\n", "counts.csv:2: expected 'slug,likes', got 'old-post;5'"),
+        ('"old-post,5\n', "counts.csv:1: unexpected end of data"),
+        ("old-post,2147483648\n", "likes must be a whole number from 0 to 2,147,483,647"),
+        ("old-post,9223372036854775808\n", "likes must be a whole number from 0 to 2,147,483,647"),
+        ("old-post,\u0663\n", "likes must be a whole number from 0 to 2,147,483,647, got '\u0663'"),
+        ("old-post,1\nold-post,2\n", "counts.csv:2: 'old-post' is listed again (first on line 1)"),
     ],
 )
 def test_import_counts_rejects_the_whole_file_on_a_bad_line(
@@ -116,6 +126,78 @@ def test_import_counts_rejects_the_whole_file_on_a_bad_line(
     csv.write_text(content)
     assert_one_line_error(run("import-counts", str(csv), url=database_url), message)
     assert LikeStore.from_url(database_url).counts(["old-post"]) == {"old-post": 0}
+
+
+def test_the_largest_count_is_kept_exactly_and_a_byte_order_mark_is_skipped(database_url, tmp_path):
+    run("articles", "add", "old-post", url=database_url)
+    csv = tmp_path / "counts.csv"
+    csv.write_bytes("\ufeffslug,likes\nold-post,2147483647\n".encode())
+
+    result = run("import-counts", str(csv), url=database_url)
+
+    assert result.returncode == 0, result.stderr
+    counts = LikeStore.from_url(database_url).counts(["old-post"])
+    assert counts == {"old-post": 2147483647}
+    assert type(counts["old-post"]) is int
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["db", "current"], ["articles", "list"]])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://postgres:hunter2@nonexistent.invalid/likes", "could not translate host"),
+        ("postgresql://postgres:hunter2@127.0.0.1:5432/no_such_database", "does not exist"),
+        ("postgresql://postgres:hunter2@127.0.0.1:1/likes", "Connection refused"),
+        ("postgresql://postgres:hunter2@127.0.0.1:5432/test?sslmode=require", "SSL"),
+        ("mysql://likes:hunter2@127.0.0.1/likes", "mysql+mysqldb is not supported"),
+        (
+            "postgresql+asyncpg://likes:hunter2@127.0.0.1/likes",
+            "postgresql+asyncpg is not supported",
+        ),
+        ("postgresql://likes:hunter2@127.0.0.1/likes?colour=blue", "invalid connection option"),
+    ],
+)
+def test_databases_that_cannot_be_used_are_one_line(command, url, message):
+    result = run(*command, url=url)
+
+    assert_one_line_error(result, message)
+    assert "hunter2" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["db", "current"], ["articles", "list"]])
+def test_a_file_that_is_not_an_sqlite_database_is_one_line(tmp_path, command):
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("not a database\n")
+
+    assert_one_line_error(run(*command, url=f"sqlite:///{notes}"), "is not an SQLite database")
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["db", "current"], ["db", "downgrade", "base"]]
+)
+def test_a_schema_newer_than_this_release_is_one_line(own_database_url, command):
+    engine = create_engine(parse_url(own_database_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+
+    result = run(*command, url=own_database_url)
+
+    assert_one_line_error(result, "schema revision 0999, newer than this release")
+
+
+def test_deploys_upgrading_a_fresh_postgresql_database_together_all_succeed(make_postgres_database):
+    url = make_postgres_database()
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, "-m", "pelican_likes.cli", "db", "upgrade"]
+
+    upgrades = [
+        subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in range(6)
+    ]
+    errors = [upgrade.communicate(timeout=60)[1] for upgrade in upgrades]
+
+    assert [upgrade.returncode for upgrade in upgrades] == [0] * 6, errors
+    assert run("db", "current", url=url).stdout.strip() == migrate.head_revision()
 
 
 def test_no_database_is_one_line(tmp_path):

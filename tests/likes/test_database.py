@@ -2,7 +2,13 @@
 
 import pytest
 
-from pelican_likes.database import DEFAULT_DATABASE_URL, database_url, make_engine, parse_url
+from pelican_likes.database import (
+    DEFAULT_DATABASE_URL,
+    check_url,
+    database_url,
+    make_engine,
+    parse_url,
+)
 from pelican_likes.errors import InvalidDatabaseURL
 
 
@@ -39,4 +45,44 @@ def test_unknown_driver_is_a_clear_error_without_the_password():
     with pytest.raises(InvalidDatabaseURL) as caught:
         make_engine("mysql+nosuchdriver://user:secret@host/db")
     assert "secret" not in str(caught.value)
-    assert "unsupported database URL" in str(caught.value)
+    assert "mysql+nosuchdriver is not supported" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("mysql://likes:secret@db/likes", "mysql+mysqldb is not supported"),
+        ("postgresql+asyncpg://likes:secret@db/likes", "postgresql+asyncpg is not supported"),
+        ("nosuchdb://likes:secret@db/likes", "nosuchdb is not supported"),
+        ("postgresql://likes:secret@db/likes?colour=blue", 'invalid connection option "colour"'),
+        ("sqlite:///likes.sqlite3?colour=blue", "unknown SQLite option(s) colour"),
+        ("sqlite:///likes.sqlite3?mode=ro", "unknown SQLite option(s) mode"),
+    ],
+)
+def test_urls_that_cannot_work_are_refused_before_connecting(url, fragment):
+    with pytest.raises(InvalidDatabaseURL) as caught:
+        check_url(url)
+
+    assert fragment in str(caught.value)
+    assert "secret" not in str(caught.value)
+
+
+def test_a_file_that_is_not_an_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("these are notes, not a database\n")
+
+    with pytest.raises(InvalidDatabaseURL, match="is not an SQLite database"):
+        make_engine(f"sqlite:///{path}")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u@h/db?sslmode=require&connect_timeout=3&application_name=likes",
+        "sqlite:///likes.sqlite3?timeout=5",
+        "sqlite:///likes.sqlite3?mode=ro&uri=true",
+        "sqlite://",
+    ],
+)
+def test_options_the_drivers_know_are_accepted(url):
+    assert check_url(url).get_backend_name() in ("postgresql", "sqlite")

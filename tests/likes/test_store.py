@@ -6,6 +6,7 @@ from sqlalchemy import select
 from pelican_likes import migrate
 from pelican_likes.schema import articles, likes
 from pelican_likes.store import (
+    ArticleClosed,
     ArticleInfo,
     LikeState,
     LikeStore,
@@ -172,3 +173,36 @@ def test_recount_rebuilds_counts_after_rows_were_removed_by_hand(store, hello):
     assert store.unlike(hello, VOTER_A).likes == 1
     assert store.like(hello, VOTER_B).likes == 2
     assert store.recount() == 0
+
+
+def test_an_article_closed_to_likes_keeps_its_count_and_refuses_votes(store, hello):
+    store.like(hello, VOTER_A)
+
+    store.close_likes([hello, "never-registered"])
+
+    for vote in (store.like, store.unlike):
+        with pytest.raises(ArticleClosed):
+            vote(hello, VOTER_B)
+        with pytest.raises(ArticleClosed):
+            vote(hello, VOTER_A)
+    assert store.counts([hello]) == {hello: 1}
+    assert store.state(hello, VOTER_A).liked is True
+    assert [a.slug for a in store.articles()] == [hello]  # nothing made for the unknown slug
+
+
+def test_registering_again_reopens_a_closed_article(store, hello):
+    store.like(hello, VOTER_A)
+    store.close_likes([hello])
+
+    store.register([ArticleInfo(hello, "Hello")])
+
+    assert store.like(hello, VOTER_B).likes == 2
+    assert store.unlike(hello, VOTER_A).likes == 1
+
+
+def test_base_likes_are_bounded_to_the_column(store, hello):
+    with pytest.raises(ValueError, match="2,147,483,647"):
+        store.set_base_likes({hello: 2**31})
+    with pytest.raises(ValueError):
+        store.set_base_likes({hello: -1})
+    assert store.counts([hello]) == {hello: 0}

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pelican.plugins.likes.baked_counts import LikesDatabaseError
-from pelican_likes.store import ArticleInfo
+from pelican_likes.store import ArticleClosed, ArticleInfo
 from tests.plugin.pelican_builds import ARTICLES
 
 UNREACHABLE = "postgresql://postgres:s3cret@127.0.0.1:1/none"
@@ -94,8 +94,45 @@ def test_missing_tables_tell_how_to_create_them(build_site, caplog, tmp_path):
 
 
 def test_strict_makes_an_unusable_database_fail_the_build(build_site):
-    with pytest.raises(LikesDatabaseError, match=r"LIKES_STRICT is set .* cannot be used"):
+    with pytest.raises(LikesDatabaseError, match=r"LIKES_STRICT is set .* cannot be used") as error:
         build_site(PUBLISHED, LIKES_DATABASE_URL=UNREACHABLE, LIKES_STRICT=True)
+
+    assert error.value.__cause__ is None and error.value.__suppress_context__
+
+
+def _not_a_database(tmp_path) -> str:
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("these are notes, not a database\n")
+    return f"sqlite:///{notes}"
+
+
+UNUSABLE = {
+    "mysql": lambda tmp_path: "mysql://likes:s3cret@127.0.0.1/likes",
+    "asyncpg": lambda tmp_path: "postgresql+asyncpg://likes:s3cret@127.0.0.1/likes",
+    "unknown option": lambda tmp_path: "postgresql://likes:s3cret@127.0.0.1/likes?colour=blue",
+    "not a database": _not_a_database,
+}
+
+
+@pytest.mark.parametrize("kind", UNUSABLE)
+def test_a_database_url_that_cannot_work_costs_one_warning_not_the_build(
+    build_site, caplog, tmp_path, kind
+):
+    site = build_site(PUBLISHED, LIKES_DATABASE_URL=UNUSABLE[kind](tmp_path))
+
+    [warning] = likes_warnings(caplog)
+    assert "every count is shown as 0" in warning.getMessage()
+    assert "s3cret" not in warning.getMessage()
+    assert count_in(site.page("first-post.html"), "first-post") == 0
+
+
+@pytest.mark.parametrize("kind", UNUSABLE)
+def test_strict_fails_on_a_database_url_that_cannot_work_in_one_error(build_site, tmp_path, kind):
+    with pytest.raises(LikesDatabaseError, match="cannot be used") as error:
+        build_site(PUBLISHED, LIKES_DATABASE_URL=UNUSABLE[kind](tmp_path), LIKES_STRICT=True)
+
+    assert "\n" not in str(error.value)
+    assert error.value.__cause__ is None
 
 
 def test_likes_turned_off_touch_no_database_and_add_nothing(build_site, caplog):
@@ -138,3 +175,33 @@ def test_a_translation_shares_its_articles_count(build_site, store, database_url
     assert count_in(site.page("first-post-fr.html"), "first-post") == 2
     [registered] = store.articles()
     assert registered.title == "First post"
+
+
+@pytest.mark.parametrize("turned_off", ["astro-post-likes-off.md", "astro-post-draft.md"])
+def test_likes_turned_off_stay_off_until_turned_on_again(
+    build_site, store, database_url, tmp_path, turned_off
+):
+    def rebuild(article: str) -> None:
+        shutil.rmtree(tmp_path / "content", ignore_errors=True)  # the earlier copy goes
+        build_site([article, "hugo-json.md"], LIKES_DATABASE_URL=database_url)
+
+    rebuild("astro-post.md")
+    store.like("first-post", "a" * 64)
+
+    rebuild(turned_off)
+    with pytest.raises(ArticleClosed):
+        store.like("first-post", "b" * 64)
+    assert store.counts(["first-post"]) == {"first-post": 1}
+    store.like("json-post", "b" * 64)  # an article the build left on is untouched
+
+    rebuild("astro-post.md")
+    assert store.like("first-post", "b" * 64).likes == 2
+
+
+def test_articles_absent_from_a_build_stay_open(build_site, store, database_url):
+    store.register([ArticleInfo("another-blogs-post")])
+
+    build_site(["astro-post-likes-off.md"], LIKES_DATABASE_URL=database_url)
+
+    assert store.like("another-blogs-post", "a" * 64).likes == 1
+    assert [article.slug for article in store.articles()] == ["another-blogs-post"]
