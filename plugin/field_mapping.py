@@ -5,11 +5,16 @@ the reader hands those to Pelican's own processing, so they behave as in any Pel
 """
 
 import datetime
+import logging
+import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from pelican.plugins.likes.frontmatter_parser import FrontmatterError
+
+logger = logging.getLogger(__name__)
 
 # Pelican's name first: when a file has several of these, the earlier one wins. Names are matched
 # lowercased, as Pelican lowercases every metadata name.
@@ -18,7 +23,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "modified": ("modified", "updateddate", "lastmod", "last_modified_at"),
     "summary": ("summary", "description", "excerpt"),
     "tags": ("tags", "keywords", "subcategories"),
-    "category": ("category", "categories"),
     "image": ("image", "heroimage", "cover"),
 }
 
@@ -30,12 +34,21 @@ TEXT_FIELDS = ("title", "subtitle")
 # there is a mistake to report, not something to write to disk.
 PELICAN_TEXT_FIELDS = ("summary", "slug", "status", "save_as", "url", "template", "lang")
 
+# Fields read as text as written in YAML, never as YAML 1.1's booleans, numbers or dates: a title
+# ``Yes`` stays "Yes", a slug ``0755`` stays "0755" (aliases included: they become these fields).
+AS_WRITTEN = frozenset(
+    {*TEXT_FIELDS, *PELICAN_TEXT_FIELDS, "author", "authors", "category", "categories"}
+    | {alias for name in ("summary", "tags") for alias in ALIASES[name]}
+    | {"likes_aliases", "aliases"}
+)
+
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
-def to_pelican(fields: Mapping[str, object]) -> dict[str, object]:
-    """Pelican metadata for a file's frontmatter ``fields``.
+def to_pelican(fields: Mapping[str, object], source: str) -> dict[str, object]:
+    """Pelican metadata for the frontmatter ``fields`` of the file ``source`` (named in the log
+    line of any field left out).
 
     Every field is kept under its lowercased name, so themes still find e.g. ``description``; the
     fields Pelican knows are added under Pelican's names, in the shapes its processors accept.
@@ -47,6 +60,9 @@ def to_pelican(fields: Mapping[str, object]) -> dict[str, object]:
         source = next((alias for alias in aliases if alias in metadata), None)
         if source is not None:
             metadata[target] = metadata[source]
+    _set_category(metadata)
+    if "url" in metadata:
+        _set_page_path(metadata, source)
     status = _status(metadata)
     if status is not None:
         metadata["status"] = status
@@ -57,6 +73,56 @@ def to_pelican(fields: Mapping[str, object]) -> dict[str, object]:
         else:
             metadata[name] = shaped
     return metadata
+
+
+def _set_category(metadata: dict[str, object]) -> None:
+    """Pelican's one category: ``category`` as written, else the first of Jekyll's and Hugo's
+    ``categories``; the other categories are added to the tags, so the article is still listed
+    under each of them (Pelican's tag pages are what Jekyll's category pages were)."""
+    categories = _split_list(metadata.get("categories", []))
+    if "category" in metadata:
+        category = _first(metadata["category"])
+    else:
+        category = categories[0] if categories else None
+    if category is not None:
+        metadata["category"] = category
+    others = [name for name in categories if name != category]
+    if others:
+        tags = _split_list(metadata.get("tags", []))
+        metadata["tags"] = tags + [name for name in dict.fromkeys(others) if name not in tags]
+
+
+def _set_page_path(metadata: dict[str, object], source: str) -> None:
+    """Hugo's ``url``, a path from the site's root, as Pelican's ``url`` and ``save_as``, so the
+    page is written where its links point: ``/about-us/`` is saved as ``about-us/index.html``.
+
+    A URL that cannot be a page of this site (another host, a query, ``..``, the site's root) is
+    left out with a warning: Pelican would link it where no page is written.
+    """
+    url = metadata["url"]
+    if _is_list(url) or isinstance(url, Mapping):
+        return  # reported as not text by _shape
+    path = _page_path(str(url).strip())
+    if path is None:
+        logger.warning("%s: url %r is not a path on this site: left out", source, url)
+        del metadata["url"]
+        return
+    metadata["url"] = path
+    if "save_as" not in metadata:
+        metadata["save_as"] = path + "index.html" if path.endswith("/") else path
+
+
+def _page_path(url: str) -> str | None:
+    """``url`` relative to the site's root, a folder ending in ``/`` unless its last part has an
+    extension (``notes.html``); None when it cannot name a page of this site."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or ".." in segments:
+        return None
+    path = parts.path.strip("/")
+    if not path or "\\" in path:
+        return None
+    return path if "." in segments[-1] else path + "/"
 
 
 def as_flag(value: object) -> bool | None:
@@ -89,12 +155,13 @@ def _shape(name: str, value: object) -> object:
         return str(escape(_text(value)))
     if name in ("date", "modified"):
         return _date_text(name, value)
-    if name in ("tags", "authors"):
+    if name == "tags":
+        return _split_list(value)
+    if name == "authors":
         if _is_list(value):
             return [_text(item) for item in value if item is not None]
         return _text(value)
     if name in ("category", "author"):
-        # Jekyll's ``categories`` is a list while Pelican has one category: the first one.
         return _first(value)
     if name in PELICAN_TEXT_FIELDS:
         if _is_list(value) or isinstance(value, Mapping):
@@ -122,6 +189,16 @@ def _flag(name: str, value: object) -> bool:
     if flag is None:
         raise FrontmatterError(f"{name}: expected true or false, got {value!r}")
     return flag
+
+
+def _split_list(value: object) -> list[str]:
+    """Jekyll's list-or-text fields as a list: text is split at its commas when it has any, as
+    Pelican splits tags, else at spaces, as Jekyll does (``tags: ruby static-sites``)."""
+    if _is_list(value):
+        return [_text(item) for item in value if item is not None]
+    text = _text(value)
+    words = text.split(",") if "," in text else text.split()
+    return [word.strip() for word in words if word.strip()]
 
 
 def _first(value: object) -> str | None:

@@ -4,13 +4,17 @@ python-frontmatter detects and splits the three formats; this module adds what a
 when a file is wrong: the line and column of the mistake, counted in the file as written.
 """
 
+import functools
 import json
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import yaml
-from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+from frontmatter.default_handlers import BaseHandler, JSONHandler, SafeLoader, YAMLHandler
+
+from pelican.plugins.likes.native_metadata import is_native_metadata
 
 
 class TOMLHandler(BaseHandler):
@@ -27,8 +31,48 @@ class TOMLHandler(BaseHandler):
         return tomllib.loads(fm)
 
 
+class TextKeepingYAMLHandler(YAMLHandler):
+    """YAML frontmatter whose text fields keep their text as written.
+
+    YAML 1.1 reads ``title: Yes`` as true and ``slug: 0755`` as 493; turning those back into text
+    cannot restore ``0755``, so the plain scalars of the fields named in ``text_fields`` are
+    resolved as strings before they are built.
+    """
+
+    def load(self, fm: str, text_fields: Collection[str] = (), **kwargs: object) -> object:
+        return yaml.load(fm, Loader=_text_keeping_loader(frozenset(text_fields)))  # noqa: S506
+
+
+@functools.cache
+def _text_keeping_loader(text_fields: frozenset[str]) -> type:
+    """A safe loader that reads the top-level fields ``text_fields`` (lowercased) as text."""
+
+    class TextKeepingLoader(SafeLoader):
+        def construct_document(self, node: yaml.Node) -> object:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value.lower() in text_fields:
+                        _resolve_as_text(value)
+            return super().construct_document(node)
+
+    return TextKeepingLoader
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_TYPED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float", "timestamp")}
+
+
+def _resolve_as_text(node: yaml.Node) -> None:
+    """Plain scalars YAML would make booleans, numbers or dates, as their text (in lists too)."""
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _resolve_as_text(item)
+    elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _TYPED_TAGS:
+        node.tag = _STR_TAG
+
+
 HANDLERS: dict[str, BaseHandler] = {
-    "YAML": YAMLHandler(),
+    "YAML": TextKeepingYAMLHandler(),
     "TOML": TOMLHandler(),
     "JSON": JSONHandler(),
 }
@@ -61,10 +105,12 @@ class Document:
     format: str
 
 
-def parse(text: str) -> Document | None:
-    """Split ``text`` into frontmatter and body; None when it opens with no frontmatter at all.
+def parse(text: str, text_fields: Collection[str] = ()) -> Document | None:
+    """Split ``text`` into frontmatter and body; None when it has no frontmatter for this reader:
+    none at all, or Pelican's own metadata between ``---`` lines (see native_metadata.py).
 
-    Raises FrontmatterError when the frontmatter is unclosed, unparsable or not key/value fields.
+    YAML fields named in ``text_fields`` (lowercase) keep their text as written. Raises
+    FrontmatterError when the frontmatter is unclosed, unparsable or not key/value fields.
     """
     stripped = text.lstrip()
     blank_lines = text[: len(text) - len(stripped)].count("\n")
@@ -78,9 +124,12 @@ def parse(text: str) -> Document | None:
         fm, body = handler.split(stripped)
     except ValueError:
         raise FrontmatterError(f"{name} frontmatter is never closed", first_line) from None
+    # Python-Markdown reads metadata only from the very first line on.
+    if name == "YAML" and len(stripped) == len(text) and is_native_metadata(fm):
+        return None
     # Lines of the frontmatter text count from the opening delimiter's line.
     offset = blank_lines + stripped.count("\n", 0, opening.end())
-    fields = _load(handler, fm, offset)
+    fields = _load(handler, fm, offset, text_fields)
     if fields is None:  # an empty YAML block
         fields = {}
     if not isinstance(fields, dict):
@@ -91,9 +140,11 @@ def parse(text: str) -> Document | None:
     return Document({str(key): value for key, value in fields.items()}, body.lstrip("\n"), name)
 
 
-def _load(handler: BaseHandler, fm: str, offset: int) -> object:
+def _load(handler: BaseHandler, fm: str, offset: int, text_fields: Collection[str]) -> object:
     """The parsed frontmatter, with any parse error moved to the line it is on in the file."""
     try:
+        if isinstance(handler, TextKeepingYAMLHandler):
+            return handler.load(fm, text_fields)
         return handler.load(fm)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark

@@ -1,7 +1,8 @@
 """The Markdown reader for articles written for Astro, Jekyll or Hugo, in place of Pelican's own.
 
-Files with YAML, TOML or JSON frontmatter are read here; files without are handed to Pelican's
-MarkdownReader unchanged, so native ``Key: value`` metadata keeps working.
+Files with YAML, TOML or JSON frontmatter are read here; files without, and files whose ``---``
+lines wrap Pelican's own ``Key: value`` metadata, are handed to Pelican's MarkdownReader
+unchanged, so native metadata reads exactly as in any Pelican site.
 """
 
 import logging
@@ -36,13 +37,14 @@ class FrontmatterReader(MarkdownReader):
     def read(self, source_path: str) -> tuple[str, dict[str, object]]:
         try:
             with pelican_open(source_path) as text:
-                document = frontmatter_parser.parse(text)
+                document = frontmatter_parser.parse(text, field_mapping.AS_WRITTEN)
             if document is None:
                 return super().read(source_path)
             markdown = self._markdown()
             markdown.reset()
             content = markdown.convert(document.body)
-            metadata = self._process(field_mapping.to_pelican(document.fields), markdown)
+            fields = field_mapping.to_pelican(document.fields, _shown_path(source_path))
+            metadata = self._process(fields, markdown)
         except FrontmatterError as error:
             return self._skip(source_path, error)
         return content, metadata

@@ -7,53 +7,55 @@ import pytest
 from pelican.plugins.likes.field_mapping import as_flag, to_pelican
 from pelican.plugins.likes.frontmatter_parser import FrontmatterError
 
+SOURCE = "content/post.md"
+
 
 @pytest.mark.parametrize("name", ["pubDate", "date", "publishDate"])
 def test_publication_dates(name):
-    assert to_pelican({name: "2024-04-07"})["date"] == "2024-04-07"
+    assert to_pelican({name: "2024-04-07"}, SOURCE)["date"] == "2024-04-07"
 
 
 @pytest.mark.parametrize("name", ["updatedDate", "lastmod", "last_modified_at", "modified"])
 def test_modification_dates(name):
-    assert to_pelican({name: "2024-05-02"})["modified"] == "2024-05-02"
+    assert to_pelican({name: "2024-05-02"}, SOURCE)["modified"] == "2024-05-02"
 
 
 @pytest.mark.parametrize("name", ["description", "excerpt", "summary"])
 def test_summaries(name):
-    assert to_pelican({name: "In short."})["summary"] == "In short."
+    assert to_pelican({name: "In short."}, SOURCE)["summary"] == "In short."
 
 
 @pytest.mark.parametrize("name", ["tags", "subcategories", "keywords"])
 def test_tags_as_lists_or_comma_strings(name):
-    assert to_pelican({name: ["a", 2024]})["tags"] == ["a", "2024"]
-    assert to_pelican({name: "a, b"})["tags"] == "a, b"  # Pelican splits it
+    assert to_pelican({name: ["a", 2024]}, SOURCE)["tags"] == ["a", "2024"]
+    assert to_pelican({name: "a, b"}, SOURCE)["tags"] == ["a", "b"]  # as Pelican splits it
 
 
 @pytest.mark.parametrize("name", ["heroImage", "image", "cover"])
 def test_images_for_themes(name):
-    assert to_pelican({name: "/hero.jpg"})["image"] == "/hero.jpg"
+    assert to_pelican({name: "/hero.jpg"}, SOURCE)["image"] == "/hero.jpg"
 
 
 def test_pelicans_own_name_wins_over_an_alias_and_the_alias_stays():
-    metadata = to_pelican({"summary": "Pelican's", "description": "For <meta>"})
+    metadata = to_pelican({"summary": "Pelican's", "description": "For <meta>"}, SOURCE)
 
     assert metadata["summary"] == "Pelican's"
     assert metadata["description"] == "For <meta>"
 
 
 def test_jekyll_categories_give_the_first_as_pelicans_one_category():
-    assert to_pelican({"categories": ["Travel", "Europe"]})["category"] == "Travel"
-    assert to_pelican({"category": "Craft"})["category"] == "Craft"
+    assert to_pelican({"categories": ["Travel", "Europe"]}, SOURCE)["category"] == "Travel"
+    assert to_pelican({"category": "Craft"}, SOURCE)["category"] == "Craft"
 
 
 def test_hugo_cover_objects_give_their_image():
-    assert to_pelican({"cover": {"image": "c.png", "alt": "A"}})["image"] == "c.png"
+    assert to_pelican({"cover": {"image": "c.png", "alt": "A"}}, SOURCE)["image"] == "c.png"
 
 
 def test_authors_and_a_list_given_as_author():
-    assert to_pelican({"author": "Jane"})["author"] == "Jane"
-    assert to_pelican({"authors": ["Ada", "Grace"]})["authors"] == ["Ada", "Grace"]
-    assert to_pelican({"author": ["Ada", "Grace"]}) == {"authors": ["Ada", "Grace"]}
+    assert to_pelican({"author": "Jane"}, SOURCE)["author"] == "Jane"
+    assert to_pelican({"authors": ["Ada", "Grace"]}, SOURCE)["authors"] == ["Ada", "Grace"]
+    assert to_pelican({"author": ["Ada", "Grace"]}, SOURCE) == {"authors": ["Ada", "Grace"]}
 
 
 @pytest.mark.parametrize(
@@ -66,23 +68,23 @@ def test_authors_and_a_list_given_as_author():
     ],
 )
 def test_drafts(fields, status):
-    assert to_pelican(fields)["status"] == status
+    assert to_pelican(fields, SOURCE)["status"] == status
 
 
 def test_draft_false_leaves_the_status_to_pelican():
-    assert "status" not in to_pelican({"draft": False, "published": True})
+    assert "status" not in to_pelican({"draft": False, "published": True}, SOURCE)
 
 
 def test_likes_false_turns_the_widget_off():
-    assert to_pelican({"likes": False})["likes"] is False
-    assert to_pelican({"likes": "no"})["likes"] is False
-    assert to_pelican({"likes": True})["likes"] is True
+    assert to_pelican({"likes": False}, SOURCE)["likes"] is False
+    assert to_pelican({"likes": "no"}, SOURCE)["likes"] is False
+    assert to_pelican({"likes": True}, SOURCE)["likes"] is True
 
 
 @pytest.mark.parametrize("fields", [{"likes": "maybe"}, {"draft": "perhaps"}])
 def test_a_flag_that_is_neither_true_nor_false_is_an_error(fields):
     with pytest.raises(FrontmatterError, match="expected true or false"):
-        to_pelican(fields)
+        to_pelican(fields, SOURCE)
 
 
 def test_yaml_and_toml_dates_become_text_for_pelicans_parser():
@@ -91,7 +93,8 @@ def test_yaml_and_toml_dates_become_text_for_pelicans_parser():
         {
             "pubDate": datetime.date(2024, 4, 7),
             "lastmod": datetime.datetime(2024, 5, 2, 8, 30, tzinfo=offset),
-        }
+        },
+        SOURCE,
     )
 
     assert metadata["date"] == "2024-04-07"
@@ -100,24 +103,24 @@ def test_yaml_and_toml_dates_become_text_for_pelicans_parser():
 
 def test_a_date_that_is_not_a_date_is_an_error():
     with pytest.raises(FrontmatterError, match="date: expected a date"):
-        to_pelican({"date": 2024})
+        to_pelican({"date": 2024}, SOURCE)
 
 
 def test_titles_are_text_so_markup_in_them_is_escaped():
-    metadata = to_pelican({"title": "Q&A: <script>x</script>", "subtitle": "<b>bold</b>"})
+    metadata = to_pelican({"title": "Q&A: <script>x</script>", "subtitle": "<b>bold</b>"}, SOURCE)
 
     assert metadata["title"] == "Q&amp;A: &lt;script&gt;x&lt;/script&gt;"
     assert metadata["subtitle"] == "&lt;b&gt;bold&lt;/b&gt;"
 
 
 def test_unknown_fields_are_kept_under_lowercased_names():
-    metadata = to_pelican({"readingTime": 5, "series": {"name": "Basics"}, "layout": "post"})
+    metadata = to_pelican({"readingTime": 5, "series": {"name": "Basics"}, "layout": "post"}, SOURCE)
 
     assert metadata == {"readingtime": 5, "series": {"name": "Basics"}, "layout": "post"}
 
 
 def test_empty_fields_give_pelican_nothing():
-    metadata = to_pelican({"summary": None, "categories": []})
+    metadata = to_pelican({"summary": None, "categories": []}, SOURCE)
 
     assert "summary" not in metadata
     assert "category" not in metadata

@@ -42,7 +42,7 @@ def test_hugo_toml():
     assert metadata["modified"] == datetime.datetime(2023, 9, 15)
     assert metadata["status"] == "draft"
     assert metadata["category"].name == "Notes"
-    assert names(metadata["tags"]) == ["hugo", "toml"]
+    assert names(metadata["tags"]) == ["hugo", "toml", "Archive"]  # the other category
     assert metadata["summary"] == "<p>A <em>short</em> summary.</p>"
     assert metadata["image"] == "cover.png"
     assert metadata["weight"] == 3
@@ -65,7 +65,7 @@ def test_jekyll_yaml():
     assert metadata["modified"] == datetime.datetime(2024, 1, 2)
     assert metadata["summary"] == "<p>A day on the ridge.</p>"
     assert metadata["category"].name == "Travel"
-    assert names(metadata["tags"]) == ["walking", "hills"]
+    assert names(metadata["tags"]) == ["walking", "hills", "Europe"]  # the other category
     assert metadata["author"].name == "Jane Doe"
     assert metadata["status"] == "draft"  # published: false
     assert metadata["layout"] == "post"
