@@ -6,7 +6,6 @@ the reader hands those to Pelican's own processing, so they behave as in any Pel
 
 import datetime
 import logging
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 

@@ -114,7 +114,9 @@ def test_titles_are_text_so_markup_in_them_is_escaped():
 
 
 def test_unknown_fields_are_kept_under_lowercased_names():
-    metadata = to_pelican({"readingTime": 5, "series": {"name": "Basics"}, "layout": "post"}, SOURCE)
+    metadata = to_pelican(
+        {"readingTime": 5, "series": {"name": "Basics"}, "layout": "post"}, SOURCE
+    )
 
     assert metadata == {"readingtime": 5, "series": {"name": "Basics"}, "layout": "post"}
 
