@@ -5,14 +5,17 @@ import functools
 from collections.abc import Callable
 
 from sqlalchemy import (
+    ColumnElement,
     Insert,
     Integer,
     Select,
     SmallInteger,
     bindparam,
+    case,
     false,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,20 +52,33 @@ def counts_query() -> Select:
 @functools.cache
 def upsert_articles(dialect: str) -> Insert:
     """Create articles open to likes, or update those whose title or URL changed or that were
-    closed to likes (and only those, so a rebuild of an unchanged blog writes nothing)."""
+    closed to likes (and only those, so a rebuild of an unchanged blog writes nothing).
+
+    A URL without a host (a local build's ``/post.html``) never replaces one with a host (the
+    production build's ``https://blog.example/post.html``) in the same database.
+    """
     statement = insert_for(dialect)(articles)
+    url = case(
+        (_has_host(articles.c.url) & ~_has_host(statement.excluded.url), articles.c.url),
+        else_=statement.excluded.url,
+    )
     return statement.on_conflict_do_update(
         index_elements=[articles.c.slug],
         set_={
             "title": statement.excluded.title,
-            "url": statement.excluded.url,
+            "url": url,
             "likes_closed": false(),
             "updated_at": func.now(),
         },
         where=articles.c.title.is_distinct_from(statement.excluded.title)
-        | articles.c.url.is_distinct_from(statement.excluded.url)
+        | articles.c.url.is_distinct_from(url)
         | articles.c.likes_closed,
     )
+
+
+def _has_host(url: ColumnElement[str]) -> ColumnElement[bool]:
+    """Whether ``url`` names its host: ``https://blog.example/...`` or ``//blog.example/...``."""
+    return or_(url.like("%://%"), url.like("//%"))
 
 
 def bump_counter(dialect: str, article_id: int, slot: int, delta: int) -> Insert:

@@ -18,6 +18,11 @@ VOTER_A = "a" * 64
 VOTER_B = "b" * 64
 
 
+def updated_at(store: LikeStore, slug: str) -> object:
+    with store.engine.connect() as conn:
+        return conn.scalar(select(articles.c.updated_at).where(articles.c.slug == slug))
+
+
 @pytest.fixture
 def hello(store: LikeStore) -> str:
     store.register([ArticleInfo("hello", "Hello", "/hello.html")])
@@ -89,13 +94,33 @@ def test_register_upserts_title_and_url_and_keeps_likes(store, hello):
 
 
 def test_register_leaves_unchanged_rows_alone(store, hello):
-    def updated_at():
-        with store.engine.connect() as conn:
-            return conn.scalar(select(articles.c.updated_at).where(articles.c.slug == hello))
-
-    before = updated_at()
+    before = updated_at(store, hello)
     store.register([ArticleInfo("hello", "Hello", "/hello.html")])
-    assert updated_at() == before
+    assert updated_at(store, hello) == before
+
+
+def test_a_url_without_a_host_never_replaces_one_with_a_host(store, hello):
+    absolute = "https://blog.example/hello.html"
+    store.register([ArticleInfo("hello", "Hello", absolute)])
+    for local in ("/hello.html", "", "/blog/hello.html"):
+        store.register([ArticleInfo("hello", "Hello, edited locally", local)])
+        [listed] = store.articles()
+        assert listed.url == absolute
+        assert listed.title == "Hello, edited locally"
+
+
+def test_a_url_with_a_host_replaces_one_without(store, hello):
+    for absolute in ("https://blog.example/hello.html", "//cdn.example/hello.html"):
+        store.register([ArticleInfo("hello", "Hello", absolute)])
+        [listed] = store.articles()
+        assert listed.url == absolute
+
+
+def test_a_local_rebuild_after_a_production_build_writes_nothing(store, hello):
+    store.register([ArticleInfo("hello", "Hello", "https://blog.example/hello.html")])
+    before = updated_at(store, hello)
+    store.register([ArticleInfo("hello", "Hello", "/hello.html")])
+    assert updated_at(store, hello) == before
 
 
 def test_register_rejects_slugs_the_api_could_not_serve(store):
