@@ -56,9 +56,9 @@ def to_pelican(fields: Mapping[str, object], source: str) -> dict[str, object]:
     if _is_list(metadata.get("author")) and "authors" not in metadata:
         metadata["authors"] = metadata.pop("author")  # Hugo allows a list; Pelican wants authors
     for target, aliases in ALIASES.items():
-        source = next((alias for alias in aliases if alias in metadata), None)
-        if source is not None:
-            metadata[target] = metadata[source]
+        alias = next((alias for alias in aliases if alias in metadata), None)
+        if alias is not None:
+            metadata[target] = metadata[alias]
     _set_category(metadata)
     if "url" in metadata:
         _set_page_path(metadata, source)

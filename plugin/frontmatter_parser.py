@@ -63,11 +63,14 @@ _TYPED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float", 
 
 
 def _resolve_as_text(node: yaml.Node) -> None:
-    """Plain scalars YAML would make booleans, numbers or dates, as their text (in lists too)."""
+    """Plain scalars YAML would make booleans, numbers or dates, as their text (in lists too).
+
+    libyaml marks a plain scalar with the style "", PyYAML with None.
+    """
     if isinstance(node, yaml.SequenceNode):
         for item in node.value:
             _resolve_as_text(item)
-    elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _TYPED_TAGS:
+    elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _TYPED_TAGS:
         node.tag = _STR_TAG
 
 

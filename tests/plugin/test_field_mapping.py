@@ -139,3 +139,52 @@ def test_flags(value, flag):
 def test_anything_else_is_not_a_flag():
     assert as_flag("sometimes") is None
     assert as_flag(2) is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "category", "tags"),
+    [
+        ({"categories": "jekyll update"}, "jekyll", ["update"]),
+        ({"categories": ["Travel", "Europe"], "tags": ["hills"]}, "Travel", ["hills", "Europe"]),
+        ({"categories": "a, b c", "tags": "b c, d"}, "a", ["b c", "d"]),  # commas: split there
+        ({"category": "Craft", "categories": "Craft Wood"}, "Craft", ["Wood"]),
+        ({"category": "jekyll update"}, "jekyll update", None),  # one category, as Jekyll reads
+        ({"categories": "solo"}, "solo", None),
+    ],
+)
+def test_one_category_and_the_others_as_tags(fields, category, tags):
+    metadata = to_pelican(fields, SOURCE)
+
+    assert metadata["category"] == category
+    assert metadata.get("tags") == tags
+
+
+@pytest.mark.parametrize(
+    ("url", "saved_as"),
+    [
+        ("/about-us/", "about-us/index.html"),
+        ("/about-us", "about-us/index.html"),
+        ("/docs/setup/", "docs/setup/index.html"),
+        ("/notes.html", "notes.html"),
+        ("about-us/", "about-us/index.html"),
+    ],
+)
+def test_hugo_urls_give_the_path_pelican_saves_and_links(url, saved_as):
+    metadata = to_pelican({"url": url}, SOURCE)
+
+    assert metadata["save_as"] == saved_as
+    assert metadata["url"] == saved_as.removesuffix("index.html")
+
+
+def test_an_explicit_save_as_is_kept():
+    metadata = to_pelican({"url": "/about-us/", "save_as": "about.html"}, SOURCE)
+
+    assert metadata == {"url": "about-us/", "save_as": "about.html"}
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "", "https://other.example/x/", "//cdn.example/x/", "/a/../b/", "/x/?page=2"]
+)
+def test_urls_that_are_no_page_of_the_site_are_left_out(url, caplog):
+    assert to_pelican({"url": url, "title": "T"}, SOURCE) == {"title": "T"}
+    assert f"{SOURCE}: url {url!r} is not a path on this site: left out" in caplog.text

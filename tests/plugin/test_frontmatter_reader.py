@@ -164,3 +164,44 @@ def test_a_reader_chosen_in_readers_is_left_in_place():
 
     assert "md" not in readers.readers
     assert type(readers.readers["markdown"]) is FrontmatterReader
+
+
+def test_yaml_text_fields_keep_their_text_as_written():
+    _content, metadata = read("yaml-text-as-written.md")
+
+    assert metadata["title"] == "Yes"
+    assert metadata["slug"] == "0755"
+    assert metadata["author"].name == "No"
+    assert metadata["subtitle"] == "1e3"
+    assert metadata["summary"] == "<p>on</p>"
+    assert names(metadata["tags"]) == ["yes", "0755", "2024-01-01"]
+    assert metadata["category"].name == "2024"
+    assert metadata["date"] == datetime.datetime(2024, 3, 4)  # not a text field: still a date
+    assert metadata["likes"] is False  # a flag: YAML's no is false
+
+
+def test_jekylls_space_separated_categories_and_tags():
+    _content, metadata = read("jekyll-new-site.md")
+
+    assert metadata["title"] == "Welcome to Jekyll!"
+    assert metadata["category"].name == "jekyll"
+    assert names(metadata["tags"]) == ["ruby", "static-sites", "update"]
+
+
+def test_hugos_url_is_where_the_page_is_saved_and_linked():
+    _content, metadata = read("hugo-url.md")
+
+    assert metadata["url"] == "about-us/"
+    assert metadata["save_as"] == "about-us/index.html"
+
+
+def test_a_url_on_another_site_is_left_out_with_a_warning(caplog):
+    _content, metadata = read("hugo-url-elsewhere.md")
+
+    assert "url" not in metadata
+    assert "save_as" not in metadata
+    [record] = [r for r in caplog.records if r.name == "pelican.plugins.likes.field_mapping"]
+    assert record.getMessage() == (
+        "tests/plugin/fixtures/articles/hugo-url-elsewhere.md: url "
+        "'https://other.example/elsewhere/' is not a path on this site: left out"
+    )
