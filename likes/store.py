@@ -138,7 +138,8 @@ class LikeStore:
 
     def register(self, items: Iterable[ArticleInfo]) -> None:
         """Create or update many articles at once, open to likes (reopened if they were closed);
-        a rebuild of an unchanged blog writes nothing.
+        a rebuild of an unchanged blog writes nothing. A URL without a host (a local build's)
+        never replaces one with a host (the production build's).
 
         A slug registered again after it became a former slug is an article's own once more
         (articles come first when slugs are looked up: see aliases.py).

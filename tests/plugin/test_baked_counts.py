@@ -205,3 +205,19 @@ def test_articles_absent_from_a_build_stay_open(build_site, store, database_url)
 
     assert store.like("another-blogs-post", "a" * 64).likes == 1
     assert [article.slug for article in store.articles()] == ["another-blogs-post"]
+
+
+def test_a_local_build_keeps_the_production_builds_urls(build_site, store, database_url):
+    build_site(["astro-post.md"], SITEURL="https://blog.example", LIKES_DATABASE_URL=database_url)
+    build_site(["astro-post.md"], SITEURL="", LIKES_DATABASE_URL=database_url)
+
+    [article] = store.articles()
+    assert article.url == "https://blog.example/first-post.html"
+
+
+def test_a_production_build_replaces_a_local_builds_urls(build_site, store, database_url):
+    build_site(["astro-post.md"], SITEURL="", LIKES_DATABASE_URL=database_url)
+    build_site(["astro-post.md"], SITEURL="https://blog.example", LIKES_DATABASE_URL=database_url)
+
+    [article] = store.articles()
+    assert article.url == "https://blog.example/first-post.html"
