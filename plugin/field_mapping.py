@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from markupsafe import escape
+from pelican.readers import ensure_metadata_list
 
 from pelican.plugins.likes.frontmatter_parser import FrontmatterError
 
@@ -191,13 +192,12 @@ def _flag(name: str, value: object) -> bool:
 
 
 def _split_list(value: object) -> list[str]:
-    """Jekyll's list-or-text fields as a list: text is split at its commas when it has any, as
-    Pelican splits tags, else at spaces, as Jekyll does (``tags: ruby static-sites``)."""
+    """Jekyll's list-or-text fields as a list: text with commas or semicolons is split as Pelican
+    splits tags, other text at spaces, as Jekyll does (``tags: ruby static-sites``)."""
     if _is_list(value):
         return [_text(item) for item in value if item is not None]
     text = _text(value)
-    words = text.split(",") if "," in text else text.split()
-    return [word.strip() for word in words if word.strip()]
+    return ensure_metadata_list(text) if "," in text or ";" in text else text.split()
 
 
 def _first(value: object) -> str | None:

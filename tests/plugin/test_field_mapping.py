@@ -188,3 +188,17 @@ def test_an_explicit_save_as_is_kept():
 def test_urls_that_are_no_page_of_the_site_are_left_out(url, caplog):
     assert to_pelican({"url": url, "title": "T"}, SOURCE) == {"title": "T"}
     assert f"{SOURCE}: url {url!r} is not a path on this site: left out" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("tags", "split"),
+    [
+        ("ruby static-sites", ["ruby", "static-sites"]),  # Jekyll's spaces
+        ("static sites, blogging", ["static sites", "blogging"]),  # Pelican's commas
+        ("Doe, Jane; Roe, Rick", ["Doe, Jane", "Roe, Rick"]),  # Pelican's semicolons
+        ("solo", ["solo"]),
+        ("", []),
+    ],
+)
+def test_tags_given_as_text(tags, split):
+    assert to_pelican({"tags": tags}, SOURCE)["tags"] == split
