@@ -123,3 +123,24 @@ def test_the_demo_blog_builds_from_the_repository_settings(tmp_path, sqlite_url,
     for html in pages:
         assert 'data-likes-count="0"' in html
         assert '<script src="./likes/likes.js" defer></script>' in html
+
+
+def test_jekylls_new_site_post_is_listed_under_each_category_and_tag(build_site, sqlite_url):
+    site = build_site(["jekyll-new-site.md"], LIKES_DATABASE_URL=sqlite_url)
+
+    assert "Welcome to Jekyll!" in site.page("category/jekyll.html")
+    for tag in ("ruby", "static-sites", "update"):
+        assert "Welcome to Jekyll!" in site.page(f"tag/{tag}.html")
+    assert not (site.output / "category" / "jekyll-update.html").exists()
+
+
+def test_pelican_metadata_between_dashes_is_built_as_pelican_builds_it(build_site, sqlite_url):
+    site = build_site(
+        ["native-in-dashes-not-yaml.md", "native-in-dashes-yaml-reads-otherwise.md"],
+        LIKES_DATABASE_URL=sqlite_url,
+    )
+
+    index = site.page("index.html")
+    assert "[Update] New release" in index
+    assert "Test: This metadata value looks like metadata" in index
+    assert ">Yes</a>" in site.page("0755.html")
