@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alembic.util.exc import CommandError
 
-from pelican_likes import migrate, stats_commands
+from pelican_likes import flood_commands, migrate, stats_commands
 from pelican_likes.database import database_url
 from pelican_likes.errors import StorageError
 from pelican_likes.schema import MAX_LIKES
@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("file", type=Path, metavar="FILE.csv")
     imports.set_defaults(run=_import_counts)
 
+    flood_commands.add_commands(commands, _url)
     stats_commands.add_commands(commands, _url)
     return parser
 

@@ -84,7 +84,7 @@ def show_stats(args: argparse.Namespace, url: str) -> None:
     elif args.format == "json":
         write_json(stats, sys.stdout)
     else:
-        write_table(stats, _console())
+        write_table(stats, console())
 
 
 def make_report(args: argparse.Namespace, url: str) -> None:
@@ -146,7 +146,7 @@ def _check_writable(target: Path) -> None:
         raise OSError(f"cannot write the report to {target}: {folder} is not writable")
 
 
-def _console() -> Console:
+def console() -> Console:
     """Rich on a terminal; elsewhere plain text as wide as it needs, so that no line wraps."""
     console = Console(highlight=False)
     if console.is_terminal:

@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import IO
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -84,14 +84,19 @@ def write_table(stats: LikesStats, console: Console) -> None:
             f"{article.in_period:,}",
             Text(sparkline(stats.series(article.per_day)), style="green" if styled else ""),
         )
-    if console.is_terminal:
-        console.print(heading, table)
-    else:  # plain text: no padding after the last column
-        with console.capture() as captured:
-            console.print(heading, table)
-        console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    print_table(console, heading, table)
     if not stats.articles:
         console.print("No likes in this period.")
+
+
+def print_table(console: Console, *parts: RenderableType) -> None:
+    """Print as rich draws it on a terminal; elsewhere without padding after the last column."""
+    if console.is_terminal:
+        console.print(*parts)
+        return
+    with console.capture() as captured:
+        console.print(*parts)
+    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def _title(article: ArticleLikes, styled: bool) -> Text:

@@ -4,6 +4,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text, true
 
@@ -11,6 +12,7 @@ from pelican_likes.aliases import article_by_slug, counts_by_slug
 from pelican_likes.connections import connected
 from pelican_likes.database import make_engine
 from pelican_likes.errors import ArticleClosed, StorageError, StorageUnavailable, UnknownArticle
+from pelican_likes.flood import ANY_TIME, Period, Removal, Window, likes_per_period, remove_likes
 from pelican_likes.renames import Renamed, RenameRefused, lock_out_votes, rename
 from pelican_likes.schema import (
     COUNTER_SLOTS,
@@ -37,11 +39,13 @@ __all__ = [
     "ArticleSummary",
     "LikeState",
     "LikeStore",
+    "Removal",
     "RenameRefused",
     "Renamed",
     "StorageError",
     "StorageUnavailable",
     "UnknownArticle",
+    "Window",
 ]
 
 
@@ -258,6 +262,24 @@ class LikeStore:
                 except RenameRefused as refused:
                     outcomes.append(refused)
         return outcomes
+
+    def likes_per_period(
+        self, slug: str, by: Period, window: Window = ANY_TIME
+    ) -> list[tuple[datetime, int]]:
+        """The likes of ``slug`` per UTC hour or day of ``window``, to see a flood (flood.py)."""
+        with self._connection() as conn:
+            return likes_per_period(conn, self._dialect, slug, by, window)
+
+    def remove_likes(self, slug: str, window: Window, *, dry_run: bool = False) -> Removal:
+        """Delete the likes of ``slug`` recorded in ``window`` and lower its count by as many, in
+        one transaction; votes wait meanwhile. ``dry_run`` reports the same and changes nothing.
+        """
+        with self._transaction(immediate=True) as conn:
+            lock_out_votes(conn, self._dialect)
+            removal = remove_likes(conn, self._dialect, slug, window)
+            if dry_run:
+                conn.rollback()
+        return removal
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers and has the likes tables."""
