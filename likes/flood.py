@@ -32,12 +32,16 @@ class BadTime(ValueError):
 
 @dataclass(frozen=True)
 class Window:
-    """From ``start`` up to, not including, ``end``; either open-ended when None."""
+    """From ``start`` up to, not including, ``end``, kept in UTC; None leaves that side open."""
 
     start: datetime | None = None
     end: datetime | None = None
 
     def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            moment = getattr(self, name)
+            if moment is not None:
+                object.__setattr__(self, name, _in_utc(moment))
         if self.start and self.end and self.start >= self.end:
             raise BadTime(
                 f"--from {self.start:%Y-%m-%d %H:%M:%S} is not before --to "
@@ -77,6 +81,11 @@ def parse_time(text: str, option: str) -> datetime:
             f"{option}: expected an ISO 8601 time such as 2026-12-01T10:00 (UTC) or "
             f"2026-12-01T11:00+01:00, got {text!r}"
         ) from None
+    return _in_utc(moment)
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC, a naive one taken as UTC already."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
