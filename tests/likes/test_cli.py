@@ -54,6 +54,8 @@ def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) ->
         ["db", "downgrade"],
         ["articles", "add"],
         ["articles", "rename"],
+        ["likes", "list"],
+        ["likes", "remove"],
         ["import-counts"],
         ["recount"],
         ["stats"],
