@@ -5,6 +5,7 @@ likes recorded in the past.
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -115,7 +116,7 @@ def gunicorn(
         wait_for_url(f"{server.url}/api/health", process=process, log=log)
         yield server
     finally:
-        _stop(process)
+        stop_process(process)
         if log:
             output.close()
 
@@ -134,7 +135,18 @@ def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
         wait_for_url(f"{base}/", process=process)
         yield base
     finally:
-        _stop(process)
+        stop_process(process)
+
+
+def build_blog(output: Path, database_url: str, api_url: str) -> None:
+    """The demo blog: ``pelican content`` from the repository root, as a user runs it, into
+    ``output``, registering its articles in ``database_url``."""
+    extra = {"LIKES_DATABASE_URL": database_url, "LIKES_API_URL": api_url}
+    subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
+         "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())],
+        cwd=REPO, check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
 
 
 def resident_memory(pid: int) -> tuple[int, int]:
@@ -193,7 +205,8 @@ def record_likes(url: str, dated: Iterable[tuple[str, datetime]]) -> None:
         store.dispose()
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server as its service manager would (SIGTERM), killing it if it hangs."""
     process.terminate()
     try:
         process.wait(timeout=15)

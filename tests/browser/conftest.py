@@ -4,11 +4,8 @@ Chromium is Debian's (/usr/bin/chromium), driven by Playwright. Without it these
 saying why, except under ``CI=true``, where a missing browser is a failure.
 """
 
-import json
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +14,7 @@ import pytest
 
 from pelican_likes import migrate
 from pelican_likes.store import LikeStore
-from tests.support import CHROMIUM, REPO, free_port, launch_chromium, static_files
+from tests.support import CHROMIUM, build_blog, free_port, launch_chromium, static_files
 
 SECRET = "browser-tests-secret-0123456789abcdef"
 SEEDED_LIKES = 3
@@ -60,16 +57,6 @@ def page(browser):
     context.close()
 
 
-def build(output: Path, database_url: str, api_url: str) -> None:
-    """``pelican content`` from the repository root, as a user runs it, into ``output``."""
-    extra = {"LIKES_DATABASE_URL": database_url, "LIKES_API_URL": api_url}
-    subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
-         "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())],
-        cwd=REPO, check=True, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
 def first_article(output: Path) -> tuple[str, str]:
     """The path and slug of the first article listed on the index: its own page is the one the
     theme shows its widget on twice."""
@@ -85,12 +72,12 @@ def first_article(output: Path) -> tuple[str, str]:
 def seeded_site(tmp: Path, url: str, api_url: str) -> tuple[Path, str, str, LikeStore]:
     """Build once to register the articles, seed likes on one, build again to bake them."""
     output = tmp / "output"
-    build(output, url, api_url)
+    build_blog(output, url, api_url)
     path, slug = first_article(output)
     store = LikeStore.from_url(url)
     for n in range(SEEDED_LIKES):
         store.like(slug, f"seed-{n}".ljust(64, "0"))
-    build(output, url, api_url)
+    build_blog(output, url, api_url)
     return output, path, slug, store
 
 

@@ -7,9 +7,10 @@ from playwright.sync_api import Page, expect
 
 from pelican.plugins.likes.texts import catalog_for
 from pelican_likes.store import LikeStore
-from tests.browser.conftest import api_env, build, sqlite_database
+from tests.browser.conftest import api_env, sqlite_database
 from tests.browser.test_widget import click_and_settle
 from tests.plugin.test_texts import SHIPPED
+from tests.support import build_blog
 
 SLUG = "reading-notes-slow-reading"
 CARRIED_OVER = 1233  # likes from an older system, so that the count needs grouping
@@ -24,10 +25,10 @@ def blog(tmp_path_factory, start_gunicorn) -> tuple[str, LikeStore]:
     """The demo blog, built once its article carries CARRIED_OVER likes, served with the API."""
     tmp = tmp_path_factory.mktemp("languages")
     url = sqlite_database(tmp)
-    build(tmp / "output", url, "/api")
+    build_blog(tmp / "output", url, "/api")
     store = LikeStore.from_url(url)
     store.set_base_likes({SLUG: CARRIED_OVER})
-    build(tmp / "output", url, "/api")
+    build_blog(tmp / "output", url, "/api")
     return start_gunicorn(api_env(url, LIKES_SITE_DIR=str(tmp / "output"))).url, store
 
 
