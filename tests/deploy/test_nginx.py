@@ -8,8 +8,8 @@ import secrets
 from collections import Counter
 
 from pelican_likes.store import LikeStore
-from tests.deploy.conftest import DAILY_LIMIT, Deployment
-from tests.support import Server
+from tests.deploy.conftest import DAILY_LIMIT, NGINX_CONF, Deployment
+from tests.support import REPO, Server
 
 READERS = 30
 # Far more than the cap and than the per-worker rate limits let through together (a burst of 30
@@ -52,6 +52,12 @@ def puts_served(api: Server, slug: str, status: int) -> int:
     """Likes of ``slug`` that one API host answered with ``status``, from its access log."""
     request = f'"PUT /api/articles/{slug}/like HTTP/1.1" {status} '
     return sum(request in line for line in api.log.read_text().splitlines())
+
+
+def test_the_deployment_guide_shows_the_shipped_file():
+    guide = (REPO / "docs" / "deploy.md").read_text()
+    shown = guide.split("```nginx\n", 1)[1].split("```", 1)[0]
+    assert shown == NGINX_CONF.read_text()
 
 
 def test_the_blog_is_served_from_its_root(deployment):
