@@ -42,8 +42,9 @@ class Load:
 
 
 @contextmanager
-def serve(app: str, env: dict[str, str], workers: int = WORKERS) -> Iterator[str]:
-    """Serve ``app`` (importable from the repository) under gunicorn; yield its base URL."""
+def serve(app: str, env: dict[str, str], workers: int | None = WORKERS) -> Iterator[str]:
+    """Serve ``app`` (importable from the repository) under gunicorn; yield its base URL.
+    ``workers=None`` keeps the shipped settings' worker count."""
     arguments = ["--log-level", "warning"]
     with gunicorn(env, workers=workers, app=app, arguments=arguments, cwd=REPO) as server:
         yield server.url
