@@ -13,8 +13,11 @@ from tests.support import REPO, gunicorn
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 
-# Each request carries a reader token of its own, so every PUT is a distinct like.
-DISTINCT_VOTERS = """
+
+def distinct_voters(prefix: str = "bench") -> str:
+    """A wrk script whose every request carries a reader token of its own, so every PUT is a
+    distinct like; tokens start with ``prefix``, so that runs can keep theirs apart."""
+    return """
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -24,9 +27,12 @@ local n = 0
 request = function()
   n = n + 1
   return wrk.format("PUT", "/api/articles/viral/like",
-    {["Likes-Voter"] = string.format("bench-%d-%012d-padding", tid, n)})
+    {["Likes-Voter"] = string.format("PREFIX-%d-%012d-padding", tid, n)})
 end
-"""
+""".replace("PREFIX", prefix)
+
+
+DISTINCT_VOTERS = distinct_voters()
 
 
 @dataclass

@@ -18,28 +18,13 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from bench._load import serve, wrk
+from bench._load import distinct_voters, serve, wrk
 from bench._postgres import throwaway_database
 from pelican_likes.store import ArticleInfo, LikeStore
 from tests.support import API_APP
 
 DAY = 24 * 60 * 60
 DEFAULT_LIMIT = 20  # LIKES_DAILY_LIMIT's default
-
-# Every request a new reader: the run's own prefix, wrk's thread and a request number.
-FRESH_TOKENS = """
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("PUT", "/api/articles/viral/like",
-    {["Likes-Voter"] = string.format("%s-%d-%012d", prefix, tid, n)})
-end
-"""
 
 
 @dataclass(frozen=True)
@@ -61,7 +46,7 @@ def flood(url: str, daily_limit: int, seconds: int, connections: int) -> Inflati
     }
     store = LikeStore.from_url(url)
     store.register([ArticleInfo("viral")])
-    script = f'local prefix = "flood{uuid.uuid4().hex}"\n' + FRESH_TOKENS
+    script = distinct_voters(f"flood{uuid.uuid4().hex}")  # no token of an earlier run
     with serve(API_APP, env, workers=None) as base, ThreadPoolExecutor(1) as pool:
         started = time.monotonic()
         load = pool.submit(wrk, base, seconds, connections, script)

@@ -1,10 +1,11 @@
 """Every read and write of likes: atomic in the database, never read-then-written in Python."""
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text, true
 
@@ -32,6 +33,8 @@ from pelican_likes.statements import (
     upsert_articles,
     vote_statement,
 )
+
+T = TypeVar("T")
 
 __all__ = [
     "ArticleClosed",
@@ -237,12 +240,7 @@ class LikeStore:
         If ``new`` is not registered, ``old`` simply takes that name. ``dry_run`` reports the
         same outcome and changes nothing.
         """
-        with self._transaction(immediate=True) as conn:
-            lock_out_votes(conn, self._dialect)
-            renamed = rename(conn, self._dialect, old, new)
-            if dry_run:
-                conn.rollback()
-        return renamed
+        return self._with_votes_waiting(lambda conn: rename(conn, self._dialect, old, new), dry_run)
 
     def adopt_former_slugs(
         self, former: Sequence[tuple[str, str]]
@@ -274,12 +272,9 @@ class LikeStore:
         """Delete the likes of ``slug`` recorded in ``window`` and lower its count by as many, in
         one transaction; votes wait meanwhile. ``dry_run`` reports the same and changes nothing.
         """
-        with self._transaction(immediate=True) as conn:
-            lock_out_votes(conn, self._dialect)
-            removal = remove_likes(conn, self._dialect, slug, window)
-            if dry_run:
-                conn.rollback()
-        return removal
+        return self._with_votes_waiting(
+            lambda conn: remove_likes(conn, self._dialect, slug, window), dry_run
+        )
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers and has the likes tables."""
@@ -332,6 +327,16 @@ class LikeStore:
                 conn.execute(bump_counter(self._dialect, article_id, self._slot(voter), delta))
             count = conn.execute(counts_query().where(articles.c.id == article_id)).one().likes
             return LikeState(slug, count, liked)
+
+    def _with_votes_waiting(self, change: Callable[[Connection], T], dry_run: bool) -> T:
+        """``change`` in one transaction that votes wait for (renames.py), rolled back if it is
+        a dry run, so that the dry run reports exactly what the change would do."""
+        with self._transaction(immediate=True) as conn:
+            lock_out_votes(conn, self._dialect)
+            outcome = change(conn)
+            if dry_run:
+                conn.rollback()
+        return outcome
 
     def _slot(self, voter: str) -> int:
         """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""
