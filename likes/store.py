@@ -1,10 +1,10 @@
 """Every read and write of likes: atomic in the database, never read-then-written in Python."""
 
 import zlib
-from datetime import date
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text, true
 
