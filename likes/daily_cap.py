@@ -103,16 +103,18 @@ def day_key(conn: Connection, dialect: str, day: dt.date) -> bytes:
     return bytes(key)
 
 
-def spend(conn: Connection, dialect: str, ticket: Ticket, article_id: int, liked: bool) -> bool:
+def spend(
+    conn: Connection, dialect: str, ticket: Ticket, article_id: int, *, already_liked: bool
+) -> bool:
     """Count one like against ``ticket``'s tally of ``article_id``, in the caller's transaction;
-    False if the day's cap is reached. A like already recorded (``liked``) costs nothing.
+    False if the day's cap is reached. A like the voter already gave costs nothing.
 
     For SQLite, whose vote is a transaction (PostgreSQL's vote statement does the same in SQL).
     """
     stored = conn.scalar(select(daily_keys.c.key).where(daily_keys.c.day == ticket.day))
     if stored is None or bytes(stored) != ticket.key:
         raise StaleDayKey(f"the key of {ticket.day} changed")
-    if liked:
+    if already_liked:
         return True
     row = {"day": ticket.day, "client": ticket.tally_id(article_id), "limit": ticket.limit}
     return bool(conn.execute(tally_upsert(dialect), row).rowcount)

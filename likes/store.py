@@ -365,10 +365,10 @@ class LikeStore:
                 raise ArticleClosed(slug)
             article_id = article.id
             row = {"article_id": article_id, "voter": voter}
-            if ticket is not None and not spend(
-                conn, self._dialect, ticket, article_id, self._likes(conn, article_id, voter)
-            ):
-                raise DailyLimitReached(slug, ticket.retry_after)
+            if ticket is not None:
+                already = self._likes(conn, article_id, voter)
+                if not spend(conn, self._dialect, ticket, article_id, already_liked=already):
+                    raise DailyLimitReached(slug, ticket.retry_after)
             if liked:
                 change = conn.execute(self._insert(likes).on_conflict_do_nothing(), row)
             else:
