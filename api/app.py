@@ -10,6 +10,7 @@ from pelican_likes.api import errors
 from pelican_likes.api.articles import ArticleLike
 from pelican_likes.api.config import Config
 from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.daily_limit import DailyLimit
 from pelican_likes.api.form_likes import FORM_PATH, FormLike
 from pelican_likes.api.form_origins import FormOrigins
 from pelican_likes.api.health import Health
@@ -19,6 +20,7 @@ from pelican_likes.api.middleware import BodyPolicy, ResponseHeaders
 from pelican_likes.api.openapi import OpenAPIDocument
 from pelican_likes.api.site import SITE_PATHS, SiteFiles
 from pelican_likes.api.voters import Voters
+from pelican_likes.daily_cap import Cleanup
 from pelican_likes.store import LikeStore
 
 # How long a worker answers a count it read without asking the database again.
@@ -54,8 +56,13 @@ def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
     )
     app.add_route("/api/likes", LikeCounts(counts_store, config.cache_max_age, cache))
     voters = Voters(config.secret)
-    app.add_route("/api/articles/{slug}/like", ArticleLike(store, voters, write_limit, cache))
-    form_like = FormLike(store, voters, write_limit, cache, FormOrigins(config.allowed_origins))
+    daily_limit = DailyLimit(config.daily_limit, config.trusted_proxies)
+    if config.daily_limit:
+        Cleanup(store.forget_past_days)  # past days' keys and tallies, deleted without cron
+    article_like = ArticleLike(store, voters, write_limit, cache, daily_limit)
+    app.add_route("/api/articles/{slug}/like", article_like)
+    origins = FormOrigins(config.allowed_origins)
+    form_like = FormLike(store, voters, write_limit, cache, origins, daily_limit)
     app.add_route(FORM_PATH + "/{slug}", form_like)
     app.add_route("/api/health", Health(store))
     app.add_route("/api/openapi.json", OpenAPIDocument())

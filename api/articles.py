@@ -7,6 +7,7 @@ nothing; the store makes each one atomic, so concurrent clicks are counted exact
 import falcon
 
 from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.daily_limit import DailyLimit
 from pelican_likes.api.limits import WriteLimit
 from pelican_likes.api.slugs import check_slug
 from pelican_likes.api.voters import VOTER_HEADER, Voters
@@ -18,12 +19,18 @@ class ArticleLike:
     """Whether the asking reader likes an article, and its count."""
 
     def __init__(
-        self, store: LikeStore, voters: Voters, write_limit: WriteLimit, cache: CountCache
+        self,
+        store: LikeStore,
+        voters: Voters,
+        write_limit: WriteLimit,
+        cache: CountCache,
+        daily_limit: DailyLimit,
     ) -> None:
         self._store = store
         self._voters = voters
         self._write_limit = write_limit
         self._cache = cache
+        self._daily_limit = daily_limit
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         check_slug(slug)
@@ -34,7 +41,7 @@ class ArticleLike:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         voter = self._writer(req, slug)
-        self._answer_write(resp, self._store.like(slug, voter))
+        self._answer_write(resp, self._daily_limit.like(self._store, req, slug, voter))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         voter = self._writer(req, slug)

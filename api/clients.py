@@ -14,6 +14,8 @@ Network = IPv4Network | IPv6Network
 # One IPv6 subscriber usually holds a whole /64: counting addresses inside it separately would
 # give each reader billions of budgets.
 IPV6_CLIENT_PREFIX = 64
+# The key of a request whose client has no IP address the API can read.
+UNKNOWN_CLIENT = "unknown"
 
 
 def client_address(
@@ -33,7 +35,7 @@ def client_address(
             client = address
             if not _is_trusted(address, trusted):
                 break
-    return "unknown" if client is None else _key(client)
+    return UNKNOWN_CLIENT if client is None else _key(client)
 
 
 def parse_address(text: str) -> Address | None:

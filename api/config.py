@@ -12,6 +12,7 @@ from pelican_likes.api.errors import ConfigError
 from pelican_likes.api.secret import check_secret, load_secret
 from pelican_likes.database import check_url, database_url
 from pelican_likes.errors import InvalidDatabaseURL
+from pelican_likes.schema import MAX_LIKES
 
 __all__ = ["Config", "ConfigError"]
 
@@ -31,6 +32,9 @@ class Config:
     # LIKES_RATE_LIMIT writes per LIKES_RATE_WINDOW seconds per client address; 0 turns it off.
     rate_limit: int = 30
     rate_window: int = 60
+    # LIKES_DAILY_LIMIT likes per client network (IPv4 address, IPv6 /64) per article per UTC
+    # day, shared by every host on the database; 0 turns the cap off. Read at start-up only.
+    daily_limit: int = 20
     # LIKES_CACHE_MAX_AGE: seconds a browser or CDN may reuse an answer of GET /api/likes.
     cache_max_age: int = 5
     # LIKES_SITE_DIR: a built blog to serve outside /api, for previews; none in production.
@@ -52,6 +56,7 @@ class Config:
             trusted_proxies=_networks(environ.get("LIKES_TRUSTED_PROXIES", "")),
             rate_limit=_whole(environ, "LIKES_RATE_LIMIT", cls.rate_limit),
             rate_window=_whole(environ, "LIKES_RATE_WINDOW", cls.rate_window, minimum=1),
+            daily_limit=_whole(environ, "LIKES_DAILY_LIMIT", cls.daily_limit, maximum=MAX_LIKES),
             cache_max_age=_whole(environ, "LIKES_CACHE_MAX_AGE", cls.cache_max_age),
             site_dir=_folder(environ.get("LIKES_SITE_DIR", "")),
             read_database_url=_read_database_url(environ),
@@ -119,10 +124,18 @@ def _folder(text: str) -> Path | None:
     return folder
 
 
-def _whole(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+def _whole(
+    environ: Mapping[str, str],
+    name: str,
+    default: int,
+    minimum: int = 0,
+    maximum: int | None = None,
+) -> int:
     text = environ.get(name, "").strip()
     if not text:
         return default
-    if not text.isascii() or not text.isdigit() or int(text) < minimum:
-        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {text!r}")
+    valid = text.isascii() and text.isdigit() and int(text) >= minimum
+    if not valid or (maximum is not None and int(text) > maximum):
+        bounds = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum:,}"
+        raise ConfigError(f"{name} must be a whole number {bounds}, not {text!r}")
     return int(text)

@@ -10,9 +10,17 @@ from http import HTTPStatus
 
 import falcon
 
-from pelican_likes.errors import ArticleClosed, StorageUnavailable, UnknownArticle
+from pelican_likes.errors import (
+    ArticleClosed,
+    DailyLimitReached,
+    StorageUnavailable,
+    UnknownArticle,
+)
 
 PROBLEM_JSON = "application/problem+json"
+# The problem type of a like over LIKES_DAILY_LIMIT, which the widget tells from other 429s.
+DAILY_LIMIT_TYPE = "tag:pelican-likes,2026:daily-limit"
+DAILY_LIMIT_MESSAGE = "Too many likes from your network today; more are counted from midnight UTC."
 
 # Seconds a client should wait before retrying while the database is unreachable.
 UNAVAILABLE_RETRY_AFTER = 5
@@ -35,7 +43,8 @@ def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.
     code = error.status_code
     phrase = falcon.code_to_http_status(code).partition(" ")[2]  # as on the status line
     detail = error.description or _DEFAULT_DETAILS.get(code, HTTPStatus(code).description + ".")
-    problem = {"type": "about:blank", "title": phrase, "status": code, "detail": detail}
+    kind = DAILY_LIMIT_TYPE if isinstance(error, DailyLimitRefusal) else "about:blank"
+    problem = {"type": kind, "title": phrase, "status": code, "detail": detail}
     resp.content_type = PROBLEM_JSON
     resp.data = json.dumps(problem).encode()
 
@@ -58,6 +67,17 @@ def article_closed(
     )
 
 
+class DailyLimitRefusal(falcon.HTTPTooManyRequests):
+    """A 429 for a like over LIKES_DAILY_LIMIT, as distinct from the per-worker rate limit's."""
+
+
+def daily_limit_reached(
+    req: falcon.Request, resp: falcon.Response, error: DailyLimitReached, params: dict
+) -> None:
+    """The network's likes of this article for today are spent: retry after midnight UTC."""
+    raise DailyLimitRefusal(description=DAILY_LIMIT_MESSAGE, retry_after=error.retry_after)
+
+
 def storage_unavailable(
     req: falcon.Request, resp: falcon.Response, error: StorageUnavailable, params: dict
 ) -> None:
@@ -74,4 +94,5 @@ def install(app: falcon.App) -> None:
     app.set_error_serializer(serialize_problem)
     app.add_error_handler(UnknownArticle, unknown_article)
     app.add_error_handler(ArticleClosed, article_closed)
+    app.add_error_handler(DailyLimitReached, daily_limit_reached)
     app.add_error_handler(StorageUnavailable, storage_unavailable)

@@ -12,6 +12,7 @@ import secrets
 import falcon
 
 from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.daily_limit import DailyLimit
 from pelican_likes.api.form_origins import FormOrigins
 from pelican_likes.api.limits import WriteLimit
 from pelican_likes.api.slugs import check_slug
@@ -34,12 +35,14 @@ class FormLike:
         write_limit: WriteLimit,
         cache: CountCache,
         origins: FormOrigins,
+        daily_limit: DailyLimit,
     ) -> None:
         self._store = store
         self._voters = voters
         self._write_limit = write_limit
         self._cache = cache
         self._origins = origins
+        self._daily_limit = daily_limit
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         check_slug(slug)
@@ -47,7 +50,7 @@ class FormLike:
         back = self._origins.return_url(req, sender)
         token = reader_token(req)
         self._write_limit.check(req)
-        state = self._store.like(slug, self._voters.voter(token))
+        state = self._daily_limit.like(self._store, req, slug, self._voters.voter(token))
         self._cache.update(state.slug, state.likes)
         resp.set_cookie(
             VOTER_COOKIE,

@@ -8,7 +8,7 @@ import json
 
 import falcon
 
-from pelican_likes.api.errors import PROBLEM_JSON
+from pelican_likes.api.errors import DAILY_LIMIT_TYPE, PROBLEM_JSON
 from pelican_likes.api.form_likes import FORM_PATH, VOTER_COOKIE
 from pelican_likes.api.form_origins import RETURN_MAX_LENGTH, RETURN_PARAMETER
 from pelican_likes.api.like_counts import MAX_SLUGS
@@ -174,7 +174,10 @@ DOCUMENT = {
                 "type": "object",
                 "required": ["type", "title", "status", "detail"],
                 "properties": {
-                    "type": {"const": "about:blank"},
+                    "type": {
+                        "enum": ["about:blank", DAILY_LIMIT_TYPE],
+                        "description": f"{DAILY_LIMIT_TYPE} for a like over LIKES_DAILY_LIMIT.",
+                    },
                     "title": {"type": "string", "description": "The HTTP status phrase."},
                     "status": {"type": "integer", "minimum": 400, "maximum": 599},
                     "detail": {"type": "string", "minLength": 1, "description": "What went wrong."},
@@ -315,7 +318,12 @@ DOCUMENT = {
             "Closed": _problem("Likes are closed: the blog turned them off for this article."),
             "ContentTooLarge": _problem(f"A request body over {MAX_BODY_BYTES} bytes."),
             "UnsupportedMediaType": _problem("A non-empty request body that is not JSON."),
-            "TooManyRequests": _problem("Too many writes from this address.", "Retry-After"),
+            "TooManyRequests": _problem(
+                "Too many writes from this address in a short time; or, with the problem type "
+                f"{DAILY_LIMIT_TYPE}, too many likes of this article from this network today, "
+                "Retry-After then being the seconds until midnight UTC.",
+                "Retry-After",
+            ),
             "Unavailable": _problem("The database cannot be reached.", "Retry-After"),
         },
     },

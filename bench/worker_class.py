@@ -95,7 +95,12 @@ def main() -> None:
     memory = {}
     with throwaway_database() as url:
         LikeStore.from_url(url).register([ArticleInfo("viral")])
-        env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
+        env = {
+            "DATABASE_URL": url,
+            "LIKES_SECRET": SECRET,
+            "LIKES_RATE_LIMIT": "0",
+            "LIKES_DAILY_LIMIT": "0",
+        }
         for name, arguments in WORKER_CLASSES.items():
             with _serve(env, arguments) as server:
                 wrk(server.url + "/api/likes?slug=viral", 5, 16)
@@ -119,7 +124,12 @@ def main() -> None:
         url = f"sqlite:///{database}"
         migrate.upgrade(url)
         LikeStore.from_url(url).register([ArticleInfo("viral")])
-        env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
+        env = {
+            "DATABASE_URL": url,
+            "LIKES_SECRET": SECRET,
+            "LIKES_RATE_LIMIT": "0",
+            "LIKES_DAILY_LIMIT": "0",
+        }
         with _serve(env, arguments) as server:
             load = wrk(server.url, args.seconds, 16, DISTINCT_VOTERS)
         for path in folder.glob(f"{database.name}*"):
@@ -139,7 +149,12 @@ def cpu_per_request(seconds: int, rounds: int = 3) -> None:
     with throwaway_database() as url, ExitStack() as stack:
         articles = [ArticleInfo("viral")] + [ArticleInfo(f"article-{n}") for n in range(20)]
         LikeStore.from_url(url).register(articles)
-        env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
+        env = {
+            "DATABASE_URL": url,
+            "LIKES_SECRET": SECRET,
+            "LIKES_RATE_LIMIT": "0",
+            "LIKES_DAILY_LIMIT": "0",
+        }
         servers = {
             name: stack.enter_context(
                 gunicorn(env, workers=4, arguments=[*arguments, "--workers", "4"], cwd=REPO)

@@ -41,6 +41,15 @@ class ArticleClosed(StorageError):
         self.slug = slug
 
 
+class DailyLimitReached(StorageError):
+    """A like from a network that has added the day's allowed likes to this article already."""
+
+    def __init__(self, slug: str, retry_after: int) -> None:
+        super().__init__(f"daily limit reached for {slug!r}")
+        self.slug = slug
+        self.retry_after = retry_after  # seconds until the next UTC midnight
+
+
 class SchemaMismatch(StorageError):
     """The database was migrated by a newer release, whose schema this one would misread."""
 

@@ -10,10 +10,12 @@ docs/performance.md for the measurement).
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -100,4 +102,25 @@ article_aliases = Table(
         index=True,
     ),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The daily cap (daily_cap.py). A random key per UTC day, shared by every API host; and per
+# (network, article, day) a count of likes, under a keyed hash of the three, never an address.
+# Both are deleted once their day is over, so yesterday's hashes can no longer be recomputed.
+DAY_KEY_LENGTH = 32
+TALLY_ID_LENGTH = 16
+
+daily_keys = Table(
+    "daily_keys",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("key", LargeBinary(DAY_KEY_LENGTH), nullable=False),
+)
+
+daily_tallies = Table(
+    "daily_tallies",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("client", LargeBinary(TALLY_ID_LENGTH), primary_key=True),
+    Column("likes", Integer, nullable=False),
 )

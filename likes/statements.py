@@ -5,13 +5,19 @@ import functools
 from collections.abc import Callable
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
+    Date,
     Insert,
     Integer,
+    LargeBinary,
     Select,
     SmallInteger,
+    Text,
     bindparam,
     case,
+    cast,
+    exists,
     false,
     func,
     literal,
@@ -22,7 +28,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pelican_likes.aliases import article_by_slug
 from pelican_likes.errors import StorageError
-from pelican_likes.schema import articles, like_counters, likes
+from pelican_likes.schema import (
+    TALLY_ID_LENGTH,
+    articles,
+    daily_keys,
+    daily_tallies,
+    like_counters,
+    likes,
+)
 
 _INSERTS: dict[str, Callable[..., Insert]] = {
     "postgresql": postgresql.insert,
@@ -111,7 +124,6 @@ def vote_statement(liked: bool) -> Select:
     article = article_by_slug().cte("article")
     open_article = select(article.c.id).where(~article.c.likes_closed)
     voter = bindparam("voter", type_=likes.c.voter.type)
-    delta = 1 if liked else -1
     if liked:
         change = (
             postgresql.insert(likes)
@@ -123,6 +135,64 @@ def vote_statement(liked: bool) -> Select:
             likes.c.article_id == open_article.scalar_subquery(), likes.c.voter == voter
         )
     changed = change.returning(likes.c.article_id).cte("changed")
+    return select(_count_after(article, changed, 1 if liked else -1), article.c.likes_closed)
+
+
+@functools.cache
+def capped_like_statement() -> Select:
+    """A like counted against the daily cap of the voter's network, in one PostgreSQL statement.
+
+    Parameters: those of ``vote_statement`` and a Ticket's (``day``, ``key``, ``client``,
+    ``limit``). The network's tally of the article goes up by one unless it is at ``limit``, and
+    the like is recorded only if it did: ON CONFLICT DO UPDATE ... WHERE takes the tally's row
+    lock and tests the latest count, so concurrent likes never pass the cap. A voter who already
+    likes the article spends nothing. Besides ``likes`` and ``likes_closed`` it returns ``keyed``
+    (the day's key is still ``key``: if not, nothing was done) and ``allowed`` (counted, or
+    already liked); without both, nothing changed.
+    """
+    article = article_by_slug().cte("article")
+    day = bindparam("day", type_=Date)
+    voter = bindparam("voter", type_=likes.c.voter.type)
+    keyed = exists().where(
+        daily_keys.c.day == day, daily_keys.c.key == bindparam("key", type_=LargeBinary)
+    )
+    already = exists().where(likes.c.article_id == article.c.id, likes.c.voter == voter)
+    # Ticket.tally_id's formula, in SQL.
+    salted = bindparam("client", type_=LargeBinary).op("||", return_type=LargeBinary)(
+        func.convert_to(cast(article.c.id, Text), "UTF8")
+    )
+    tally_id = func.substring(func.sha256(salted), 1, TALLY_ID_LENGTH)
+    tally = postgresql.insert(daily_tallies).from_select(
+        ["day", "client", "likes"],
+        select(day, tally_id, literal(1, Integer)).where(~article.c.likes_closed, keyed, ~already),
+    )
+    tallied = (
+        tally.on_conflict_do_update(
+            index_elements=[daily_tallies.c.day, daily_tallies.c.client],
+            set_={"likes": daily_tallies.c.likes + 1},
+            where=daily_tallies.c.likes < bindparam("limit", type_=Integer),
+        )
+        .returning(daily_tallies.c.likes)
+        .cte("tallied")
+    )
+    counted = exists(select(tallied.c.likes))
+    changed = (
+        postgresql.insert(likes)
+        .from_select(["article_id", "voter"], select(article.c.id, voter).where(counted))
+        .on_conflict_do_nothing()
+        .returning(likes.c.article_id)
+        .cte("changed")
+    )
+    return select(
+        _count_after(article, changed, 1),
+        article.c.likes_closed,
+        keyed.label("keyed"),
+        (already | counted).label("allowed"),
+    )
+
+
+def _count_after(article: CTE, changed: CTE, delta: int):
+    """The article's count once the rows in ``changed`` moved the voter's slot by ``delta``."""
     bump = postgresql.insert(like_counters).from_select(
         ["article_id", "slot", "likes"],
         select(
@@ -145,5 +215,24 @@ def vote_statement(liked: bool) -> Select:
         .scalar_subquery()
     )
     moved = select(func.count()).select_from(bumped).scalar_subquery()
-    count = (article.c.base_likes + counted + moved * delta).label("likes")
-    return select(count, article.c.likes_closed)
+    return (article.c.base_likes + counted + moved * delta).label("likes")
+
+
+@functools.cache
+def day_key_insert(dialect: str) -> Insert:
+    """Store a new day key (``day``, ``key``) unless that day has one already."""
+    return insert_for(dialect)(daily_keys).on_conflict_do_nothing(index_elements=[daily_keys.c.day])
+
+
+@functools.cache
+def tally_upsert(dialect: str) -> Insert:
+    """One like more on the tally ``client`` of ``day``, unless it is at ``limit`` (then no row
+    changes: the caller reads that from the row count)."""
+    statement = insert_for(dialect)(daily_tallies).values(
+        day=bindparam("day"), client=bindparam("client"), likes=1
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[daily_tallies.c.day, daily_tallies.c.client],
+        set_={"likes": daily_tallies.c.likes + 1},
+        where=daily_tallies.c.likes < bindparam("limit", type_=Integer),
+    )

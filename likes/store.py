@@ -4,15 +4,32 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text, true
 
 from pelican_likes.aliases import article_by_slug, counts_by_slug
 from pelican_likes.connections import connected
+from pelican_likes.daily_cap import (
+    Clock,
+    DayKeys,
+    StaleDayKey,
+    Ticket,
+    day_key,
+    forget_past_days,
+    has_past_days,
+    spend,
+    utc_now,
+)
 from pelican_likes.database import make_engine
-from pelican_likes.errors import ArticleClosed, StorageError, StorageUnavailable, UnknownArticle
+from pelican_likes.errors import (
+    ArticleClosed,
+    DailyLimitReached,
+    StorageError,
+    StorageUnavailable,
+    UnknownArticle,
+)
 from pelican_likes.flood import ANY_TIME, Period, Removal, Window, likes_per_period, remove_likes
 from pelican_likes.renames import Renamed, RenameRefused, lock_out_votes, rename
 from pelican_likes.schema import (
@@ -27,6 +44,7 @@ from pelican_likes.schema import (
 from pelican_likes.slugs import is_valid_slug
 from pelican_likes.statements import (
     bump_counter,
+    capped_like_statement,
     counts_query,
     insert_for,
     rebuilt_counters,
@@ -40,6 +58,7 @@ __all__ = [
     "ArticleClosed",
     "ArticleInfo",
     "ArticleSummary",
+    "DailyLimitReached",
     "LikeState",
     "LikeStore",
     "Removal",
@@ -88,24 +107,27 @@ class LikeStore:
     # fewer (that benchmark measures one) still counts exactly.
     counter_slots = COUNTER_SLOTS
 
-    def __init__(self, engine: Engine, autocommit: Engine) -> None:
+    def __init__(self, engine: Engine, autocommit: Engine, *, clock: Clock = utc_now) -> None:
         """``engine`` runs transactions; ``autocommit``, an engine on the same database whose
         connections commit each statement, runs reads and one-statement writes, which then need
         no BEGIN/COMMIT round trips. It must be an engine of its own, not ``engine`` switched per
         checkout: switching back fails on a connection the server dropped, and the pool then
-        loses that slot for good (seen in tests/faults during a PostgreSQL restart).
+        loses that slot for good (seen in tests/faults during a PostgreSQL restart). ``clock``
+        tells the UTC day of the daily cap.
         """
         self.engine = engine
         self._autocommit = autocommit
         self._dialect = engine.dialect.name
         self._insert = insert_for(self._dialect)
+        self._day_keys = DayKeys(clock)
 
     @classmethod
-    def from_url(cls, url: str, **engine_options: int) -> "LikeStore":
+    def from_url(cls, url: str, *, clock: Clock = utc_now, **engine_options: int) -> "LikeStore":
         """A store on its own pooled engines for ``url``."""
         return cls(
             make_engine(url, **engine_options),
             make_engine(url, isolation_level="AUTOCOMMIT", **engine_options),
+            clock=clock,
         )
 
     def dispose(self) -> None:
@@ -113,9 +135,24 @@ class LikeStore:
         self.engine.dispose()
         self._autocommit.dispose()
 
-    def like(self, slug: str, voter: str) -> LikeState:
-        """Record that ``voter`` likes ``slug``; liking twice changes nothing."""
-        return self._vote(slug, voter, liked=True)
+    def like(
+        self, slug: str, voter: str, *, network: str | None = None, daily_limit: int = 0
+    ) -> LikeState:
+        """Record that ``voter`` likes ``slug``; liking twice changes nothing.
+
+        With a ``daily_limit``, ``network`` (the client's address, or its IPv6 /64) may add at
+        most that many likes to the article per UTC day, on every host sharing this database;
+        DailyLimitReached refuses the next, recording nothing.
+        """
+        if network is None or daily_limit <= 0:
+            return self._vote(slug, voter, liked=True)
+        for _ in range(2):  # once more if the day's key was deleted or remade meanwhile
+            try:
+                ticket = self._day_keys.ticket(network, daily_limit, self._day_key)
+                return self._vote(slug, voter, liked=True, ticket=ticket)
+            except StaleDayKey:
+                self._day_keys.forget(self._day_keys.today())
+        raise StorageUnavailable("the daily cap's key of today keeps changing; try again")
 
     def unlike(self, slug: str, voter: str) -> LikeState:
         """Withdraw ``voter``'s like of ``slug``; withdrawing a missing like changes nothing."""
@@ -276,36 +313,63 @@ class LikeStore:
             lambda conn: remove_likes(conn, self._dialect, slug, window), dry_run
         )
 
+    def forget_past_days(self) -> int:
+        """Delete the daily cap's keys and tallies of every day before today (by the store's
+        clock); the number of rows deleted. The API runs this by itself (daily_cap.py)."""
+        with self._connection() as conn:
+            return forget_past_days(conn, self._day_keys.today())
+
+    def holds_past_days(self) -> bool:
+        """Whether a key or tally of a day before today is still stored."""
+        with self._connection() as conn:
+            return has_past_days(conn, self._day_keys.today())
+
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers and has the likes tables."""
         with self._connection() as conn:
             conn.execute(select(articles.c.id).limit(1))
 
-    def _vote(self, slug: str, voter: str, *, liked: bool) -> LikeState:
-        """Add or remove one (article, voter) row and move a counter slot by one, together.
+    def _vote(
+        self, slug: str, voter: str, *, liked: bool, ticket: Ticket | None = None
+    ) -> LikeState:
+        """Add or remove one (article, voter) row and move a counter slot by one, together;
+        with a ``ticket``, a like only if its network's tally of the day had room for it.
 
         The counter only moves when the row really changed, in the same atomic unit, so a
         repeated click or a race between two tabs of one reader cannot count twice.
         """
         if self._dialect == "postgresql":
-            return self._vote_in_one_statement(slug, voter, liked=liked)
-        return self._vote_in_transaction(slug, voter, liked=liked)
+            return self._vote_in_one_statement(slug, voter, liked=liked, ticket=ticket)
+        return self._vote_in_transaction(slug, voter, liked=liked, ticket=ticket)
 
-    def _vote_in_one_statement(self, slug: str, voter: str, *, liked: bool) -> LikeState:
-        """PostgreSQL: the whole vote as one statement, one round trip instead of six.
+    def _vote_in_one_statement(
+        self, slug: str, voter: str, *, liked: bool, ticket: Ticket | None
+    ) -> LikeState:
+        """PostgreSQL: the whole vote as one statement, one round trip instead of six, the
+        daily cap included.
 
         Measured through gunicorn (docs/performance.md), round trips, not SQL, bound the API.
         """
         parameters = {"slug": slug, "voter": voter, "slot": self._slot(voter)}
+        statement = vote_statement(liked)
+        if ticket is not None:
+            parameters.update(ticket.parameters())
+            statement = capped_like_statement()
         with self._connection() as conn:
-            found = conn.execute(vote_statement(liked), parameters).first()
+            found = conn.execute(statement, parameters).first()
         if found is None:
             raise UnknownArticle(slug)
         if found.likes_closed:
             raise ArticleClosed(slug)
+        if ticket is not None and not found.keyed:
+            raise StaleDayKey(f"the key of {ticket.day} changed")
+        if ticket is not None and not found.allowed:
+            raise DailyLimitReached(slug, ticket.retry_after)
         return LikeState(slug, found.likes, liked)
 
-    def _vote_in_transaction(self, slug: str, voter: str, *, liked: bool) -> LikeState:
+    def _vote_in_transaction(
+        self, slug: str, voter: str, *, liked: bool, ticket: Ticket | None
+    ) -> LikeState:
         """SQLite, which has no data-modifying WITH: the same steps in one transaction."""
         with self._transaction(immediate=True) as conn:
             named = article_by_slug().subquery()
@@ -317,6 +381,10 @@ class LikeStore:
                 raise ArticleClosed(slug)
             article_id = article.id
             row = {"article_id": article_id, "voter": voter}
+            if ticket is not None:
+                already = self._likes(conn, article_id, voter)
+                if not spend(conn, self._dialect, ticket, article_id, already_liked=already):
+                    raise DailyLimitReached(slug, ticket.retry_after)
             if liked:
                 change = conn.execute(self._insert(likes).on_conflict_do_nothing(), row)
             else:
@@ -337,6 +405,15 @@ class LikeStore:
             if dry_run:
                 conn.rollback()
         return outcome
+
+    def _day_key(self, day: date) -> bytes:
+        with self._connection() as conn:
+            return day_key(conn, self._dialect, day)
+
+    @staticmethod
+    def _likes(conn: Connection, article_id: int, voter: str) -> bool:
+        mine = (likes.c.article_id == article_id) & (likes.c.voter == voter)
+        return bool(conn.scalar(select(exists().where(mine))))
 
     def _slot(self, voter: str) -> int:
         """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""

@@ -25,7 +25,9 @@ from pelican.plugins.likes.settings import LikesSettings
 
 logger = logging.getLogger(__name__)
 
-TEXT_NAMES = ("label", "error")
+# The messages the widget may show in its status line, besides the labels.
+MESSAGE_NAMES = ("error", "limit")
+TEXT_NAMES = ("label", *MESSAGE_NAMES)
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
 
@@ -38,6 +40,7 @@ class WidgetTexts:
     direction: str  # "ltr" or "rtl", the widget's ``dir``
     labels: tuple[tuple[str, str], ...]  # (plural form, accessible name with {count})
     error: str
+    limit: str  # a like refused by the API's LIKES_DAILY_LIMIT
 
     def count(self, count: int) -> str:
         """``count`` as the language writes it: ``1,234``, ``1 234``, ``1.234``..."""
@@ -52,7 +55,7 @@ class WidgetTexts:
 
     def for_script(self) -> str:
         """What the script needs to say the same in the browser, as compact JSON."""
-        return _script_texts(self.labels, self.error)
+        return _script_texts(self.labels, self.error, self.limit)
 
 
 class TextCatalog:
@@ -86,23 +89,24 @@ class TextCatalog:
 
     def _texts(self, locale: Locale, layers: list[Mapping[str, object]]) -> WidgetTexts:
         labels: dict[str, str] = {}
-        error = ""
+        messages = dict.fromkeys(MESSAGE_NAMES, "")
         for layer in layers:
             labels.update(layer.get("label", {}))
-            error = layer.get("error", error)
+            messages.update({name: layer[name] for name in MESSAGE_NAMES if name in layer})
+        english = self._shipped[FALLBACK_LANGUAGE]
         if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
             labels = dict(self._shipped[FALLBACK_LANGUAGE]["label"])
         return WidgetTexts(
             lang=str(locale).replace("_", "-"),
             direction="rtl" if locale.text_direction == "rtl" else "ltr",
             labels=tuple(sorted(labels.items())),
-            error=error or self._shipped[FALLBACK_LANGUAGE]["error"],
+            **{name: text or english[name] for name, text in messages.items()},
         )
 
 
 @functools.lru_cache(maxsize=64)
-def _script_texts(labels: tuple[tuple[str, str], ...], error: str) -> str:
-    texts = {"label": dict(labels), "error": error}
+def _script_texts(labels: tuple[tuple[str, str], ...], error: str, limit: str) -> str:
+    texts = {"label": dict(labels), "error": error, "limit": limit}
     return json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -139,7 +143,7 @@ def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> dic
         where = f"LIKES_TEXTS[{tag!r}][{name!r}]"
         if name not in TEXT_NAMES:
             logger.error("%s: unknown text; the widget's are %s", where, ", ".join(TEXT_NAMES))
-        elif name == "error":
+        elif name in MESSAGE_NAMES:
             if isinstance(value, str) and value.strip():
                 kept[name] = value
             else:

@@ -21,7 +21,7 @@ from pelican_likes.store import LikeStore
 from tests.support import Server, gunicorn
 
 ADMIN_URL = os.environ.get("LIKES_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = "article_aliases, like_counters, likes, articles"
+TABLES = "article_aliases, like_counters, likes, articles, daily_tallies, daily_keys"
 
 
 def _unavailable(reason: str) -> None:

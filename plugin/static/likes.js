@@ -86,10 +86,14 @@
       else delete saved.liked[slug];
       persist();
       settle(slug, article);
-    }, function () {
+    }, function (e) {
       article.wanted = article.confirmed.liked;
       settle(slug, article);
       say(article, "error");
+      // The daily cap's refusal (api/errors.py) is told apart by its problem type.
+      if (e.status == 429) e.json().then(function (p) {
+        if (/daily-limit$/.test(p.type)) say(article, "limit");
+      }, function () { /* not the API's answer: the error stays */ });
     });
   }
 

@@ -20,6 +20,7 @@ def test_defaults(tmp_path):
     assert config.allowed_origins == ()
     assert config.trusted_proxies == ()
     assert (config.rate_limit, config.rate_window, config.cache_max_age) == (30, 60, 5)
+    assert config.daily_limit == 20
 
 
 def test_every_setting_is_read():
@@ -32,6 +33,7 @@ def test_every_setting_is_read():
             "LIKES_RATE_LIMIT": "10",
             "LIKES_RATE_WINDOW": "30",
             "LIKES_CACHE_MAX_AGE": "0",
+            "LIKES_DAILY_LIMIT": "0",
         }
     )
 
@@ -40,6 +42,7 @@ def test_every_setting_is_read():
     assert config.allowed_origins == ("https://blog.example.com", "http://localhost:8000")
     assert config.trusted_proxies == (ip_network("10.0.0.0/8"), ip_network("::1/128"))
     assert (config.rate_limit, config.rate_window, config.cache_max_age) == (10, 30, 0)
+    assert config.daily_limit == 0
 
 
 def test_postgresql_without_a_secret_refuses_to_start_saying_why():
@@ -71,6 +74,9 @@ def test_origins_must_be_written_as_browsers_send_them(origin):
         ("LIKES_RATE_LIMIT", "ten"),
         ("LIKES_RATE_WINDOW", "0"),
         ("LIKES_CACHE_MAX_AGE", "1.5"),
+        ("LIKES_DAILY_LIMIT", "-1"),
+        ("LIKES_DAILY_LIMIT", "twenty"),
+        ("LIKES_DAILY_LIMIT", "2147483648"),  # more than a count can hold
         ("DATABASE_URL", "not a url"),
         ("DATABASE_URL", "mysql://likes@db/likes"),
         ("LIKES_READ_DATABASE_URL", "not a url"),

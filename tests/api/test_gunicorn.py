@@ -54,7 +54,11 @@ def server(make_postgres_database, start_gunicorn) -> Iterator[Server]:
     store = LikeStore.from_url(url)
     store.register([ArticleInfo("first"), ArticleInfo("second")])
     environment = {"DATABASE_URL": url, "LIKES_SECRET": SECRET}
-    environment["LIKES_RATE_LIMIT"] = "0"  # every request comes from 127.0.0.1 here
+    # Every request comes from 127.0.0.1 here, as 300 readers' would not: these tests are about
+    # counting, so neither the rate limit nor the daily cap (tests/api/test_daily_limit.py) may
+    # refuse them.
+    environment["LIKES_RATE_LIMIT"] = "0"
+    environment["LIKES_DAILY_LIMIT"] = "0"
     running = start_gunicorn(environment, workers=WORKERS)
     yield Server(running.port, running.log, store)
     store.dispose()

@@ -28,6 +28,7 @@ class Site:
     article: str  # URL of the article whose count was seeded before the build
     slug: str
     store: LikeStore
+    output: Path | None = None  # the built blog, where the API serves it
 
 
 @pytest.fixture(scope="session")
@@ -82,10 +83,13 @@ def seeded_site(tmp: Path, url: str, api_url: str) -> tuple[Path, str, str, Like
 
 
 def api_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Every reader here comes from 127.0.0.1: neither limit may refuse the likes of tests about
+    the widget; ``capped_site`` turns the daily cap on for the test of its refusal."""
     return {
         "DATABASE_URL": database_url,
         "LIKES_SECRET": SECRET,
         "LIKES_RATE_LIMIT": "0",
+        "LIKES_DAILY_LIMIT": "0",
         **extra,
     }
 
@@ -97,7 +101,17 @@ def site(tmp_path_factory, start_gunicorn) -> Site:
     database_url = sqlite_database(tmp)
     output, path, slug, store = seeded_site(tmp, database_url, "/api")
     base = start_gunicorn(api_env(database_url, LIKES_SITE_DIR=str(output))).url
-    return Site(blog=base, article=f"{base}/{path}", slug=slug, store=store)
+    return Site(blog=base, article=f"{base}/{path}", slug=slug, store=store, output=output)
+
+
+@pytest.fixture(scope="session")
+def capped_site(site: Site, start_gunicorn) -> Site:
+    """``site``'s blog and database, served by a second API whose daily cap is one like."""
+    url = site.store.engine.url.render_as_string(hide_password=False)
+    env = api_env(url, LIKES_SITE_DIR=str(site.output), LIKES_DAILY_LIMIT="1")
+    base = start_gunicorn(env).url
+    article = base + site.article.removeprefix(site.blog)
+    return Site(blog=base, article=article, slug=site.slug, store=site.store, output=site.output)
 
 
 @pytest.fixture(scope="session")

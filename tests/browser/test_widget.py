@@ -140,6 +140,28 @@ def test_api_down_on_click_rolls_back_and_says_so(page, site):
     click_and_settle(page, button, "DELETE")
 
 
+def test_a_like_over_the_daily_cap_rolls_back_and_says_why(page, browser, capped_site):
+    """The cap is one like: a first reader spends it, a second reader on the same address is
+    refused, the widget goes back to the count and says why in the page's language."""
+    before = open_article(page, capped_site)
+    click_and_settle(page, widgets(page, capped_site.slug).first.locator("button"), "PUT")
+    expect_state(page, capped_site.slug, liked=True, count=before + 1)
+
+    second = browser.new_context()  # a second reader, behind the same address
+    try:
+        reader = second.new_page()
+        open_article(reader, capped_site)
+        with reader.expect_response(lambda r: r.status == 429):
+            widgets(reader, capped_site.slug).first.locator("button").click()
+
+        expect_state(reader, capped_site.slug, liked=False, count=before + 1)
+        status = widgets(reader, capped_site.slug).first.locator("[aria-live]")
+        expect(status).to_have_text(ENGLISH.limit)
+    finally:
+        second.close()
+    assert capped_site.store.counts([capped_site.slug])[capped_site.slug] == before + 1
+
+
 def test_api_unreachable_on_load_keeps_the_baked_counts(page, site):
     page.route("**/api/**", lambda route: route.abort())
     page.goto(site.article)

@@ -8,7 +8,8 @@ from pelican_likes import migrate
 from pelican_likes.database import parse_url
 from pelican_likes.store import ArticleInfo, LikeStore
 
-TABLES = {"articles", "likes", "like_counters", "article_aliases"}
+TABLES = {"articles", "likes", "like_counters", "article_aliases", "daily_keys", "daily_tallies"}
+DAILY_CAP_TABLES = {"daily_keys", "daily_tallies"}
 
 
 def head() -> str:
@@ -97,9 +98,32 @@ def test_former_slugs_arrive_with_0003_on_a_database_with_likes_and_leave_it_int
     store.dispose()
 
     migrate.downgrade(empty_url, "0002")
-    assert tables(empty_url) == TABLES - {"article_aliases"}
+    assert tables(empty_url) == TABLES - {"article_aliases"} - DAILY_CAP_TABLES
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT slug, base_likes FROM articles").all()
         assert [tuple(row) for row in rows] == [("renamed", 2)]
         assert conn.exec_driver_sql("SELECT count(*) FROM likes").scalar() == 1
     engine.dispose()
+
+
+def test_the_daily_cap_arrives_with_0005_and_leaves_the_likes_intact(empty_url):
+    """New tables only: going up and down again keeps every like and count (on SQLite, a batch
+    rebuild of a table would have cascaded to the likes)."""
+    migrate.upgrade(empty_url, "0004")
+    store = LikeStore.from_url(empty_url)
+    store.register([ArticleInfo("kept")])
+    store.like("kept", "a" * 64)
+    store.dispose()
+
+    migrate.upgrade(empty_url, "0005")
+    assert tables(empty_url) == TABLES
+    store = LikeStore.from_url(empty_url)
+    assert store.like("kept", "b" * 64, network="192.0.2.1", daily_limit=1).likes == 2
+    store.dispose()
+
+    migrate.downgrade(empty_url, "0004")
+    assert tables(empty_url) == TABLES - DAILY_CAP_TABLES
+    store = LikeStore.from_url(empty_url)
+    assert store.counts(["kept"]) == {"kept": 2}
+    assert store.like("kept", "c" * 64).likes == 3
+    store.dispose()

@@ -31,6 +31,7 @@ def test_every_shipped_language_has_a_label_for_each_of_its_plural_forms(lang):
     assert set(labels) == forms
     assert all(label.startswith("{count}") for label in labels.values())  # label in name
     assert (spoken.error and spoken.error != texts("en").error) or lang == "en"
+    assert (spoken.limit and spoken.limit != texts("en").limit) or lang == "en"
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ def test_mistakes_in_likes_texts_are_logged_and_left_out(caplog, given, logged):
 
     assert logged in caplog.text
     assert catalog.for_language("fr", None) == texts("fr")
-    assert set(TEXT_NAMES) == {"label", "error"}
+    assert set(TEXT_NAMES) == {"label", "error", "limit"}
 
 
 def test_a_build_names_each_language_its_widgets_cannot_speak(

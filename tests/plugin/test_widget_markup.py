@@ -50,6 +50,7 @@ def test_the_markup_contract():
             "other": "{count} likes, like this article",
         },
         "error": "Your like could not be saved. Please try again.",
+        "limit": "Too many likes from your network today.",
     }
     button = root.find("button")
     assert button.get("type") == "submit"  # the form posts without the script
