@@ -7,6 +7,7 @@ import json
 import secrets
 from collections import Counter
 
+from pelican_likes.api.errors import DAILY_LIMIT_TYPE
 from pelican_likes.store import LikeStore
 from tests.deploy.conftest import DAILY_LIMIT, NGINX_CONF, Deployment
 from tests.support import REPO, Server
@@ -125,7 +126,8 @@ def test_a_flood_from_one_address_moves_the_count_by_the_daily_cap_at_most(deplo
     assert moved <= DAILY_LIMIT, f"one address added {moved} likes: {statuses}"
     assert moved == DAILY_LIMIT  # the rate limits alone let far more through: the cap held it
     assert all(retry and int(retry) >= 1 for _, retry in refusals)
-    assert all("description" in body for body, _ in refusals)
+    assert all(body["status"] == 429 and body["detail"] for body, _ in refusals)
+    assert any(body["type"] == DAILY_LIMIT_TYPE for body, _ in refusals)  # the cap's own 429
     served = [puts_served(api, slug, 429) + puts_served(api, slug, 200) for api in deployment.apis]
     assert sum(served) == FLOOD_REQUESTS
     assert min(served) > 0, f"one API host got every request: {served}"
