@@ -160,8 +160,8 @@ def _period_start(dialect: str, by: Period) -> ColumnElement:
     # Literals, not parameters: PostgreSQL groups by the select's expression only if it is the
     # same text, and two parameters are two texts.
     if dialect == "postgresql":
-        unit = literal_column(f"'{by}'")
-        return func.date_trunc(unit, func.timezone("UTC", likes.c.created_at))
+        utc = func.timezone(literal_column("'UTC'"), likes.c.created_at)
+        return func.date_trunc(literal_column(f"'{by}'"), utc)
     form = literal_column(f"'{_SQLITE_PERIOD[by]}'")
     return type_coerce(func.strftime(form, likes.c.created_at), String)
 
