@@ -1,5 +1,6 @@
 """Every read and write of likes: atomic in the database, never read-then-written in Python."""
 
+import functools
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -131,10 +132,28 @@ class LikeStore:
         wanted = sorted(set(slugs))
         if not wanted:
             return {}
+        sql, constants, slug_names, order = self._counts_sql(len(wanted))
+        named = {**constants, **dict(zip(slug_names, wanted, strict=True))}
+        parameters = tuple(named[name] for name in order) if order else named
         with self._connection() as conn:
-            return {
-                slug: count for slug, count in conn.execute(counts_by_slug(), {"slugs": wanted})
-            }
+            return {slug: count for slug, count in conn.exec_driver_sql(sql, parameters)}
+
+    @functools.lru_cache(maxsize=128)  # noqa: B019 - one store per process, kept for its life
+    def _counts_sql(self, how_many: int) -> tuple[str, dict, list[str], tuple[str, ...] | None]:
+        """The counts query for ``how_many`` slugs, compiled once: SQLAlchemy would otherwise look
+        it up and expand its IN lists at every request, a third of a read's time (profiled).
+        Returns the SQL, its parameters' values other than the slugs, the slugs' parameter names
+        in order, and for a driver taking positional parameters every name in order."""
+        compiled = counts_by_slug().compile(dialect=self._autocommit.dialect)
+        markers = [f"\0{n}" for n in range(how_many)]
+        expanded = compiled.construct_expanded_state({"slugs": markers})
+        slug_names = sorted(
+            (name for name, value in expanded.parameters.items() if value in markers),
+            key=lambda name: markers.index(expanded.parameters[name]),
+        )
+        constants = {k: v for k, v in expanded.parameters.items() if k not in slug_names}
+        order = tuple(expanded.positiontup) if compiled.positional else None
+        return expanded.statement, constants, slug_names, order
 
     def register(self, items: Iterable[ArticleInfo]) -> None:
         """Create or update many articles at once, open to likes (reopened if they were closed);
