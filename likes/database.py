@@ -141,15 +141,22 @@ def is_sqlite(url: str | URL) -> bool:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 5, max_overflow: int = 10, isolation_level: str | None = None
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    isolation_level: str | None = None,
+    pre_ping: bool = True,
 ) -> Engine:
     """A pooled engine that checks connections before use and is safe across ``fork()``.
 
     ``pool_pre_ping`` makes a restarted PostgreSQL cost one failed request rather than one per
-    pooled connection; the fork hook stops a gunicorn worker from sharing its parent's sockets.
+    pooled connection, at a round trip per checkout; ``pre_ping=False`` leaves it to a caller
+    that retries once on a dropped connection instead. The fork hook stops a gunicorn worker from
+    sharing its parent's sockets.
     """
     parsed = check_url(url)
-    options: dict = {"pool_pre_ping": True}
+    options: dict = {"pool_pre_ping": pre_ping}
     if isolation_level is not None:
         options["isolation_level"] = isolation_level
     if parsed.get_backend_name() == "sqlite":

@@ -231,3 +231,20 @@ def test_base_likes_are_bounded_to_the_column(store, hello):
     with pytest.raises(ValueError):
         store.set_base_likes({hello: -1})
     assert store.counts([hello]) == {hello: 0}
+
+
+def test_a_dropped_pooled_connection_is_replaced_without_failing_the_read(postgres_url):
+    """Autocommit connections are not pinged before use: one the server dropped (a restart, an
+    idle timeout) fails its statement, which then runs once more on a fresh connection."""
+    store = LikeStore.from_url(postgres_url, pool_size=1, max_overflow=0)
+    store.register([ArticleInfo("dropped")])
+    store.like("dropped", "reader-0123456789abcdef")
+    backend = store._statement(
+        lambda conn: conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    )
+    with store.engine.connect() as admin:
+        admin.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
+    assert store.counts(["dropped"]) == {"dropped": 1}
+    again = store._statement(lambda conn: conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+    assert again != backend
+    store.dispose()
