@@ -324,8 +324,7 @@ class LikeStore:
         self, slug: str, by: Period, window: Window = ANY_TIME
     ) -> list[tuple[datetime, int]]:
         """The likes of ``slug`` per UTC hour or day of ``window``, to see a flood (flood.py)."""
-        with self._connection() as conn:
-            return likes_per_period(conn, self._dialect, slug, by, window)
+        return self._statement(lambda conn: likes_per_period(conn, self._dialect, slug, by, window))
 
     def remove_likes(self, slug: str, window: Window, *, dry_run: bool = False) -> Removal:
         """Delete the likes of ``slug`` recorded in ``window`` and lower its count by as many, in
@@ -338,13 +337,11 @@ class LikeStore:
     def forget_past_days(self) -> int:
         """Delete the daily cap's keys and tallies of every day before today (by the store's
         clock); the number of rows deleted. The API runs this by itself (daily_cap.py)."""
-        with self._connection() as conn:
-            return forget_past_days(conn, self._day_keys.today())
+        return self._statement(lambda conn: forget_past_days(conn, self._day_keys.today()))
 
     def holds_past_days(self) -> bool:
         """Whether a key or tally of a day before today is still stored."""
-        with self._connection() as conn:
-            return has_past_days(conn, self._day_keys.today())
+        return self._statement(lambda conn: has_past_days(conn, self._day_keys.today()))
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers and has the likes tables."""
@@ -427,8 +424,7 @@ class LikeStore:
         return outcome
 
     def _day_key(self, day: date) -> bytes:
-        with self._connection() as conn:
-            return day_key(conn, self._dialect, day)
+        return self._statement(lambda conn: day_key(conn, self._dialect, day))
 
     @staticmethod
     def _likes(conn: Connection, article_id: int, voter: str) -> bool:
