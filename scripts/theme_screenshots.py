@@ -20,7 +20,7 @@ from tests.support import (
     static_files,
 )
 
-WIDTH, ABOVE, BELOW = 1280, 160, 140  # px of page kept above and below the widget
+WIDTH, ABOVE, BELOW = 1280, 110, 120  # px of page kept above and below the widget
 
 
 def main(target: Path) -> None:
