@@ -219,7 +219,10 @@ _PARAGRAPHS = [
 
 
 def theme_path(theme: str) -> Path:
-    """One of THEMES: Pelican's bundled theme by that name, or the fixture folder."""
+    """One of THEMES (Pelican's bundled theme by that name, or the fixture folder), or "demo",
+    the repository's own theme."""
+    if theme == "demo":
+        return REPO / "theme"
     if (THEME_FIXTURES / theme).is_dir():
         return THEME_FIXTURES / theme
     import pelican
