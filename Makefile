@@ -41,6 +41,7 @@ run: $(RUN_STAMP)
 screenshot: $(TEST_STAMP)
 	$(BIN)/python -m scripts.screenshot docs/widget.png
 	$(BIN)/python -m scripts.report_screenshot docs/report.png
+	$(BIN)/python -m scripts.theme_screenshots docs/themes
 
 # The report's charting library, unmodified from its npm package, with its licence.
 UPLOT_VERSION ?= 1.6.32

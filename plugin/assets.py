@@ -1,6 +1,7 @@
 """The widget's script and stylesheet: copied into the output once, and referenced from the
 ``<head>`` of each page that shows a widget, as files (never inline) so a strict CSP works."""
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -28,11 +29,14 @@ def copy_assets(pelican: Pelican) -> None:
         shutil.copyfile(STATIC_FOLDER / Path(asset).name, target / Path(asset).name)
 
 
+# Cached, as a page's SITEURL takes few values: Markup.format, on every page, showed in profiles.
+@functools.lru_cache(maxsize=64)
 def stylesheet_tag(siteurl: str) -> Markup:
     """The stylesheet's ``<link>``; ``siteurl`` is the page's ``SITEURL`` (relative or not)."""
     return _STYLESHEET_TAG.format(url=f"{siteurl}/{STYLESHEET}")
 
 
+@functools.lru_cache(maxsize=64)
 def script_tag(siteurl: str) -> Markup:
     """The script's deferred ``<script>``, which runs once the page is parsed."""
     return _SCRIPT_TAG.format(url=f"{siteurl}/{SCRIPT}")

@@ -1,22 +1,27 @@
 """Automatic placement: the widget into article pages whose theme did not place it, and the
 widget's stylesheet and script into the ``<head>`` of every page that shows a widget.
 
-Pages are finished as Pelican renders them, so any theme works unchanged, its default one too. The
-page is read with the standard library's HTML parser (which knows comments and script bodies from
-markup) only to find offsets; the insertions are plain text, so the rest of the page is untouched.
+Pages are finished as Pelican renders them, so any theme works unchanged, its default one too.
+Themes render ``{{ article.content }}`` as is, so the content is found in the page by plain
+search and the landmarks around it by looking at the tags just before and after it: no parse of
+the page (parsing each one with ``HTMLParser`` took a tenth of a build, bench/build.py). The
+insertions are plain text, so the rest of the page is untouched.
 
 Where the widget goes, first rule that applies:
 
-1. before the ``</article>`` of the innermost ``<article>`` element holding the article's content;
-2. right after the article's content, if no ``<article>`` element holds it;
-3. before ``</body>``, if the content is not in the page as is (a theme that filters it);
+1. right after the element that holds the article's content and nothing else (Flex's ``<div>``,
+   attila's ``<section class="post-content">``): inside the theme's text column, before the
+   tags, sharing links, comments and navigation that follow;
+2. right after the content, if the element around it holds more (notmyidea's entry-content,
+   elegant's column, which go on with comments and navigation);
+3. before ``</body>``, with a warning naming the page, if the content is not in the page as is
+   (a theme that filters it);
 4. at the end of the page.
 """
 
+import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from jinja2 import Template
 from markupsafe import Markup
@@ -26,98 +31,74 @@ from pelican.plugins.likes.assets import SCRIPT, STYLESHEET, script_tag, stylesh
 from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.widget import LikesWidget
 
+logger = logging.getLogger(__name__)
+
 WIDGET_ATTRIBUTE = "data-likes-slug"
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?>")
+_CLOSING_TAG = re.compile(r"\s*</([a-zA-Z][a-zA-Z0-9-]*)\s*>")
 
 
-@dataclass(frozen=True)
-class Span:
-    """An element, from the start of its opening tag to the start of its closing tag."""
-
-    start: int
-    end: int
-
-
-class PageOutline(HTMLParser):
-    """The landmarks placement needs in a written page, as offsets into its text."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        # getpos() counts lines by "\n" only (str.splitlines() would also split on \r, \f...).
-        self._line_starts = [0, *(newline.end() for newline in re.finditer("\n", html))]
-        self.head_end: int | None = None
-        self.body_start = 0
-        self.body_end: int | None = None
-        self.articles: list[Span] = []
-        self._open_articles: list[int] = []
-        self.widget_slugs: set[str] = set()
-        self.first_widget: int | None = None
-        self.asset_urls: set[str] = set()
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "article":
-            self._open_articles.append(self._offset())
-        elif tag == "body":
-            self.body_start = self._offset() + len(self.get_starttag_text() or "")
-        elif tag == "link" and values.get("href"):
-            self.asset_urls.add(values["href"])
-        elif tag == "script" and values.get("src"):
-            self.asset_urls.add(values["src"])
-        slug = values.get(WIDGET_ATTRIBUTE)
-        if slug is not None:
-            self.widget_slugs.add(slug)
-            if self.first_widget is None:
-                self.first_widget = self._offset()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "article" and self._open_articles:
-            self.articles.append(Span(self._open_articles.pop(), self._offset()))
-        elif tag == "head" and self.head_end is None:
-            self.head_end = self._offset()
-        elif tag == "body":
-            self.body_end = self._offset()
-
-    def has_asset(self, asset: str) -> bool:
-        return any(url.endswith(asset) for url in self.asset_urls)
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self._line_starts[line - 1] + column
-
-
-def place(html: str, widget: Markup, slug: str | None, content: str, siteurl: str) -> str:
+def place(
+    html: str, widget: Markup, slug: str | None, content: str, siteurl: str, name: str = "page"
+) -> str:
     """``html`` with ``widget`` added unless the page has one for ``slug`` already, and with the
-    stylesheet and script added to its head if it shows a widget and lacks them."""
-    outline = PageOutline(html)
-    insertions: list[tuple[int, int, str]] = []  # offset, order among equal offsets, text
-    if widget and slug not in outline.widget_slugs:
-        insertions.append((widget_offset(html, outline, content), 1, f"\n{widget}\n"))
-    if outline.widget_slugs or insertions:
-        tags = _asset_tags(siteurl, outline.has_asset)
-        if tags:
-            insertions.append((_assets_offset(outline, insertions), 0, tags))
-    # From the end backwards, so earlier offsets stay valid; at one offset the tags come first.
-    for offset, _order, text in sorted(insertions, key=lambda i: i[:2], reverse=True):
-        html = f"{html[:offset]}{text}{html[offset:]}"
-    return html
+    stylesheet and script added to its head if it shows a widget and lacks them; ``name`` is the
+    page's file, for the warning when its content cannot be found."""
+    widget_at = None
+    if widget and f'{WIDGET_ATTRIBUTE}="{slug}"' not in html:
+        widget_at = widget_offset(html, content, name)
+    elif WIDGET_ATTRIBUTE not in html:
+        return html
+    assets_at = _assets_offset(html, widget_at)
+    tags = _asset_tags(siteurl, lambda asset: f"/{asset}" in html[:assets_at])
+    if widget_at is not None:
+        # Widget first: it comes at or after the tags' offset, which stays valid.
+        html = f"{html[:widget_at]}\n{widget}\n{html[widget_at:]}"
+    return f"{html[:assets_at]}{tags}{html[assets_at:]}"
 
 
-def add_assets(html: str, siteurl: str) -> str | None:
-    """``html`` with the stylesheet and script added before ``</head>``, found without parsing
-    the page; None when that shortcut is unsafe (no ``</head>`` ahead of the first widget).
-
-    Most pages need only this, their theme having placed the widget; parsing each one took
-    most of a 1,000-article build's time (bench/build.py).
-    """
+def widget_offset(html: str, content: str, name: str = "page") -> int:
+    """Where the widget goes, by the rules in this module's docstring."""
     head_end = _HEAD_END.search(html)
-    if head_end is None or head_end.start() > html.find(WIDGET_ATTRIBUTE):
+    start = html.find(content, head_end.end() if head_end else 0) if content else -1
+    if start != -1:
+        end = start + len(content)
+        holder = _holding_element_end(html, start, end)
+        return end if holder is None else holder
+    logger.warning(
+        "likes: the article's content is not in %s as written (a theme filter?); "
+        "the widget goes at the end of the page",
+        name,
+    )
+    body_end = _BODY_END.search(html, head_end.end() if head_end else 0)
+    return body_end.start() if body_end else len(html)
+
+
+def _holding_element_end(html: str, start: int, end: int) -> int | None:
+    """The end of the element around ``html[start:end]`` if it holds that and only whitespace
+    besides (its opening tag just before, its closing tag just after), else None."""
+    before = html[max(0, start - 1000) : start].rstrip()
+    if not before.endswith(">"):
         return None
-    head = html[: head_end.start()]
-    tags = _asset_tags(siteurl, lambda asset: f"/{asset}" in head)
-    return f"{head}{tags}{html[head_end.start() :]}"
+    opening = _OPENING_TAG.fullmatch(before, before.rfind("<"))
+    closing = _CLOSING_TAG.match(html, end)
+    if opening is None or closing is None or before.endswith("/>"):
+        return None
+    if opening.group(1).lower() != closing.group(1).lower():
+        return None
+    return closing.end()
+
+
+def _assets_offset(html: str, widget_at: int | None) -> int:
+    """The end of ``<head>``; in a page without one, just before the first widget."""
+    first = html.find(WIDGET_ATTRIBUTE)
+    first_widget = html.rfind("<", 0, first) if first != -1 else len(html)
+    if widget_at is not None:
+        first_widget = min(first_widget, widget_at)
+    head_end = _HEAD_END.search(html, 0, first_widget)
+    return head_end.start() if head_end else max(first_widget, 0)
 
 
 def _asset_tags(siteurl: str, present: Callable[[str], bool]) -> str:
@@ -127,30 +108,6 @@ def _asset_tags(siteurl: str, present: Callable[[str], bool]) -> str:
         for asset, tag in ((STYLESHEET, stylesheet_tag), (SCRIPT, script_tag))
         if not present(asset)
     )
-
-
-def widget_offset(html: str, outline: PageOutline, content: str) -> int:
-    """Where the widget goes, by the rules in this module's docstring."""
-    start = html.find(content, outline.body_start) if content else -1
-    if start != -1:
-        end = start + len(content)
-        holding = [span for span in outline.articles if span.start <= start and end <= span.end]
-        if holding:
-            return max(holding, key=lambda span: span.start).end
-        return end
-    if outline.body_end is not None:
-        return outline.body_end
-    return len(html)
-
-
-def _assets_offset(outline: PageOutline, insertions: list[tuple[int, int, str]]) -> int:
-    """The end of ``<head>``; in a page without one, just before the first widget."""
-    if outline.head_end is not None:
-        return outline.head_end
-    widgets = [offset for offset, _order, _text in insertions]
-    if outline.first_widget is not None:
-        widgets.append(outline.first_widget)
-    return min(widgets)
 
 
 class PlacingTemplate(Template):
@@ -176,14 +133,9 @@ def place_in_page(html: str, context: dict) -> str:
         widget = LikesWidget.from_pelican(context)(article)
     if not widget and WIDGET_ATTRIBUTE not in html:
         return html
-    slug = getattr(article, "slug", None)
-    if widget and f'{WIDGET_ATTRIBUTE}="{slug}"' in html:
-        widget = Markup("")  # the theme placed it (slugs need no escaping: see likes.slugs)
-    placed = add_assets(html, context["SITEURL"]) if not widget else None
-    if placed is None:
-        content = (article.content or "") if widget else ""
-        placed = place(html, widget, slug, content, context["SITEURL"])
-    return placed
+    content = (article.content or "") if widget else ""
+    name = str(context.get("output_file", "page"))
+    return place(html, widget, getattr(article, "slug", None), content, context["SITEURL"], name)
 
 
 def use_placing_templates(generator: Generator) -> None:

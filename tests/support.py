@@ -213,3 +213,63 @@ def stop_process(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# Themes the widget is placed in, each built with its comments on: Pelican's own two and the
+# third-party ones kept in tests/fixtures/themes (their licences in its README).
+THEME_FIXTURES = REPO / "tests" / "fixtures" / "themes"
+THEMES = ("notmyidea", "simple", "flex", "attila", "elegant")
+THEME_ARTICLE = "reading-the-river"
+_THEME_ARTICLES = {
+    THEME_ARTICLE: ("Reading the river", "2026-11-02"),
+    "mending-the-fence": ("Mending the fence", "2026-11-01"),
+    "baking-in-winter": ("Baking in winter", "2026-11-03"),
+}
+_PARAGRAPHS = [
+    f"Body paragraph {number}. " + "The water was low that morning and the stones showed. " * 5
+    for number in range(1, 5)
+]
+
+
+def theme_path(theme: str) -> Path:
+    """One of THEMES (Pelican's bundled theme by that name, or the fixture folder), or "demo",
+    the repository's own theme."""
+    if theme == "demo":
+        return REPO / "theme"
+    if (THEME_FIXTURES / theme).is_dir():
+        return THEME_FIXTURES / theme
+    import pelican
+
+    return Path(pelican.__file__).parent / "themes" / theme
+
+
+def build_theme_site(theme: str, folder: Path, database_url: str) -> Path:
+    """A three-article blog built in ``folder`` with ``theme``, Disqus set so that every theme
+    that offers comments shows them; returns the output folder. The middle article,
+    THEME_ARTICLE, has neighbours both ways, for themes that link them."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    content = folder / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for slug, (title, date) in _THEME_ARTICLES.items():
+        body = "\n\n".join(_PARAGRAPHS)
+        text = f"---\ntitle: {title}\nslug: {slug}\ndate: {date}\ntags: [river]\n---\n\n{body}\n"
+        (content / f"{slug}.md").write_text(text, encoding="utf-8")
+    output = folder / "output"
+    settings = read_settings(
+        override={
+            "PATH": str(content), "OUTPUT_PATH": str(output), "THEME": str(theme_path(theme)),
+            "PLUGINS": ["likes"], "LIKES_DATABASE_URL": database_url,
+            "SITENAME": "Likes demo", "AUTHOR": "Ada", "TIMEZONE": "UTC",
+            "SITEURL": "https://blog.example", "RELATIVE_URLS": True,
+            "DISQUS_SITENAME": "pelican-likes-demo",
+            # attila links its listing pages by these, which Pelican leaves undefined.
+            "TAGS_URL": "tags.html", "CATEGORIES_URL": "categories.html",
+            "AUTHORS_URL": "authors.html", "ARCHIVES_URL": "archives.html",
+            "FEED_ALL_ATOM": None, "CATEGORY_FEED_ATOM": None, "TRANSLATION_FEED_ATOM": None,
+            "AUTHOR_FEED_ATOM": None, "AUTHOR_FEED_RSS": None,
+        }
+    )  # fmt: skip
+    Pelican(settings).run()
+    return output

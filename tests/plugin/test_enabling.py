@@ -113,3 +113,40 @@ def test_the_old_name_in_a_checkout_loads_the_plugin_folder_with_the_same_warnin
     assert done.returncode == 0, printed
     assert DEPRECATION in printed
     assert "data-likes-slug=" in (tmp_path / "output" / "index.html").read_text()
+
+
+DISABLED_BUILD = """\
+import sys
+from pelican import Pelican
+from pelican.settings import read_settings
+
+settings = read_settings(override={{
+    "PATH": {content!r}, "OUTPUT_PATH": {output!r}, "PLUGINS": ["likes"], "THEME": {theme!r},
+    "LIKES_ENABLED": False, "TIMEZONE": "UTC", "SITEURL": "", "FEED_ALL_ATOM": None,
+    "CATEGORY_FEED_ATOM": None,
+}})
+Pelican(settings).run()
+print(sorted(name for name in sys.modules if name.split(".")[0] in ("sqlalchemy", "babel")))
+print(sorted(name for name in sys.modules if name.startswith("pelican.plugins.likes.")))
+"""
+
+
+def test_a_build_with_likes_disabled_imports_no_storage_and_adds_nothing(tmp_path):
+    """In a process of its own: in the suite's, other builds have imported everything. The demo
+    theme calls ``likes_widget`` and ``likes_most_liked``, which must still answer."""
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ARTICLES / "astro-post.md", content / "astro-post.md")
+    script = DISABLED_BUILD.format(
+        content=str(content), output=str(tmp_path / "output"), theme=str(REPO / "theme")
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    storage, plugin_modules = done.stdout.splitlines()[-2:]
+    assert storage == "[]"  # neither SQLAlchemy nor the widget's texts (Babel)
+    assert "placement" not in plugin_modules and "baked_counts" not in plugin_modules
+    page = (tmp_path / "output" / "first-post.html").read_text()  # read from its frontmatter
+    assert "data-likes-slug" not in page
+    assert not (tmp_path / "output" / "likes").exists()

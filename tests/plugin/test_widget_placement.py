@@ -25,14 +25,21 @@ def placed(name: str, widget: Markup = WIDGET, content: str = CONTENT) -> str:
     return place(page(name), widget, "first-post", content, "")
 
 
-def test_widget_closes_the_article_element_that_holds_the_content():
+def test_widget_follows_the_element_that_holds_only_the_content():
     html = placed("nested-articles.html")
 
     before_widget, after_widget = html.split(str(WIDGET))
-    # Past the comments (an inner <article>), before the post's own </article>.
-    assert before_widget.rstrip().endswith("</section>")
-    assert after_widget.lstrip().startswith("</article>\n  <aside>")
+    # Inside the post, after its content's <div>, before the comments.
+    assert before_widget.rstrip().endswith(f'<div class="content">{CONTENT}</div>')
+    assert after_widget.lstrip().startswith('<section class="comments">')
     assert html.count(str(WIDGET)) == 1
+
+
+def test_widget_follows_the_content_when_its_element_holds_more():
+    html = placed("content-then-comments.html")
+
+    assert f"{CONTENT}\n{WIDGET}\n" in html
+    assert html.index(str(WIDGET)) < html.index('<div id="disqus_thread">')
 
 
 def test_script_and_stylesheet_go_at_the_end_of_head():
@@ -48,10 +55,17 @@ def test_without_an_article_element_the_widget_follows_the_content():
     assert CONTENT + f"\n{WIDGET}\n" in html
 
 
-def test_content_a_theme_rewrote_puts_the_widget_before_the_end_of_body():
-    html = placed("filtered-content.html")
+def test_content_a_theme_rewrote_puts_the_widget_before_the_end_of_body(caplog):
+    html = place(page("filtered-content.html"), WIDGET, "first-post", CONTENT, "", "post.html")
 
     assert html.endswith(f"\n{WIDGET}\n</body>\n</html>\n")
+    assert "post.html" in caplog.text
+
+
+def test_a_page_without_head_gets_the_assets_before_the_widget():
+    html = place(f"<p>Intro</p><div>{CONTENT}</div>", WIDGET, "first-post", CONTENT, "")
+
+    assert html == f"<p>Intro</p><div>{CONTENT}</div>{HEAD_TAGS}\n{WIDGET}\n"
 
 
 def test_a_widget_the_theme_placed_is_not_doubled_and_gets_its_assets():
@@ -97,8 +111,9 @@ def test_pelicans_default_theme_shows_the_widget_at_the_end_of_the_article(build
     html = site.page("first-post.html")
     assert widgets(html) == [("first-post", "0")]
     assert 'data-likes-api="/api"' in html
-    article = html[html.index("<article>") : html.index("</article>")]
-    assert article.index("</div><!-- /.entry-content -->") < article.index('<form class="likes"')
+    entry = html[html.index('<div class="entry-content">') : html.index("<!-- /.entry-content")]
+    # Inside the text column, after the content, before the column's end.
+    assert entry.index("</p>") < entry.index('<form class="likes"') < entry.index("</div>")
     assert '<link rel="stylesheet" href="/likes/likes.css">' in html
     assert '<script src="/likes/likes.js" defer></script>' in html
     assert html.index("likes/likes.js") < html.index("</head>")
