@@ -38,7 +38,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench._load import Load, wrk
+from bench._load import Load, distinct_voters, wrk
 from bench._postgres import throwaway_database
 from pelican_likes import migrate
 from pelican_likes.store import ArticleInfo, LikeStore
@@ -71,22 +71,6 @@ _ISSO_COUNT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{body}'
-"""
-
-# A reader per request, in every round a new one: ``round`` and the thread number take the high
-# bits of a counter, so no two requests of a run share a voter.
-_OUR_LIKES = """
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("PUT", "/api/articles/viral/like",
-    {{["Likes-Voter"] = string.format("peer-{round}-%d-%012d-padding", tid, n)}})
-end
 """
 
 # Isso's voter is the /24 of the address: the counter goes into the first three octets (the
@@ -204,7 +188,10 @@ def main() -> None:
             env = {
                 "DATABASE_URL": url,
                 "LIKES_SECRET": SECRET,
+                # wrk sends every like from one address: the per-address limits would refuse
+                # them, so both are off (bench/inflation.py measures them).
                 "LIKES_RATE_LIMIT": "0",
+                "LIKES_DAILY_LIMIT": "0",
                 "LIKES_CACHE_MAX_AGE": "0",
             }
             arguments = ["--log-level", "warning", "--access-logfile", "/dev/null"]
@@ -237,7 +224,7 @@ def main() -> None:
                     script = _ISSO_LIKES.format(round=round_, comments=comments)
                 else:
                     before = our_likes(stores[name])
-                    script = _OUR_LIKES.format(round=round_)
+                    script = distinct_voters(f"peer-{round_}")  # no two requests share a reader
                 load = wrk(server.url, seconds, connections, script)
                 after = isso_likes(folder) if name == "Isso" else our_likes(stores[name])
                 write_loads[name].append(load)
