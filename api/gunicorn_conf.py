@@ -9,10 +9,7 @@ import logging
 import multiprocessing
 import os
 import re
-
-from pelican_likes.api.config import Config, ConfigError
-from pelican_likes.errors import SchemaMismatch
-from pelican_likes.migrate import refuse_unknown_schema
+from collections.abc import Callable
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
@@ -60,13 +57,49 @@ errorlog = "-"
 
 
 def on_starting(server) -> None:
-    """Check the settings and the schema once, in the master, so that a mistake reads as one line
-    ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker."""
+    """Check the settings and the schema once, before any worker starts, so that a mistake reads
+    as one line ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker.
+
+    The check runs in a child process that exits when done: the master then never imports the
+    API, SQLAlchemy or Alembic, which only workers use, and stays a third of a worker's size
+    (docs/performance.md, "Beside Isso").
+    """
+    if message := _in_child_process(_settings_and_schema_problem):
+        raise RuntimeError(message)  # gunicorn prints "Error: <message>", exits 1
+
+
+def _settings_and_schema_problem() -> str:
+    """Why the API cannot start with these settings and this database, or "" when it can."""
+    from pelican_likes.api.config import Config, ConfigError
+    from pelican_likes.errors import SchemaMismatch
+    from pelican_likes.migrate import refuse_unknown_schema
+
     try:
         config = Config.from_environ()
         refuse_unknown_schema(config.database_url)
     except (ConfigError, SchemaMismatch) as error:
-        raise RuntimeError(str(error)) from None  # gunicorn prints "Error: <message>", exits 1
+        return str(error)
+    return ""
+
+
+def _in_child_process(check: Callable[[], str]) -> str:
+    """``check()`` in a forked child, whose imports and memory go when it exits."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report, and leave without running the master's exit handlers
+        os.close(reader)
+        try:
+            message = check()
+        except BaseException as error:  # any failure must reach the master
+            message = f"the start-up check failed: {type(error).__name__}: {error}"
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(message.encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        message = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return message
 
 
 def pre_request(worker, req) -> None:

@@ -33,6 +33,7 @@ class Server:
     port: int
     log: Path
     store: LikeStore
+    pid: int
 
     def request(
         self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
@@ -60,7 +61,7 @@ def server(make_postgres_database, start_gunicorn) -> Iterator[Server]:
     environment["LIKES_RATE_LIMIT"] = "0"
     environment["LIKES_DAILY_LIMIT"] = "0"
     running = start_gunicorn(environment, workers=WORKERS)
-    yield Server(running.port, running.log, store)
+    yield Server(running.port, running.log, store, running.pid)
     store.dispose()
 
 
@@ -135,6 +136,23 @@ def test_no_token_or_address_reaches_the_logs(server):
         line for line in log.splitlines() if "127.0.0.1" in line and "Listening" not in line
     ] == []
     assert log.count("Booting worker") >= WORKERS
+
+
+def _maps_psycopg2(pid: int) -> bool:
+    return "psycopg2" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_only_workers_load_the_api_the_master_stays_small(server):
+    """The master checks settings and schema in a child that exits, so it never holds the
+    database driver (nor SQLAlchemy, Alembic or the app) that every worker has: that memory is
+    paid once per worker, not once more for the master (docs/performance.md, "Beside Isso")."""
+    workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    assert len(workers) == WORKERS
+    deadline = time.monotonic() + 30  # a worker may still be building its app
+    while not all(_maps_psycopg2(int(worker)) for worker in workers):
+        assert time.monotonic() < deadline, "a worker never loaded the database driver"
+        time.sleep(0.1)
+    assert not _maps_psycopg2(server.pid)
 
 
 def test_a_chunked_body_over_the_limit_is_413(server):
