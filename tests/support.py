@@ -5,6 +5,7 @@ likes recorded in the past.
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
 """
 
+import datetime as dt
 import json
 import os
 import socket
@@ -273,3 +274,14 @@ def build_theme_site(theme: str, folder: Path, database_url: str) -> Path:
     )  # fmt: skip
     Pelican(settings).run()
     return output
+
+
+class ManualClock:
+    """A store's clock (``LikeStore(clock=...)``) that a test moves by setting ``now``, to cross
+    midnight UTC without waiting for it."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now

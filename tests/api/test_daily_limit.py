@@ -11,28 +11,19 @@ import pytest
 from pelican_likes.api.errors import DAILY_LIMIT_TYPE
 from pelican_likes.store import LikeStore
 from tests.api.conftest import ARTICLES, ContractClient
+from tests.support import ManualClock
 
 START = dt.datetime(2026, 12, 1, 23, 0, tzinfo=dt.UTC)  # an hour before midnight UTC
 BLOG = "https://blog.example"
 
 
-class Clock:
-    """The store's time, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def timed_store(database_url: str, clock: Clock) -> Iterator[LikeStore]:
+def timed_store(database_url: str, clock: ManualClock) -> Iterator[LikeStore]:
     store = LikeStore.from_url(database_url, clock=clock)
     store.register(ARTICLES)
     yield store

@@ -15,6 +15,7 @@ from pelican_likes.daily_cap import Cleanup
 from pelican_likes.schema import daily_keys, daily_tallies
 from pelican_likes.store import LikeStore
 from tests.api.conftest import ARTICLES
+from tests.support import ManualClock
 
 IPV4 = "198.51.100.23"
 IPV6 = "2001:db8:abcd:12:5:6:7:8"
@@ -40,14 +41,6 @@ def traces() -> tuple[list[str], list[bytes]]:
     return text, binary + [t.encode() for t in text]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 def every_value(store: LikeStore) -> list[object]:
     """Every value of every column of every table, found by inspecting the database itself."""
     found = MetaData()
@@ -66,7 +59,7 @@ def rows(store: LikeStore, table) -> int:
 
 
 def test_no_address_is_stored_or_logged_and_the_day_is_forgotten(database_url, client_for, caplog):
-    clock = Clock()
+    clock = ManualClock(START)
     store = LikeStore.from_url(database_url, clock=clock)
     store.register(ARTICLES)
     client = client_for(store, daily_limit=2, rate_limit=0)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from pelican_likes.daily_cap import Cleanup
 from pelican_likes.schema import daily_keys, daily_tallies
 from pelican_likes.store import ArticleInfo, DailyLimitReached, LikeStore
+from tests.support import ManualClock
 
 THREADS = 16
 START = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
@@ -21,20 +22,12 @@ def voter(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock(START)
 
 
-def new_store(url: str, clock: Clock) -> LikeStore:
+def new_store(url: str, clock: ManualClock) -> LikeStore:
     store = LikeStore.from_url(url, clock=clock, pool_size=THREADS, max_overflow=0)
     store.register([ArticleInfo("viral")])
     return store
