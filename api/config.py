@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from pelican_likes.api.clients import Network
 from pelican_likes.api.errors import ConfigError
 from pelican_likes.api.secret import check_secret, load_secret
-from pelican_likes.database import check_url, database_url
+from pelican_likes.database import check_url
+from pelican_likes.environment import database_url
 from pelican_likes.errors import InvalidDatabaseURL
 from pelican_likes.schema import MAX_LIKES
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from alembic.util.exc import CommandError
 
 from pelican_likes import flood_commands, migrate, stats_commands
-from pelican_likes.database import database_url
+from pelican_likes.environment import database_url
 from pelican_likes.errors import StorageError
 from pelican_likes.schema import MAX_LIKES
 from pelican_likes.store import ArticleInfo, LikeStore, Renamed

@@ -3,7 +3,6 @@
 import os
 import sqlite3
 import weakref
-from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 
@@ -12,8 +11,6 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from pelican_likes.errors import InvalidDatabaseURL, first_line
-
-DEFAULT_DATABASE_URL = "sqlite:///likes.sqlite3"
 
 # Seconds an SQLite writer waits for another's lock before giving up: a laptop blog with a few
 # gunicorn workers should queue, not fail.
@@ -33,11 +30,6 @@ _SQLITE_OPTIONS = {
     "cached_statements",
 }
 _SQLITE_URI_OPTIONS = {"mode", "cache", "vfs", "immutable", "nolock", "psow", "modeof"}
-
-
-def database_url(environ: Mapping[str, str] = os.environ) -> str:
-    """The URL from ``DATABASE_URL``, or an SQLite file in the current folder for local use."""
-    return environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
 
 
 def parse_url(url: str) -> URL:

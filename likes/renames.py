@@ -5,12 +5,10 @@ A former slug (``article_aliases``) registered again as an article's slug is tha
 lookups put articles first (aliases.py), and a rename replaces what such a slug pointed to.
 """
 
-from dataclasses import dataclass
-from typing import Literal
-
 from sqlalchemy import Connection, bindparam, func, select, text
 
 from pelican_likes.errors import StorageError, UnknownArticle
+from pelican_likes.records import Renamed
 from pelican_likes.schema import article_aliases, articles, likes
 from pelican_likes.slugs import SLUG_RULE, is_valid_slug
 from pelican_likes.statements import bump_counter, counts_query, insert_for
@@ -18,20 +16,6 @@ from pelican_likes.statements import bump_counter, counts_query, insert_for
 
 class RenameRefused(StorageError, ValueError):
     """A rename that would lose or mix up likes; the message says why."""
-
-
-@dataclass(frozen=True)
-class Renamed:
-    """What a rename did, or would do (``dry_run``)."""
-
-    old: str
-    new: str
-    # "renamed": ``new`` was not registered, so ``old`` took the name; "merged": ``old``'s likes
-    # went to ``new``; "unchanged": ``old`` was already a former slug of ``new``.
-    outcome: Literal["renamed", "merged", "unchanged"]
-    likes: int  # the article's count afterwards, which both slugs answer with
-    moved: int = 0  # likes of ``old`` that ``new`` did not have
-    shared: int = 0  # readers who liked both, counted once
 
 
 def lock_out_votes(conn: Connection, dialect: str) -> None:

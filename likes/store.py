@@ -33,7 +33,8 @@ from pelican_likes.errors import (
     UnknownArticle,
 )
 from pelican_likes.flood import ANY_TIME, Period, Removal, Window, likes_per_period, remove_likes
-from pelican_likes.renames import Renamed, RenameRefused, lock_out_votes, rename
+from pelican_likes.records import ArticleInfo, Renamed
+from pelican_likes.renames import RenameRefused, lock_out_votes, rename
 from pelican_likes.schema import (
     COUNTER_SLOTS,
     MAX_LIKES,
@@ -71,15 +72,6 @@ __all__ = [
     "UnknownArticle",
     "Window",
 ]
-
-
-@dataclass(frozen=True)
-class ArticleInfo:
-    """What the blog tells the database about an article when it is built."""
-
-    slug: str
-    title: str = ""
-    url: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from alembic import context
 from sqlalchemy import text
 
 from pelican_likes.connections import connected
-from pelican_likes.database import database_url, is_sqlite, make_engine
+from pelican_likes.database import is_sqlite, make_engine
+from pelican_likes.environment import database_url
 from pelican_likes.schema import metadata
 
 config = context.config

@@ -2,8 +2,10 @@
 published article a like widget whose count is in the HTML before any script runs.
 
 Only the frontmatter reader and the settings are imported before Pelican has read the build's
-settings; the rest (storage, SQLAlchemy, the widget's texts) is imported only by builds with
-``LIKES_ENABLED``, so a blog that turns likes off pays nothing for them.
+settings; the rest (the widget, its texts, the storage process) is imported only by builds with
+``LIKES_ENABLED``, so a blog that turns likes off pays nothing for them. The storage layer and
+SQLAlchemy are never imported here: a process of their own does the database work
+(storage_process.py).
 """
 
 from markupsafe import Markup
@@ -40,12 +42,13 @@ def connect_receivers(pelican: Pelican) -> None:
         signals.generator_init.connect(add_inert_template_helpers)
         return
     from pelican.plugins.likes.assets import copy_assets
-    from pelican.plugins.likes.baked_counts import bake_counts
+    from pelican.plugins.likes.baked_counts import bake_counts, start_storage_process
     from pelican.plugins.likes.most_liked import add_most_liked
     from pelican.plugins.likes.placement import use_placing_templates
     from pelican.plugins.likes.texts import warn_about_untranslated_languages
     from pelican.plugins.likes.widget import add_jinja_global
 
+    signals.generator_init.connect(start_storage_process)
     signals.generator_init.connect(add_jinja_global)
     signals.generator_init.connect(add_most_liked)
     signals.article_generator_finalized.connect(bake_counts)

@@ -11,13 +11,15 @@ API.
 import logging
 from collections.abc import Iterable
 from itertools import chain
+from weakref import WeakKeyDictionary
 
 from markupsafe import Markup
 from pelican.contents import Article
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, Generator
 
-from pelican.plugins.likes.former_slugs import merge_former_slugs
+from pelican.plugins.likes.former_slugs import claimed_former_slugs, report_merges
 from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.storage_process import StorageProcess
 from pelican.plugins.likes.widget import (
     COUNT_ATTRIBUTE,
     RETURN_ATTRIBUTE,
@@ -25,16 +27,27 @@ from pelican.plugins.likes.widget import (
     shows_widget,
     wants_widget,
 )
-from pelican_likes.database import redacted
-from pelican_likes.errors import StorageError
+from pelican_likes.publication import Publication
+from pelican_likes.records import ArticleInfo
 from pelican_likes.slugs import SLUG_RULE, is_valid_slug
-from pelican_likes.store import ArticleInfo, LikeStore
 
 logger = logging.getLogger(__name__)
 
 
 class LikesDatabaseError(RuntimeError):
     """``LIKES_STRICT`` is on and the likes database cannot be used."""
+
+
+# Each articles generator's storage process, from its start to its use.
+_storage: WeakKeyDictionary[ArticlesGenerator, StorageProcess] = WeakKeyDictionary()
+
+
+def start_storage_process(generator: Generator) -> None:
+    """``generator_init`` receiver: start the storage process of a build's articles generator,
+    which loads the storage layer while the articles are read (storage_process.py)."""
+    enabled = LikesSettings.from_pelican(generator.settings).enabled
+    if enabled and isinstance(generator, ArticlesGenerator):
+        _storage[generator] = StorageProcess()
 
 
 def bake_counts(generator: ArticlesGenerator) -> None:
@@ -47,8 +60,9 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     _warn_about_unusable_slugs(candidates)
     articles = [article for article in candidates if shows_widget(article)]
     closed = _closed_slugs(generator, {article.slug for article in articles})
+    storage = _storage.pop(generator, None) or StorageProcess()
     counts = fetch_counts(
-        settings, _unique_by_slug(articles), generator.settings["SITEURL"], closed
+        settings, _unique_by_slug(articles), generator.settings["SITEURL"], closed, storage
     )
     for article in articles:  # translations sharing a slug share its count
         setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
@@ -56,33 +70,38 @@ def bake_counts(generator: ArticlesGenerator) -> None:
 
 
 def fetch_counts(
-    settings: LikesSettings, articles: list[Article], siteurl: str, closed: Iterable[str] = ()
+    settings: LikesSettings,
+    articles: list[Article],
+    siteurl: str,
+    closed: Iterable[str],
+    storage: StorageProcess,
 ) -> dict[str, int]:
     """Register ``articles``, merge in their former slugs' likes, close the ``closed`` slugs to
     likes, and return the articles' counts; {} (with one warning) if the database is unusable,
     unless ``LIKES_STRICT`` makes that an error."""
-    url = settings.resolved_database_url()
-    try:
-        store = LikeStore.from_url(url)
-        try:
-            store.register(article_info(article, siteurl) for article in articles)
-            merge_former_slugs(store, articles)
-            store.close_likes(closed)
-            return store.counts(article.slug for article in articles)
-        finally:
-            store.dispose()
-    except StorageError as error:  # every database problem, a bad URL included
-        if settings.strict:
-            raise LikesDatabaseError(
-                f"LIKES_STRICT is set and the likes database {redacted(url)} "
-                f"cannot be used: {error}"
-            ) from None  # the message says it all; the driver's traceback would bury it
-        logger.warning(
-            "Likes: every count is shown as 0, the likes database %s cannot be used: %s",
-            redacted(url),
-            error,
+    claimed = claimed_former_slugs(articles)
+    published = storage.publish(
+        Publication(
+            database_url=settings.resolved_database_url(),
+            articles=tuple(article_info(article, siteurl) for article in articles),
+            former_slugs=tuple((old, article.slug) for old, article in claimed.items()),
+            closed=tuple(sorted(closed)),
         )
-        return {}
+    )
+    if published.problem is None:
+        report_merges(published, claimed)
+        return published.counts
+    if settings.strict:
+        raise LikesDatabaseError(
+            f"LIKES_STRICT is set and the likes database {published.database} "
+            f"cannot be used: {published.problem}"
+        )
+    logger.warning(
+        "Likes: every count is shown as 0, the likes database %s cannot be used: %s",
+        published.database,
+        published.problem,
+    )
+    return {}
 
 
 def article_info(article: Article, siteurl: str) -> ArticleInfo:

@@ -12,8 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 from pelican.contents import Article
 
+from pelican_likes.publication import Published
+from pelican_likes.records import Renamed
 from pelican_likes.slugs import SLUG_RULE, is_valid_slug
-from pelican_likes.store import LikeStore, Renamed, RenameRefused
 
 logger = logging.getLogger(__name__)
 
@@ -38,16 +39,18 @@ def former_slugs(article: Article) -> list[str]:
     return [slug for n, slug in enumerate(found) if slug not in found[:n] and slug != article.slug]
 
 
-def merge_former_slugs(store: LikeStore, articles: Iterable[Article]) -> None:
-    """Give each article the likes of its former slugs (those that ever had any), leaving out,
-    with a warning, a former slug that is still an article of the blog or that two claim."""
+def claimed_former_slugs(articles: Iterable[Article]) -> dict[str, Article]:
+    """The former slugs whose likes go to an article, each with that article; a former slug that
+    is still an article of the blog, or that two articles claim, is left out with a warning.
+
+    The store merges them (publication.py) and only those that ever had likes."""
     articles = list(articles)
     current = {article.slug: article for article in articles}
     claims: dict[str, list[Article]] = {}
     for article in articles:
         for slug in former_slugs(article):
             claims.setdefault(slug, []).append(article)
-    renames = []
+    claimed = {}
     for slug, claimants in claims.items():
         if slug in current:
             _warn(claimants[0], slug, f"it is still the slug of {_source(current[slug])}")
@@ -55,14 +58,17 @@ def merge_former_slugs(store: LikeStore, articles: Iterable[Article]) -> None:
             others = ", ".join(_source(article) for article in claimants[1:])
             _warn(claimants[0], slug, f"{others} claim(s) it too")
         else:
-            renames.append((slug, claimants[0]))
-    outcomes = store.adopt_former_slugs([(slug, article.slug) for slug, article in renames])
-    by_old = {slug: article for slug, article in renames}
-    for outcome in outcomes:
-        if isinstance(outcome, RenameRefused):
-            logger.warning("Likes: former slug not merged: %s", outcome)
-        elif outcome.outcome != "unchanged":
-            _report(outcome, by_old[outcome.old])
+            claimed[slug] = claimants[0]
+    return claimed
+
+
+def report_merges(published: Published, claimed: dict[str, Article]) -> None:
+    """Log what the store did with the ``claimed`` former slugs: each merge, and each refusal."""
+    for refused in published.refused:
+        logger.warning("Likes: former slug not merged: %s", refused)
+    for renamed in published.renamed:
+        if renamed.outcome != "unchanged":
+            _report(renamed, claimed[renamed.old])
 
 
 def _report(renamed: Renamed, article: Article) -> None:

@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from pelican_likes.environment import database_url
+
 
 @dataclass(frozen=True)
 class LikesSettings:
@@ -45,6 +47,4 @@ class LikesSettings:
 
     def resolved_database_url(self) -> str:
         """``LIKES_DATABASE_URL`` or, read at build time rather than import, the environment's."""
-        from pelican_likes.database import database_url  # imports SQLAlchemy: only when used
-
         return self.database_url or database_url()

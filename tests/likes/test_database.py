@@ -2,23 +2,8 @@
 
 import pytest
 
-from pelican_likes.database import (
-    DEFAULT_DATABASE_URL,
-    check_url,
-    database_url,
-    make_engine,
-    parse_url,
-)
+from pelican_likes.database import check_url, make_engine, parse_url
 from pelican_likes.errors import InvalidDatabaseURL
-
-
-def test_default_is_a_local_sqlite_file():
-    assert database_url({}) == DEFAULT_DATABASE_URL == "sqlite:///likes.sqlite3"
-    assert database_url({"DATABASE_URL": "  "}) == DEFAULT_DATABASE_URL
-
-
-def test_environment_url_is_used():
-    assert database_url({"DATABASE_URL": "postgresql://u@h/db"}) == "postgresql://u@h/db"
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,17 @@ def fresh_pelican_log_filter() -> None:
 
 
 @pytest.fixture
+def storage_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds whose storage process cannot start, so that they publish in the test's own
+    process, where its statements can be watched (the fallback of storage_process.py)."""
+
+    def cannot_start(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr("pelican.plugins.likes.storage_process.subprocess.Popen", cannot_start)
+
+
+@pytest.fixture
 def build_site(tmp_path: Path) -> Callable[..., Site]:
     """Build a site from fixture articles (names in fixtures/articles) with extra settings."""
 

@@ -88,7 +88,9 @@ def test_the_theme_builds_with_likes_turned_off(build_site, sqlite_url):
     assert "Ranked in 2024" in site.page("index.html")
 
 
-def test_more_pages_make_no_more_queries(build_site, tmp_path, liked, database_url):
+def test_more_pages_make_no_more_queries(
+    build_site, tmp_path, liked, database_url, storage_in_process
+):
     """The demo theme calls likes_most_liked on every page; the build's statements stay those
     that register the articles, close those with likes turned off (``likes: false`` here) and
     read their counts, however many pages there are."""

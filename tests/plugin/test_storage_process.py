@@ -1,0 +1,84 @@
+"""The build's database work in a storage process: a build that never loads SQLAlchemy itself,
+and builds that still bake the right counts when that process cannot start or dies."""
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pelican.plugins.likes import storage_process
+from pelican_likes.store import ArticleInfo
+from tests.plugin.pelican_builds import ARTICLES
+
+BUILD = """\
+import sys
+from pelican import Pelican
+from pelican.settings import read_settings
+
+settings = read_settings(override={{
+    "PATH": {content!r}, "OUTPUT_PATH": {output!r}, "PLUGINS": ["likes"],
+    "LIKES_DATABASE_URL": {database!r}, "TIMEZONE": "UTC", "SITEURL": "",
+    "FEED_ALL_ATOM": None, "CATEGORY_FEED_ATOM": None,
+}})
+Pelican(settings).run()
+print(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy"))
+"""
+
+
+def baked_count(html: str) -> int:
+    [count] = re.findall(r'data-likes-slug="first-post" data-likes-count="(\d+)"', html)
+    return int(count)
+
+
+@pytest.fixture
+def liked_once(store):
+    store.register([ArticleInfo("first-post")])
+    store.like("first-post", "a" * 64)
+    return store
+
+
+def test_a_build_bakes_counts_without_loading_sqlalchemy_itself(tmp_path, liked_once, database_url):
+    """In a process of its own, as ``pelican`` runs: in the suite's, other tests import it."""
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ARTICLES / "astro-post.md", content)
+    script = BUILD.format(content=str(content), output=str(tmp_path / "out"), database=database_url)
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert baked_count((tmp_path / "out" / "first-post.html").read_text()) == 1
+    assert [article.slug for article in liked_once.articles()] == ["first-post"]
+
+
+@pytest.mark.usefixtures("storage_in_process")
+def test_a_build_whose_storage_process_cannot_start_publishes_itself(
+    build_site, liked_once, database_url
+):
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=database_url)
+
+    assert baked_count(site.page("first-post.html")) == 1
+
+
+def test_a_build_whose_storage_process_dies_publishes_itself(
+    build_site, liked_once, database_url, monkeypatch
+):
+    monkeypatch.setattr(storage_process, "_SERVE", "import os; os._exit(3)")
+
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=database_url)
+
+    assert baked_count(site.page("first-post.html")) == 1
+
+
+def test_a_storage_process_that_is_never_asked_is_ended():
+    process = storage_process.StorageProcess()
+    running = process._process
+
+    process.stop()
+
+    assert running.returncode is not None and process._process is None
