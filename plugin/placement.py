@@ -28,7 +28,6 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from pelican.plugins.likes.assets import SCRIPT, STYLESHEET, script_tag, stylesheet_tag
-from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.widget import LikesWidget
 
 logger = logging.getLogger(__name__)
@@ -119,18 +118,24 @@ class PlacingTemplate(Template):
 
     def render(self, *args: object, **kwargs: object) -> str:
         html = super().render(*args, **kwargs)
-        return place_in_page(html, dict(*args, **kwargs))
+        # The generator's likes_widget global (widget.py), made once for all its pages.
+        widget_for = self.globals.get("likes_widget")
+        if not isinstance(widget_for, LikesWidget):
+            widget_for = None
+        return place_in_page(html, dict(*args, **kwargs), widget_for)
 
 
-def place_in_page(html: str, context: dict) -> str:
-    """A rendered page with, where it needs them, the widget and the assets."""
-    settings = LikesSettings.from_pelican(context)
+def place_in_page(html: str, context: dict, widget_for: LikesWidget | None = None) -> str:
+    """A rendered page with, where it needs them, the widget (drawn by ``widget_for``, else by
+    one made from ``context``) and the assets."""
+    widget_for = widget_for or LikesWidget.from_pelican(context)
+    settings = widget_for.settings
     if not settings.enabled or "SITEURL" not in context:
         return html
     article = context.get("article")
     widget = Markup("")
     if settings.auto_inject and article is not None:
-        widget = LikesWidget.from_pelican(context)(article)
+        widget = widget_for(article)
     if not widget and WIDGET_ATTRIBUTE not in html:
         return html
     content = (article.content or "") if widget else ""

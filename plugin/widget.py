@@ -9,7 +9,7 @@ import functools
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican.contents import Content
 from pelican.generators import Generator
 
@@ -28,7 +28,8 @@ RETURN_ATTRIBUTE = "likes_return_url"
 # The API's form endpoint, under LIKES_API_URL: what the widget posts to without JavaScript.
 FORM_PATH = "/form-likes"
 
-_WIDGET = Markup(
+# Plain text with ``{fields}``: widget_markup escapes each value it puts in.
+_WIDGET = (
     '<form class="likes" method="post" action="{action}" lang="{lang}" dir="{direction}"'
     ' data-likes-slug="{slug}" data-likes-count="{count}" data-likes-api="{api}"'
     ' data-likes-texts="{texts}">\n'
@@ -46,27 +47,30 @@ _WIDGET = Markup(
 @functools.lru_cache(maxsize=4096)
 def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back: str) -> Markup:
     """The widget for ``slug`` in the language of ``texts``, a form that likes through the API
-    and sends the reader back to ``back``; ``Markup.format`` escapes every value put into it.
+    and sends the reader back to ``back``; every value put into it is escaped.
 
-    Cached: an article's widget is drawn on its page and on every listing that shows it, and
-    escaping it anew each time was a tenth of the plugin's cost in a build (bench/build.py).
+    Cached: an article's widget is drawn on its page and on every listing that shows it. And
+    ``str.format`` over escaped values, not ``Markup.format``, whose formatter is pure Python:
+    that was most of the widget's cost in a build (bench/build.py, profiled).
     """
     path = f"{api_url.rstrip('/')}{FORM_PATH}/{quote(slug, safe='')}"
     action = f"{path}?return={quote(back, safe='/:')}"
     shown = texts.count(count)
-    return _WIDGET.format(
-        action=action,
-        lang=texts.lang,
-        direction=texts.direction,
-        slug=slug,
-        count=count,
-        api=api_url,
-        texts=texts.for_script(),
+    values = {
+        "action": action,
+        "lang": texts.lang,
+        "direction": texts.direction,
+        "slug": slug,
+        "count": count,
+        "api": api_url,
+        "texts": texts.for_script(),
         # The name starts with the visible text (the count), as WCAG's "label in name" asks;
         # likes.js writes the same words, formatted the same way, when the count changes.
-        label=texts.label(count, shown),
-        shown=shown,
-    )
+        "label": texts.label(count, shown),
+        "shown": shown,
+    }
+    escaped = {name: escape(value) for name, value in values.items()}
+    return Markup(_WIDGET.format_map(escaped))  # noqa: S704 - every value escaped above
 
 
 def return_url(article: Content, siteurl: str) -> str:
