@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 from pelican.readers import ensure_metadata_list
 
-from pelican.plugins.likes.frontmatter_parser import FrontmatterError
+from pelican.plugins.likes.frontmatter_errors import FrontmatterError
 
 logger = logging.getLogger(__name__)
 

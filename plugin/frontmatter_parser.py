@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, SafeLoader, YAMLHandler
 
+from pelican.plugins.likes.frontmatter_errors import FrontmatterError
 from pelican.plugins.likes.native_metadata import is_native_metadata
 
 
@@ -82,21 +83,6 @@ HANDLERS: dict[str, BaseHandler] = {
 
 # tomllib (before Python 3.14) has the position only inside the message.
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-
-
-class FrontmatterError(ValueError):
-    """A file's frontmatter cannot be used; ``line`` and ``column`` count from 1 in the file."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-    def located(self, path: str) -> str:
-        """The error as one ``path:line:column: message`` line, the form editors can jump to."""
-        place = ":".join(str(part) for part in (path, self.line, self.column) if part is not None)
-        return f"{place}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ unchanged, so native metadata reads exactly as in any Pelican site.
 
 import logging
 import os
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from markdown import Markdown
 from markdown.extensions.meta import MetaExtension
@@ -15,8 +15,11 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
 
-from pelican.plugins.likes import field_mapping, frontmatter_parser
-from pelican.plugins.likes.frontmatter_parser import FrontmatterError
+from pelican.plugins.likes import field_mapping
+from pelican.plugins.likes.frontmatter_errors import FrontmatterError
+
+if TYPE_CHECKING:
+    from pelican.plugins.likes.frontmatter_parser import Document
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ class FrontmatterReader(MarkdownReader):
     def read(self, source_path: str) -> tuple[str, dict[str, object]]:
         try:
             with pelican_open(source_path) as text:
-                document = frontmatter_parser.parse(text, field_mapping.AS_WRITTEN)
+                document = _frontmatter(text)
             if document is None:
                 return super().read(source_path)
             markdown = self._markdown()
@@ -95,6 +98,24 @@ class FrontmatterReader(MarkdownReader):
         result without calling it, and a cached broken file must not vanish without a word.
         """
         return "", {"status": "skip", SKIP_REASON: error.located(_shown_path(source_path))}
+
+
+# What a file with frontmatter starts with, after blank space: ``---`` (YAML's, or Pelican's own
+# metadata wrapped in it), TOML's ``+++``, JSON's ``{``.
+_FRONTMATTER_STARTS = ("-", "+", "{")
+
+
+def _frontmatter(text: str) -> "Document | None":
+    """``text`` split into frontmatter and body, or None if it has none for this reader.
+
+    The parser, and YAML with it, is imported for the first file that may have frontmatter: a
+    blog of Pelican-style files never loads them.
+    """
+    if not text.lstrip().startswith(_FRONTMATTER_STARTS):
+        return None
+    from pelican.plugins.likes import frontmatter_parser
+
+    return frontmatter_parser.parse(text, field_mapping.AS_WRITTEN)
 
 
 def use_frontmatter_reader(readers: Readers) -> None:

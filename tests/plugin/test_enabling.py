@@ -128,15 +128,16 @@ settings = read_settings(override={{
 Pelican(settings).run()
 print(sorted(name for name in sys.modules if name.split(".")[0] in ("sqlalchemy", "babel")))
 print(sorted(name for name in sys.modules if name.startswith("pelican.plugins.likes.")))
+print(sorted(name for name in sys.modules if name.split(".")[0] in ("yaml", "frontmatter")))
 """
 
 
-def test_a_build_with_likes_disabled_imports_no_storage_and_adds_nothing(tmp_path):
-    """In a process of its own: in the suite's, other builds have imported everything. The demo
-    theme calls ``likes_widget`` and ``likes_most_liked``, which must still answer."""
+def build_disabled(tmp_path: Path, article: str) -> list[str]:
+    """Build ``article`` with likes off in a process of its own (in the suite's, other builds
+    have imported everything); return the three lines of module names it printed."""
     content = tmp_path / "content"
     content.mkdir()
-    shutil.copy(ARTICLES / "astro-post.md", content / "astro-post.md")
+    shutil.copy(ARTICLES / article, content / article)
     script = DISABLED_BUILD.format(
         content=str(content), output=str(tmp_path / "output"), theme=str(REPO / "theme")
     )
@@ -144,9 +145,22 @@ def test_a_build_with_likes_disabled_imports_no_storage_and_adds_nothing(tmp_pat
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    storage, plugin_modules = done.stdout.splitlines()[-2:]
+    return done.stdout.splitlines()[-3:]
+
+
+def test_a_build_with_likes_disabled_imports_no_storage_and_adds_nothing(tmp_path):
+    """The demo theme calls ``likes_widget`` and ``likes_most_liked``, which must still answer."""
+    storage, plugin_modules, _ = build_disabled(tmp_path, "astro-post.md")
     assert storage == "[]"  # neither SQLAlchemy nor the widget's texts (Babel)
     assert "placement" not in plugin_modules and "baked_counts" not in plugin_modules
     page = (tmp_path / "output" / "first-post.html").read_text()  # read from its frontmatter
     assert "data-likes-slug" not in page
     assert not (tmp_path / "output" / "likes").exists()
+
+
+def test_a_blog_of_pelican_style_files_never_loads_the_frontmatter_parser(tmp_path):
+    _, plugin_modules, parsers = build_disabled(tmp_path, "native-pelican.md")
+
+    assert parsers == "[]"  # neither PyYAML nor python-frontmatter
+    assert "frontmatter_parser" not in plugin_modules
+    assert "<h1>Native metadata</h1>" in (tmp_path / "output" / "native-metadata.html").read_text()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from pelican.plugins.likes.field_mapping import as_flag, to_pelican
-from pelican.plugins.likes.frontmatter_parser import FrontmatterError
+from pelican.plugins.likes.frontmatter_errors import FrontmatterError
 
 SOURCE = "content/post.md"
 
