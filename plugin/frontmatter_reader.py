@@ -5,6 +5,7 @@ lines wrap Pelican's own ``Key: value`` metadata, are handed to Pelican's Markdo
 unchanged, so native metadata reads exactly as in any Pelican site.
 """
 
+import codecs
 import logging
 import os
 from typing import TYPE_CHECKING, ClassVar
@@ -38,6 +39,8 @@ class FrontmatterReader(MarkdownReader):
     _frontmatter_markdown: Markdown | None = None
 
     def read(self, source_path: str) -> tuple[str, dict[str, object]]:
+        if not _may_have_frontmatter(source_path):
+            return super().read(source_path)
         try:
             with pelican_open(source_path) as text:
                 document = _frontmatter(text)
@@ -103,6 +106,22 @@ class FrontmatterReader(MarkdownReader):
 # What a file with frontmatter starts with, after blank space: ``---`` (YAML's, or Pelican's own
 # metadata wrapped in it), TOML's ``+++``, JSON's ``{``.
 _FRONTMATTER_STARTS = ("-", "+", "{")
+_PEEK_BYTES = 512
+
+
+def _may_have_frontmatter(source_path: str) -> bool:
+    """Whether the file's first bytes leave room for frontmatter: read whole and decoded only
+    then, since Pelican's reader, which takes the rest, reads the file itself.
+
+    Undecided (True) when the first bytes are all blank space, or the first after it is not
+    ASCII (Unicode space, which ``str.lstrip`` also strips).
+    """
+    with open(source_path, "rb") as file:
+        head = file.read(_PEEK_BYTES)
+    start = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    if not start:
+        return len(head) == _PEEK_BYTES
+    return start[0] >= 0x80 or chr(start[0]) in _FRONTMATTER_STARTS
 
 
 def _frontmatter(text: str) -> "Document | None":

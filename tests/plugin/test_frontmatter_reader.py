@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
+from pelican import Pelican
 from pelican.contents import Article
-from pelican.plugins import likes
 from pelican.readers import MarkdownReader, Readers
 
 from pelican.plugins.likes.frontmatter_reader import SKIP_REASON, FrontmatterReader
@@ -99,6 +99,22 @@ def test_titles_are_escaped_text():
 
 
 @pytest.mark.parametrize(
+    "before",
+    ["\ufeff", "\n" * 600, " \n\t\n", "\u00a0\u3000\n"],
+    ids=["byte-order mark", "600 blank lines", "spaces and tabs", "Unicode spaces"],
+)
+def test_frontmatter_is_found_after_a_bom_or_any_blank_space(tmp_path, before):
+    """The reader peeks at a file's first bytes to hand files without frontmatter to Pelican
+    unread; what comes before the ``---`` must not hide it."""
+    post = tmp_path / "post.md"
+    post.write_text(f"{before}---\ntitle: Found\npubDate: 2024-05-01\n---\nBody.\n", "utf-8")
+
+    content, metadata = FrontmatterReader(pelican_settings()).read(str(post))
+
+    assert metadata["title"] == "Found" and content == "<p>Body.</p>"
+
+
+@pytest.mark.parametrize(
     ("timezone", "offset"),
     [("UTC", datetime.timedelta(0)), ("America/New_York", datetime.timedelta(hours=-4))],
 )
@@ -149,8 +165,13 @@ def test_a_broken_file_is_skipped_with_the_line_that_says_why(name, place, messa
     assert "\n" not in reason
 
 
-def test_the_plugin_reads_md_and_markdown_files():
-    likes.register()
+def start_plugin(tmp_path) -> None:
+    """The plugin as a build starts it: registered, then told Pelican is initialized."""
+    Pelican(pelican_settings(PATH=str(tmp_path), OUTPUT_PATH=str(tmp_path / "output")))
+
+
+def test_the_plugin_reads_md_and_markdown_files(tmp_path):
+    start_plugin(tmp_path)
     readers = Readers(pelican_settings())
 
     assert type(readers.readers["md"]) is FrontmatterReader
@@ -158,8 +179,8 @@ def test_the_plugin_reads_md_and_markdown_files():
     assert type(readers.readers["mkd"]) is MarkdownReader
 
 
-def test_a_reader_chosen_in_readers_is_left_in_place():
-    likes.register()
+def test_a_reader_chosen_in_readers_is_left_in_place(tmp_path):
+    start_plugin(tmp_path)
     readers = Readers(pelican_settings(READERS={"md": None}))
 
     assert "md" not in readers.readers
