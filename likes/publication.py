@@ -12,8 +12,12 @@ import os
 import pickle
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pelican_likes.records import ArticleInfo, Renamed
+
+if TYPE_CHECKING:
+    from pelican_likes.store import LikeStore
 
 
 @dataclass(frozen=True)
@@ -40,15 +44,16 @@ class Published:
     problem: str | None = None
 
 
-def publish(publication: Publication) -> Published:
-    """Make the exchange; every database problem, a bad URL included, comes back as ``problem``."""
+def publish(publication: Publication, store: "LikeStore | None" = None) -> Published:
+    """Make the exchange, on ``store`` if given (opened on the publication's database), else on a
+    store of its own; every database problem, a bad URL included, comes back as ``problem``."""
     from pelican_likes.database import redacted
     from pelican_likes.errors import StorageError
     from pelican_likes.store import LikeStore
 
     shown = redacted(publication.database_url)
     try:
-        store = LikeStore.from_url(publication.database_url)
+        store = store or LikeStore.from_url(publication.database_url)
         try:
             store.register(publication.articles)
             outcomes = store.adopt_former_slugs(publication.former_slugs)
@@ -63,14 +68,25 @@ def publish(publication: Publication) -> Published:
     return Published(shown, counts, renamed, refused)
 
 
-def load_storage() -> None:
-    """Import what ``publish`` uses: a fresh process does this while it waits for its work."""
-    import pelican_likes.store  # noqa: F401
+def opened_store(database_url: str) -> "LikeStore | None":
+    """A store on ``database_url`` with its connections open, or None if it cannot be opened
+    (``publish`` then tries again, and says why): what a storage process prepares while the
+    build reads its articles."""
+    from pelican_likes.errors import StorageError
+    from pelican_likes.store import LikeStore
+
+    try:
+        store = LikeStore.from_url(database_url)
+        store.connect()
+    except StorageError:
+        return None
+    return store
 
 
 def serve() -> None:
-    """A storage process's life: load the storage layer, read one pickled Publication from stdin,
-    write the pickled Published to stdout, and exit.
+    """A storage process's life: load the storage layer, read the database URL (pickled) from
+    stdin and open a store on it, read one pickled Publication, write the pickled Published to
+    stdout, and exit.
 
     Output meant for the terminal goes to stderr, so that nothing else reaches the pipe the
     answer travels on. The process exits at once after answering, skipping the interpreter's
@@ -78,14 +94,18 @@ def serve() -> None:
     """
     answer = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    load_storage()
     # Both ends are this package in the same interpreter (the parent starts this process with
     # its own sys.executable), so a pickle carries the records exactly.
     try:
-        publication = pickle.load(sys.stdin.buffer)  # noqa: S301 - written by our parent
+        database_url = pickle.load(sys.stdin.buffer)  # noqa: S301 - written by our parent
+        store = opened_store(database_url)
+        publication = pickle.load(sys.stdin.buffer)  # noqa: S301 - likewise
     except EOFError:  # the build ended without asking (it failed, or had no articles to bake)
         os._exit(0)
-    pickle.dump(publish(publication), answer)
+    if store is not None and publication.database_url != database_url:
+        store.dispose()
+        store = None
+    pickle.dump(publish(publication, store), answer)
     answer.flush()
     sys.stderr.flush()
     os._exit(0)

@@ -125,6 +125,13 @@ class LikeStore:
             clock=clock,
         )
 
+    def connect(self) -> None:
+        """Open a pooled connection on each engine now, so that the first statements do not wait
+        for them (the build's storage process does this while Pelican reads the articles)."""
+        for engine in (self.engine, self._autocommit):
+            with connected(engine):
+                pass
+
     def dispose(self) -> None:
         """Close every pooled connection (the store opens new ones if used again)."""
         self.engine.dispose()

@@ -45,9 +45,9 @@ _storage: WeakKeyDictionary[ArticlesGenerator, StorageProcess] = WeakKeyDictiona
 def start_storage_process(generator: Generator) -> None:
     """``generator_init`` receiver: start the storage process of a build's articles generator,
     which loads the storage layer while the articles are read (storage_process.py)."""
-    enabled = LikesSettings.from_pelican(generator.settings).enabled
-    if enabled and isinstance(generator, ArticlesGenerator):
-        _storage[generator] = StorageProcess()
+    settings = LikesSettings.from_pelican(generator.settings)
+    if settings.enabled and isinstance(generator, ArticlesGenerator):
+        _storage[generator] = StorageProcess(settings.resolved_database_url())
 
 
 def bake_counts(generator: ArticlesGenerator) -> None:
@@ -60,7 +60,7 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     _warn_about_unusable_slugs(candidates)
     articles = [article for article in candidates if shows_widget(article)]
     closed = _closed_slugs(generator, {article.slug for article in articles})
-    storage = _storage.pop(generator, None) or StorageProcess()
+    storage = _storage.pop(generator, None) or StorageProcess(settings.resolved_database_url())
     counts = fetch_counts(
         settings, _unique_by_slug(articles), generator.settings["SITEURL"], closed, storage
     )

@@ -32,14 +32,19 @@ ANSWER_TIMEOUT = 300
 class StorageProcess:
     """One build's storage process: started early, asked once, then gone."""
 
-    def __init__(self) -> None:
+    def __init__(self, database_url: str) -> None:
+        """Start the process, which opens ``database_url`` while the build goes on."""
+        self._process: subprocess.Popen | None = None
         try:
-            self._process: subprocess.Popen | None = subprocess.Popen(  # noqa: S603 - our code
+            self._process = subprocess.Popen(  # noqa: S603 - our own code, our interpreter
                 [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
             )
+            # A few hundred bytes: the pipe's buffer takes them without waiting for the reader.
+            self._process.stdin.write(pickle.dumps(database_url))
+            self._process.stdin.flush()
         except OSError as error:
             logger.debug("likes: no storage process (%s); the build does its work itself", error)
-            self._process = None
+            self.stop()
 
     def publish(self, publication: Publication) -> Published:
         """The database's answer to ``publication``, from the process or, failing that, here."""

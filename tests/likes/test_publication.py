@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pelican_likes.publication import Publication, Published, publish
+from pelican_likes.publication import Publication, Published, opened_store, publish
 from pelican_likes.records import ArticleInfo, Renamed
 from pelican_likes.store import ArticleClosed, LikeStore
 
@@ -69,9 +69,9 @@ def test_a_storage_process_answers_through_its_pipes(store):
     store.like("post", "a" * 64)
     publication = Publication(url_of(store), (ArticleInfo("post"), ArticleInfo("other")))
 
-    done = subprocess.run(
-        [sys.executable, "-c", SERVE], input=pickle.dumps(publication), capture_output=True
-    )
+    sent = pickle.dumps(url_of(store)) + pickle.dumps(publication)
+
+    done = subprocess.run([sys.executable, "-c", SERVE], input=sent, capture_output=True)
 
     assert done.returncode == 0, done.stderr
     answer = pickle.loads(done.stdout)
@@ -79,7 +79,26 @@ def test_a_storage_process_answers_through_its_pipes(store):
     assert answer.counts == {"post": 1, "other": 0}
 
 
-def test_a_storage_process_never_asked_exits_quietly():
-    done = subprocess.run([sys.executable, "-c", SERVE], input=b"", capture_output=True)
+@pytest.mark.parametrize("sent", ["nothing", "the database only"])
+def test_a_storage_process_never_asked_exits_quietly(sqlite_url, sent):
+    given = b"" if sent == "nothing" else pickle.dumps(sqlite_url)
+
+    done = subprocess.run([sys.executable, "-c", SERVE], input=given, capture_output=True)
 
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+
+
+def test_a_store_that_cannot_be_opened_early_leaves_the_reason_to_publish():
+    unreachable = "postgresql://postgres@127.0.0.1:1/none"
+
+    assert opened_store(unreachable) is None
+    assert "Connection refused" in publish(Publication(unreachable, (ArticleInfo("p"),))).problem
+
+
+def test_publish_uses_the_store_opened_for_it(store):
+    store.register([ArticleInfo("post")])
+    opened = opened_store(url_of(store))
+
+    published = publish(Publication(url_of(store), (ArticleInfo("post"),)), opened)
+
+    assert published.counts == {"post": 0}

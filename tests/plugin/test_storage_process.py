@@ -75,8 +75,8 @@ def test_a_build_whose_storage_process_dies_publishes_itself(
     assert baked_count(site.page("first-post.html")) == 1
 
 
-def test_a_storage_process_that_is_never_asked_is_ended():
-    process = storage_process.StorageProcess()
+def test_a_storage_process_that_is_never_asked_is_ended(sqlite_url):
+    process = storage_process.StorageProcess(sqlite_url)
     running = process._process
 
     process.stop()
