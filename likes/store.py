@@ -45,11 +45,10 @@ from pelican_likes.schema import (
     likes,
 )
 from pelican_likes.slugs import is_valid_slug
+from pelican_likes.sqlite_votes import run, vote_statements
 from pelican_likes.statements import (
-    bump_counter,
     capped_like_statement,
     counts_query,
-    insert_for,
     rebuilt_counters,
     upsert_articles,
     vote_statement,
@@ -112,7 +111,6 @@ class LikeStore:
         self.engine = engine
         self._autocommit = autocommit
         self._dialect = engine.dialect.name
-        self._insert = insert_for(self._dialect)
         self._day_keys = DayKeys(clock)
 
     @classmethod
@@ -386,30 +384,26 @@ class LikeStore:
     def _vote_in_transaction(
         self, slug: str, voter: str, *, liked: bool, ticket: Ticket | None
     ) -> LikeState:
-        """SQLite, which has no data-modifying WITH: the same steps in one transaction."""
+        """SQLite, which has no data-modifying WITH: the same steps in one transaction, their SQL
+        compiled once and run on the driver's cursor (sqlite_votes.py)."""
+        sql = vote_statements()
         with self._transaction(immediate=True) as conn:
-            named = article_by_slug().subquery()
-            query = select(named.c.id, named.c.likes_closed)
-            article = conn.execute(query, {"slug": slug}).first()
+            article = run(conn, sql.article, {"slug": slug}).fetchone()
             if article is None:
                 raise UnknownArticle(slug)
-            if article.likes_closed:
+            article_id, closed = article
+            if closed:
                 raise ArticleClosed(slug)
-            article_id = article.id
             row = {"article_id": article_id, "voter": voter}
             if ticket is not None:
                 already = self._likes(conn, article_id, voter)
                 if not spend(conn, self._dialect, ticket, article_id, already_liked=already):
                     raise DailyLimitReached(slug, ticket.retry_after)
-            if liked:
-                change = conn.execute(self._insert(likes).on_conflict_do_nothing(), row)
-            else:
-                mine = (likes.c.article_id == article_id) & (likes.c.voter == voter)
-                change = conn.execute(likes.delete().where(mine))
+            change = run(conn, sql.insert if liked else sql.delete, row)
             if change.rowcount:
-                delta = 1 if liked else -1
-                conn.execute(bump_counter(self._dialect, article_id, self._slot(voter), delta))
-            count = conn.execute(counts_query().where(articles.c.id == article_id)).one().likes
+                bump = {**row, "slot": self._slot(voter), "delta": 1 if liked else -1}
+                run(conn, sql.bump, bump)
+            _, count = run(conn, sql.count, row).fetchone()
             return LikeState(slug, count, liked)
 
     def _with_votes_waiting(self, change: Callable[[Connection], T], dry_run: bool) -> T:

@@ -1,0 +1,85 @@
+"""SQLite's vote, as SQL compiled once and run on the driver's own cursor.
+
+A like on SQLite is four statements in one transaction, each taking SQLite some microseconds;
+through SQLAlchemy each also cost about 0.4 ms of Python (cache keys, execution contexts, result
+objects): 2.25 ms a like in-process, profiled with cProfile, nearly all of it Python run while
+the write lock was held. Run here, the like takes 0.33 ms, and its errors are translated as any
+other statement's (connections.on_driver).
+"""
+
+import functools
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Integer, Select, bindparam, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql import ClauseElement
+
+from pelican_likes.aliases import article_by_slug
+from pelican_likes.connections import on_driver
+from pelican_likes.schema import articles, like_counters, likes
+from pelican_likes.statements import counts_query
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A statement's SQL, the names of its parameters in the order of its ``?`` markers, and
+    the values of those the statement itself sets (constants such as COALESCE's 0)."""
+
+    sql: str
+    names: tuple[str, ...]
+    constants: Mapping[str, object]
+
+    @classmethod
+    def of(cls, statement: ClauseElement) -> "Compiled":
+        compiled = statement.compile(dialect=sqlite.dialect())
+        constants = {k: v for k, v in compiled.params.items() if v is not None}
+        return cls(compiled.string, tuple(compiled.positiontup or ()), constants)
+
+
+def run(conn: Connection, statement: Compiled, values: Mapping[str, object]) -> sqlite3.Cursor:
+    """``statement`` with ``values`` on the connection's sqlite3 connection, in its transaction."""
+    given = {**statement.constants, **values}
+    return on_driver(conn, statement.sql, tuple(given[name] for name in statement.names))
+
+
+@dataclass(frozen=True)
+class VoteStatements:
+    """Parameters: ``slug`` for ``article`` (id and likes_closed, no row if unknown);
+    ``article_id`` and ``voter`` for ``insert`` and ``delete``; those and ``slot`` and ``delta``
+    for ``bump``; ``article_id`` for ``count``."""
+
+    article: Compiled
+    insert: Compiled
+    delete: Compiled
+    bump: Compiled
+    count: Compiled
+
+
+@functools.cache
+def vote_statements() -> VoteStatements:
+    named = article_by_slug().subquery()
+    article_id = bindparam("article_id", type_=Integer)
+    voter = bindparam("voter", type_=likes.c.voter.type)
+    delta = bindparam("delta", type_=Integer)
+    bump = sqlite.insert(like_counters).values(
+        article_id=article_id, slot=bindparam("slot", type_=Integer), likes=delta
+    )
+    count: Select = counts_query().where(articles.c.id == article_id)
+    return VoteStatements(
+        article=Compiled.of(select(named.c.id, named.c.likes_closed)),
+        insert=Compiled.of(
+            sqlite.insert(likes).values(article_id=article_id, voter=voter).on_conflict_do_nothing()
+        ),
+        delete=Compiled.of(
+            likes.delete().where(likes.c.article_id == article_id, likes.c.voter == voter)
+        ),
+        bump=Compiled.of(
+            bump.on_conflict_do_update(
+                index_elements=[like_counters.c.article_id, like_counters.c.slot],
+                set_={"likes": like_counters.c.likes + delta},
+            )
+        ),
+        count=Compiled.of(count),
+    )
