@@ -29,7 +29,7 @@ from pelican_likes.errors import StorageUnavailable, describe, translated_errors
 # How long SQLite's own (blocking) busy handler may wait at one try of BEGIN IMMEDIATE, and the
 # longest sleep between two tries: short, as another process's write takes about a millisecond.
 SQLITE_TRY_MILLISECONDS = 2
-SQLITE_LONGEST_PAUSE = 0.005
+SQLITE_LONGEST_PAUSE = 0.001
 
 _writer_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
 _making_lock = threading.Lock()
@@ -98,7 +98,7 @@ def _begin_immediate(conn: Connection, deadline: float) -> None:
     """``BEGIN IMMEDIATE``, retried while another process writes, sleeping between tries; on
     the driver's own connection, as SQLAlchemy's handling of each statement would triple the cost
     of a like (sqlite_votes.py)."""
-    pause = 0.0005
+    pause = 0.0002
     on_driver(conn, f"PRAGMA busy_timeout = {SQLITE_TRY_MILLISECONDS}")
     try:
         while True:
