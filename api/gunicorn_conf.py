@@ -9,16 +9,39 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
 bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
 
-# WEB_CONCURRENCY is the platforms' convention too. A gevent worker serves many requests at once
-# on one core, so one per core (two at least, so that one busy worker never holds every request)
-# uses the machine; more would only add memory and database connections (docs/deploy.md).
-workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
+# SQLite takes one writer at a time. In one worker, likes take turns on the worker's own lock
+# (gevent's); in two, they also wait for each other's file lock in sleeps: on 2 cores, 16
+# connections, 1,204 likes/s at p99 30 ms with one worker, 1,010 at 62 ms with two
+# (bench/sqlite_workers.py, docs/performance.md). Two serve more cached reads; WEB_CONCURRENCY=2.
+SQLITE_WORKERS = 1
+
+
+def default_workers(environ: Mapping[str, str], cores: int) -> int:
+    """WEB_CONCURRENCY, the platforms' convention, if set; else one worker on SQLite, and on
+    PostgreSQL one per core, two at least (so that one busy worker never holds every request):
+    a gevent worker serves many requests at once on one core, so more would only add memory and
+    database connections (docs/deploy.md)."""
+    if environ.get("WEB_CONCURRENCY"):
+        return int(environ["WEB_CONCURRENCY"])
+    if _names_sqlite(environ.get("DATABASE_URL", "")):
+        return SQLITE_WORKERS
+    return max(2, cores)
+
+
+def _names_sqlite(url: str) -> bool:
+    """Whether DATABASE_URL is SQLite's, the default when unset, read from its scheme alone, as
+    ``pelican_likes.database.is_sqlite`` reads it: the master imports no SQLAlchemy."""
+    scheme = url.strip().partition(":")[0]
+    return not url.strip() or scheme.partition("+")[0].lower() == "sqlite"
+
+
+workers = default_workers(os.environ, multiprocessing.cpu_count())
 
 # One greenlet per connection, so a client that sends its request slowly or never finishes it
 # holds a few kilobytes, not one of a handful of threads (docs/deploy.md has the measurements).

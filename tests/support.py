@@ -154,7 +154,7 @@ def resident_memory(pid: int) -> tuple[int, int]:
     """Bytes of memory of process ``pid`` and its children (a gunicorn master and its workers):
     resident (RSS, shared pages counted in each process) and proportional (PSS, split)."""
     totals = {"Rss": 0, "Pss": 0}
-    for each in [pid, *_children(pid)]:
+    for each in [pid, *descendants(pid)]:
         for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
             name, _, value = line.partition(":")
             if name in totals:
@@ -166,17 +166,18 @@ def cpu_seconds(pid: int) -> float:
     """CPU time (user and system) process ``pid`` and its children have used so far: what a
     request costs, whatever else the machine runs, where a rate would count the neighbours."""
     total = 0
-    for each in [pid, *_children(pid)]:
+    for each in [pid, *descendants(pid)]:
         fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _children(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """The processes process ``pid`` started, theirs included (a gunicorn master's workers)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         for child in (task / "children").read_text().split():
-            found += [int(child), *_children(int(child))]
+            found += [int(child), *descendants(int(child))]
     return found
 
 
