@@ -17,9 +17,10 @@ SQLite and on PostgreSQL. The three servers run at once; each round loads them i
 3. memory: RSS of master and workers, fresh (after one request of each kind) and after the load.
 
 Then whether issue 15's targets hold: uncached reads at least 1.0x Isso's, the SQLite likes' p99
-at most 50 ms, memory at most 1.5x Isso's. Afterwards our counts are checked: no like answered 200 is missing from them (a few more than
-wrk saw answered may be counted, the requests in flight when it stopped), and every count is the
-sum of its voters' rows (``recount`` finds nothing to change).
+at most 50 ms, memory at most 1.5x Isso's. Afterwards our counts are checked: no like answered
+200 is missing from them (a few more than wrk saw answered may be counted, the requests in flight
+when it stopped), and every count is the sum of its voters' rows (``recount`` finds nothing to
+change).
 
     .venv/bin/python -m bench.peer [--duration 10] [--connections 16] [--rounds 3]
 """
