@@ -11,6 +11,8 @@ import os
 import re
 from collections.abc import Callable, Mapping
 
+from pelican_likes.environment import database_url
+
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
 bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
@@ -29,16 +31,15 @@ def default_workers(environ: Mapping[str, str], cores: int) -> int:
     database connections (docs/deploy.md)."""
     if environ.get("WEB_CONCURRENCY"):
         return int(environ["WEB_CONCURRENCY"])
-    if _names_sqlite(environ.get("DATABASE_URL", "")):
+    if _names_sqlite(database_url(environ)):
         return SQLITE_WORKERS
     return max(2, cores)
 
 
 def _names_sqlite(url: str) -> bool:
-    """Whether DATABASE_URL is SQLite's, the default when unset, read from its scheme alone, as
-    ``pelican_likes.database.is_sqlite`` reads it: the master imports no SQLAlchemy."""
-    scheme = url.strip().partition(":")[0]
-    return not url.strip() or scheme.partition("+")[0].lower() == "sqlite"
+    """Whether ``url`` is SQLite's, told by its scheme alone as ``pelican_likes.database.is_sqlite``
+    tells it, so that the master imports no SQLAlchemy."""
+    return url.partition(":")[0].partition("+")[0].lower() == "sqlite"
 
 
 workers = default_workers(os.environ, multiprocessing.cpu_count())

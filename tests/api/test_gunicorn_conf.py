@@ -10,7 +10,8 @@ import pytest
 
 from pelican_likes import migrate
 from pelican_likes.api.gunicorn_conf import _names_sqlite, default_workers
-from pelican_likes.database import database_url, is_sqlite
+from pelican_likes.database import is_sqlite
+from pelican_likes.environment import database_url
 from tests.support import descendants, gunicorn
 
 CORES = 4
@@ -65,7 +66,8 @@ def test_two_workers_at_least_on_postgresql():
      "postgres://u:p@db:5432/likes", "postgresql+psycopg2://db/likes"],
 )  # fmt: skip
 def test_the_settings_tell_sqlite_as_the_storage_does(url):
-    assert _names_sqlite(url) == is_sqlite(database_url({"DATABASE_URL": url}))
+    configured = database_url({"DATABASE_URL": url})
+    assert _names_sqlite(configured) == is_sqlite(configured)
 
 
 def test_gunicorn_as_shipped_runs_one_worker_on_sqlite(tmp_path):
