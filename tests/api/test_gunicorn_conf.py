@@ -1,10 +1,13 @@
-"""The shipped gunicorn settings as values and hooks, each read in a fresh interpreter: the
-module reads the environment when gunicorn loads it, and gevent's patching must not reach the
-test process."""
+"""The shipped gunicorn settings: the worker count they choose (a pure function of the
+environment), the yield between two requests of one connection (in a fresh interpreter, so that
+gevent's patching stays out of the test process), and the API on SQLite as they start it."""
 
+import http.client
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -12,10 +15,14 @@ from pelican_likes import migrate
 from pelican_likes.api.gunicorn_conf import _names_sqlite, default_workers
 from pelican_likes.database import is_sqlite
 from pelican_likes.environment import database_url
-from tests.support import descendants, gunicorn
+from pelican_likes.store import ArticleInfo, LikeStore
+from tests.support import Server, descendants, gunicorn
 
 CORES = 4
 SECRET = "a production-like secret, long enough: 0123456789"
+# Every request comes from 127.0.0.1: neither the rate limit nor the daily cap may refuse them.
+LIMITS_OFF = {"LIKES_RATE_LIMIT": "0", "LIKES_DAILY_LIMIT": "0"}
+READERS = 300
 
 YIELD_CHECK = """
 from gevent import monkey
@@ -70,9 +77,43 @@ def test_the_settings_tell_sqlite_as_the_storage_does(url):
     assert _names_sqlite(configured) == is_sqlite(configured)
 
 
-def test_gunicorn_as_shipped_runs_one_worker_on_sqlite(tmp_path):
-    url = f"sqlite:///{tmp_path / 'likes.sqlite3'}"
+@pytest.fixture(scope="module")
+def sqlite_server(tmp_path_factory) -> Iterator[tuple[Server, LikeStore]]:
+    """The API on SQLite as docs/deploy.md starts it, its worker count the settings' own."""
+    folder = tmp_path_factory.mktemp("shipped")
+    url = f"sqlite:///{folder / 'likes.sqlite3'}"
     migrate.upgrade(url)
-    environment = {"DATABASE_URL": url, "LIKES_SECRET": SECRET}
-    with gunicorn(environment, workers=None, log=tmp_path / "gunicorn.log") as server:
-        assert len(descendants(server.pid)) == 1
+    store = LikeStore.from_url(url)
+    store.register([ArticleInfo("first"), ArticleInfo("second")])
+    environment = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, **LIMITS_OFF}
+    with gunicorn(environment, workers=None, log=folder / "gunicorn.log") as server:
+        yield server, store
+    store.dispose()
+
+
+def test_gunicorn_as_shipped_runs_one_worker_on_sqlite(sqlite_server):
+    server, _ = sqlite_server
+    assert len(descendants(server.pid)) == 1
+
+
+def test_concurrent_likes_and_unlikes_on_sqlite_count_exactly(sqlite_server):
+    server, store = sqlite_server
+    readers = [f"reader-{n:04d}-{'x' * 16}" for n in range(READERS)]
+
+    def vote(method: str, article: str, reader: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            path = f"/api/articles/{article}/like"
+            connection.request(method, path, headers={"Likes-Voter": reader})
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    votes = [("PUT", "first", r) for r in readers] + [("PUT", "second", r) for r in readers[:50]]
+    votes += [("PUT", "first", r) for r in readers[:20]]  # a second click changes nothing
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        assert set(pool.map(lambda v: vote(*v), votes)) == {200}
+        unlikes = [("DELETE", "first", r) for r in readers[:30]]
+        assert set(pool.map(lambda v: vote(*v), unlikes)) == {200}
+    assert store.counts(["first", "second"]) == {"first": READERS - 30, "second": 50}
+    assert store.recount() == 0  # every count is the sum of its rows
