@@ -18,9 +18,9 @@ from pelican_likes.environment import database_url
 bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
 
 # SQLite takes one writer at a time. In one worker, likes take turns on the worker's own lock
-# (gevent's); in two, they also wait for each other's file lock in sleeps: on 2 cores, 16
-# connections, 1,204 likes/s at p99 30 ms with one worker, 1,010 at 62 ms with two
-# (bench/sqlite_workers.py, docs/performance.md). Two serve more cached reads; WEB_CONCURRENCY=2.
+# (gevent's); in two, they also wait for each other's file lock in sleeps. On 2 cores at 16
+# connections, the likes' p99 was 30 and 56 ms with one worker in two runs, 62 and 154 ms with
+# two, at about the same likes/s (bench/sqlite_workers.py). Two serve more cached reads.
 SQLITE_WORKERS = 1
 
 
@@ -141,8 +141,9 @@ def post_request(worker, req, environ, resp) -> None:
 def _let_others_run() -> None:
     """Under gevent, yield once before reading a kept-alive connection's next request. Its recv
     finds that request already there and returns without switching, so a busy connection would
-    be served again and again while the worker's others wait: one worker loaded by 16 at once
-    answered half in 4 ms and the slowest in 1.3 s, fed by turns 95 ms (docs/performance.md)."""
+    be served again and again while the worker's others wait: one worker under 16 connections
+    answered its likes at p50 4 ms but p99 1.3 s; taking turns, 58 and 95 ms (docs/performance.md).
+    """
     from gevent import monkey
 
     if monkey.is_module_patched("socket"):

@@ -27,7 +27,7 @@ from pelican_likes.database import SQLITE_BUSY_TIMEOUT
 from pelican_likes.errors import StorageUnavailable, describe, translated_errors
 
 # How long SQLite's own (blocking) busy handler may wait at one try of BEGIN IMMEDIATE, and the
-# longest sleep between two tries: short, as another process's write takes about a millisecond.
+# longest sleep between two tries: short, as another process's like holds the lock for about 0.3 ms.
 SQLITE_TRY_MILLISECONDS = 2
 SQLITE_LONGEST_PAUSE = 0.001
 
