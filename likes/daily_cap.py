@@ -22,7 +22,7 @@ from sqlalchemy import Connection, exists, select
 
 from pelican_likes.errors import StorageError
 from pelican_likes.schema import DAY_KEY_LENGTH, TALLY_ID_LENGTH, daily_keys, daily_tallies
-from pelican_likes.statements import day_key_insert, tally_upsert
+from pelican_likes.statements import day_key_insert
 
 Clock = Callable[[], dt.datetime]
 
@@ -101,23 +101,6 @@ def day_key(conn: Connection, dialect: str, day: dt.date) -> bytes:
     if key is None:  # deleted between the two statements by a cleanup with a clock ahead
         raise StaleDayKey(f"the key of {day} was deleted as it was made")
     return bytes(key)
-
-
-def spend(
-    conn: Connection, dialect: str, ticket: Ticket, article_id: int, *, already_liked: bool
-) -> bool:
-    """Count one like against ``ticket``'s tally of ``article_id``, in the caller's transaction;
-    False if the day's cap is reached. A like the voter already gave costs nothing.
-
-    For SQLite, whose vote is a transaction (PostgreSQL's vote statement does the same in SQL).
-    """
-    stored = conn.scalar(select(daily_keys.c.key).where(daily_keys.c.day == ticket.day))
-    if stored is None or bytes(stored) != ticket.key:
-        raise StaleDayKey(f"the key of {ticket.day} changed")
-    if already_liked:
-        return True
-    row = {"day": ticket.day, "client": ticket.tally_id(article_id), "limit": ticket.limit}
-    return bool(conn.execute(tally_upsert(dialect), row).rowcount)
 
 
 def forget_past_days(conn: Connection, today: dt.date) -> int:

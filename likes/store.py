@@ -21,7 +21,6 @@ from pelican_likes.daily_cap import (
     day_key,
     forget_past_days,
     has_past_days,
-    spend,
     utc_now,
 )
 from pelican_likes.database import make_engine
@@ -45,7 +44,7 @@ from pelican_likes.schema import (
     likes,
 )
 from pelican_likes.slugs import is_valid_slug
-from pelican_likes.sqlite_votes import run, vote_statements
+from pelican_likes.sqlite_votes import run, spend, vote_statements
 from pelican_likes.statements import (
     capped_like_statement,
     counts_query,
@@ -396,8 +395,8 @@ class LikeStore:
                 raise ArticleClosed(slug)
             row = {"article_id": article_id, "voter": voter}
             if ticket is not None:
-                already = self._likes(conn, article_id, voter)
-                if not spend(conn, self._dialect, ticket, article_id, already_liked=already):
+                already = bool(run(conn, sql.liked, row).fetchone()[0])
+                if not spend(conn, ticket, article_id, already_liked=already):
                     raise DailyLimitReached(slug, ticket.retry_after)
             change = run(conn, sql.insert if liked else sql.delete, row)
             if change.rowcount:
@@ -418,11 +417,6 @@ class LikeStore:
 
     def _day_key(self, day: date) -> bytes:
         return self._statement(lambda conn: day_key(conn, self._dialect, day))
-
-    @staticmethod
-    def _likes(conn: Connection, article_id: int, voter: str) -> bool:
-        mine = (likes.c.article_id == article_id) & (likes.c.voter == voter)
-        return bool(conn.scalar(select(exists().where(mine))))
 
     def _slot(self, voter: str) -> int:
         """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""
