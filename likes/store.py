@@ -187,11 +187,11 @@ class LikeStore:
         Returns the SQL, its parameters' values other than the slugs, the slugs' parameter names
         in order, and for a driver taking positional parameters every name in order."""
         compiled = counts_by_slug().compile(dialect=self._autocommit.dialect)
-        markers = [f"\0{n}" for n in range(how_many)]
-        expanded = compiled.construct_expanded_state({"slugs": markers})
+        markers = {f"\0{n}": n for n in range(how_many)}  # a dict: a build asks for 5,000
+        expanded = compiled.construct_expanded_state({"slugs": list(markers)})
         slug_names = sorted(
             (name for name, value in expanded.parameters.items() if value in markers),
-            key=lambda name: markers.index(expanded.parameters[name]),
+            key=lambda name: markers[expanded.parameters[name]],
         )
         constants = {k: v for k, v in expanded.parameters.items() if k not in slug_names}
         order = tuple(expanded.positiontup) if compiled.positional else None
