@@ -109,14 +109,26 @@ def _render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Server]]:
     """A factory that serves the installed API under real gunicorn workers on a free local port,
     with the package's gunicorn settings.
 
     ``start_gunicorn(env={...}, workers=2)`` returns once ``/api/health`` answers; every server
-    is stopped at the end of the session, and its output kept in a file for the test to read.
+    is stopped at the end of the test module, and its output kept in a file for the test to
+    read. Stopped then, not at the end of the session: each holds pooled database connections,
+    and a session's servers together outgrew PostgreSQL's default of 100.
     """
+    yield from _gunicorn_factory(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def start_session_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Server]]:
+    """``start_gunicorn`` for session fixtures (the browser tests' sites), stopped at its end."""
+    yield from _gunicorn_factory(tmp_path_factory)
+
+
+def _gunicorn_factory(tmp_path_factory) -> Iterator[Callable[..., Server]]:
     with ExitStack() as servers:
 
         def start(env: dict[str, str], workers: int | None = 2) -> Server:
