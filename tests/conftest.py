@@ -119,16 +119,6 @@ def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Server]]:
     read. Stopped then, not at the end of the session: each holds pooled database connections,
     and a session's servers together outgrew PostgreSQL's default of 100.
     """
-    yield from _gunicorn_factory(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def start_session_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Server]]:
-    """``start_gunicorn`` for session fixtures (the browser tests' sites), stopped at its end."""
-    yield from _gunicorn_factory(tmp_path_factory)
-
-
-def _gunicorn_factory(tmp_path_factory) -> Iterator[Callable[..., Server]]:
     with ExitStack() as servers:
 
         def start(env: dict[str, str], workers: int | None = 2) -> Server:

@@ -94,34 +94,34 @@ def api_env(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory, start_session_gunicorn) -> Site:
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, start_gunicorn) -> Site:
     """The blog and the API on one origin, as ``make run`` serves them."""
     tmp = tmp_path_factory.mktemp("site")
     database_url = sqlite_database(tmp)
     output, path, slug, store = seeded_site(tmp, database_url, "/api")
-    base = start_session_gunicorn(api_env(database_url, LIKES_SITE_DIR=str(output))).url
+    base = start_gunicorn(api_env(database_url, LIKES_SITE_DIR=str(output))).url
     return Site(blog=base, article=f"{base}/{path}", slug=slug, store=store, output=output)
 
 
-@pytest.fixture(scope="session")
-def capped_site(site: Site, start_session_gunicorn) -> Site:
+@pytest.fixture(scope="module")
+def capped_site(site: Site, start_gunicorn) -> Site:
     """``site``'s blog and database, served by a second API whose daily cap is one like."""
     url = site.store.engine.url.render_as_string(hide_password=False)
     env = api_env(url, LIKES_SITE_DIR=str(site.output), LIKES_DAILY_LIMIT="1")
-    base = start_session_gunicorn(env).url
+    base = start_gunicorn(env).url
     article = base + site.article.removeprefix(site.blog)
     return Site(blog=base, article=article, slug=site.slug, store=site.store, output=site.output)
 
 
-@pytest.fixture(scope="session")
-def cross_origin_site(tmp_path_factory, start_session_gunicorn) -> Iterator[Site]:
+@pytest.fixture(scope="module")
+def cross_origin_site(tmp_path_factory, start_gunicorn) -> Iterator[Site]:
     """The blog on one port and the API on another, allowed by CORS."""
     tmp = tmp_path_factory.mktemp("cross")
     blog_port = free_port()
     blog = f"http://127.0.0.1:{blog_port}"
     database_url = sqlite_database(tmp)
-    api = start_session_gunicorn(api_env(database_url, LIKES_ALLOWED_ORIGINS=blog)).url
+    api = start_gunicorn(api_env(database_url, LIKES_ALLOWED_ORIGINS=blog)).url
     output, path, slug, store = seeded_site(tmp, database_url, f"{api}/api")
     with static_files(output, port=blog_port):
         yield Site(blog=blog, article=f"{blog}/{path}", slug=slug, store=store)
