@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 
+from pelican_likes.api.access_log import ACCESS_LOG_FORMAT, AccessLogger
 from pelican_likes.environment import database_url
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
@@ -74,9 +75,10 @@ limit_request_fields = 50
 limit_request_field_size = 8190
 
 # Readers stay anonymous: no client address (%(h)s), referrer or user agent in the access log.
-# Tokens travel in a header, which is never logged.
+# Tokens travel in a header, which is never logged. The logger builds only this format's atoms.
 accesslog = "-"
-access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = ACCESS_LOG_FORMAT
+logger_class = AccessLogger
 errorlog = "-"
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 
-from pelican_likes.aliases import article_by_slug
+from pelican_likes.aliases import article_by_slug, total_likes
 from pelican_likes.errors import StorageError
 from pelican_likes.schema import (
     TALLY_ID_LENGTH,
@@ -55,9 +55,8 @@ def insert_for(dialect: str) -> Callable[..., Insert]:
 @functools.cache
 def counts_query() -> Select:
     """Slug and count (carried-over base plus the sum of the counter slots) of articles."""
-    total = articles.c.base_likes + func.coalesce(func.sum(like_counters.c.likes), 0)
     return (
-        select(articles.c.slug, total.label("likes"))
+        select(articles.c.slug, total_likes().label("likes"))
         .select_from(articles.outerjoin(like_counters))
         .group_by(articles.c.id, articles.c.slug, articles.c.base_likes)
     )

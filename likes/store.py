@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, exists, func, select, text, true
+from sqlalchemy import Connection, Engine, Select, bindparam, exists, func, select, text, true
 from sqlalchemy.exc import DBAPIError
 
-from pelican_likes.aliases import article_by_slug, counts_by_slug
-from pelican_likes.connections import connected
+from pelican_likes.aliases import article_by_slug, counts_by_former_slug, counts_by_own_slug
+from pelican_likes.connections import connected, driver_rows
 from pelican_likes.daily_cap import (
     Clock,
     DayKeys,
@@ -168,25 +168,37 @@ class LikeStore:
         return LikeState(slug, found.likes, found.liked)
 
     def counts(self, slugs: Iterable[str]) -> dict[str, int]:
-        """The counts of many articles in one query; unknown slugs are left out, former slugs
-        of renamed articles answer with their article's count."""
+        """The counts of many articles; unknown slugs are left out, former slugs of renamed
+        articles answer with their article's count (looked up only for slugs no article has)."""
         wanted = sorted(set(slugs))
         if not wanted:
             return {}
-        sql, constants, slug_names, order = self._counts_sql(len(wanted))
-        named = {**constants, **dict(zip(slug_names, wanted, strict=True))}
-        parameters = tuple(named[name] for name in order) if order else named
-        return self._statement(
-            lambda conn: {slug: count for slug, count in conn.exec_driver_sql(sql, parameters)}
-        )
+
+        def read(conn: Connection) -> dict[str, int]:
+            found = dict(driver_rows(conn, *self._counts_sql(counts_by_own_slug, wanted)))
+            if missing := [slug for slug in wanted if slug not in found]:
+                found.update(driver_rows(conn, *self._counts_sql(counts_by_former_slug, missing)))
+            return found
+
+        return self._statement(read)
+
+    def _counts_sql(
+        self, query: Callable[[], Select], slugs: list[str]
+    ) -> tuple[str, tuple | dict]:
+        """``query()`` for ``slugs``, as the SQL and parameters its driver takes."""
+        sql, constants, slug_names, order = self._compiled_counts(query, len(slugs))
+        named = {**constants, **dict(zip(slug_names, slugs, strict=True))}
+        return sql, tuple(named[name] for name in order) if order else named
 
     @functools.lru_cache(maxsize=128)  # noqa: B019 - one store per process, kept for its life
-    def _counts_sql(self, how_many: int) -> tuple[str, dict, list[str], tuple[str, ...] | None]:
-        """The counts query for ``how_many`` slugs, compiled once: SQLAlchemy would otherwise look
+    def _compiled_counts(
+        self, query: Callable[[], Select], how_many: int
+    ) -> tuple[str, dict, list[str], tuple[str, ...] | None]:
+        """A counts query for ``how_many`` slugs, compiled once: SQLAlchemy would otherwise look
         it up and expand its IN lists at every request, a third of a read's time (profiled).
         Returns the SQL, its parameters' values other than the slugs, the slugs' parameter names
         in order, and for a driver taking positional parameters every name in order."""
-        compiled = counts_by_slug().compile(dialect=self._autocommit.dialect)
+        compiled = query().compile(dialect=self._autocommit.dialect)
         markers = {f"\0{n}": n for n in range(how_many)}  # a dict: a build asks for 5,000
         expanded = compiled.construct_expanded_state({"slugs": list(markers)})
         slug_names = sorted(

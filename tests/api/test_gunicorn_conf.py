@@ -4,6 +4,7 @@ gevent's patching stays out of the test process), and the API on SQLite as they 
 
 import http.client
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -117,3 +118,21 @@ def test_concurrent_likes_and_unlikes_on_sqlite_count_exactly(sqlite_server):
         assert set(pool.map(lambda v: vote(*v), unlikes)) == {200}
     assert store.counts(["first", "second"]) == {"first": READERS - 30, "second": 50}
     assert store.recount() == 0  # every count is the sum of its rows
+
+
+def test_the_access_log_has_each_request_without_reader_or_address(sqlite_server):
+    server, _ = sqlite_server
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request(
+        "GET", "/api/likes?slug=first&slug=logged", headers={"Likes-Voter": "t" * 22}
+    )
+    assert connection.getresponse().status == 200
+    connection.close()
+    logged = [line for line in server.log.read_text().splitlines() if "slug=logged" in line]
+    assert len(logged) == 1
+    assert re.fullmatch(
+        r'\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "GET /api/likes\?slug=first&slug=logged '
+        r'HTTP/1\.1" 200 \d+ \d+ms',
+        logged[0],
+    ), logged[0]
+    assert "t" * 22 not in server.log.read_text() and "127.0.0.1" not in logged[0]

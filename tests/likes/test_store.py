@@ -248,3 +248,20 @@ def test_a_dropped_pooled_connection_is_replaced_without_failing_the_read(postgr
     again = store._statement(lambda conn: conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
     assert again != backend
     store.dispose()
+
+
+def test_a_read_after_a_restart_replaces_every_dropped_connection_at_once(postgres_url):
+    """After a restart every pooled connection is dead: the first failed read invalidates the
+    whole pool, so its one retry gets a fresh connection rather than the next dead one."""
+    store = LikeStore.from_url(postgres_url, pool_size=2, max_overflow=0)
+    store.register([ArticleInfo("restarted")])
+    store.like("restarted", "reader-0123456789abcdef")
+    with store._autocommit.connect() as first, store._autocommit.connect() as second:
+        backends = [
+            conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() for conn in (first, second)
+        ]
+    with store.engine.connect() as admin:
+        for backend in backends:
+            admin.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
+    assert store.counts(["restarted"]) == {"restarted": 1}
+    store.dispose()

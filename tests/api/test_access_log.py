@@ -1,0 +1,69 @@
+"""The access logger: the shipped format's line exactly as gunicorn's own logger writes it, from
+five atoms; any other format left to gunicorn."""
+
+import datetime
+import time
+from types import SimpleNamespace
+
+import pytest
+from gunicorn.config import Config
+from gunicorn.glogging import Logger, SafeAtoms
+
+from pelican_likes.api.access_log import ACCESS_LOG_FORMAT, AccessLogger
+
+ENVIRON = {
+    "REQUEST_METHOD": "GET",
+    "RAW_URI": '/api/likes?slug=first&slug="quoted"',
+    "SERVER_PROTOCOL": "HTTP/1.1",
+    "PATH_INFO": "/api/likes",
+    "QUERY_STRING": 'slug=first&slug="quoted"',
+    "REMOTE_ADDR": "203.0.113.7",
+    "HTTP_USER_AGENT": "Reader/1.0",
+}
+REQUEST = SimpleNamespace(headers=[("USER-AGENT", "Reader/1.0"), ("LIKES-VOTER", "secret")])
+TOOK = datetime.timedelta(seconds=1, microseconds=234_567)
+
+
+def response(status: str = "200 OK", sent: int | None = 52) -> SimpleNamespace:
+    return SimpleNamespace(status=status, sent=sent, headers=[("Content-Type", "text/plain")])
+
+
+def settings(access_log_format: str) -> Config:
+    config = Config()
+    config.set("access_log_format", access_log_format)
+    return config
+
+
+def lines(access_log_format: str, resp: SimpleNamespace) -> tuple[str, str]:
+    """The line of each logger for one request, both within one second (their timestamps)."""
+    config = settings(access_log_format)
+    ours, gunicorns = AccessLogger(config), Logger(config)
+    while True:
+        second = int(time.time())
+        pair = tuple(
+            access_log_format % SafeAtoms(logger.atoms(resp, REQUEST, ENVIRON, TOOK))
+            for logger in (ours, gunicorns)
+        )
+        if int(time.time()) == second:
+            return pair
+
+
+@pytest.mark.parametrize(
+    "resp", [response(), response("404 Not Found", 0), response(sent=None)], ids=str
+)
+def test_the_shipped_format_reads_as_gunicorns_own(resp):
+    ours, gunicorns = lines(ACCESS_LOG_FORMAT, resp)
+    assert ours == gunicorns
+    assert '"GET /api/likes?slug=first&slug=\\"quoted\\" HTTP/1.1"' in ours
+    assert ours.endswith(" 1234ms")
+
+
+def test_the_shipped_format_builds_only_its_own_atoms():
+    atoms = AccessLogger(settings(ACCESS_LOG_FORMAT)).atoms(response(), REQUEST, ENVIRON, TOOK)
+    assert set(atoms) == {"t", "r", "s", "b", "M"}
+
+
+def test_another_format_gets_every_atom_gunicorn_has():
+    custom = '%(h)s "%({user-agent}i)s" %(s)s %(D)s'
+    ours, gunicorns = lines(custom, response())
+    assert ours == gunicorns == '203.0.113.7 "Reader/1.0" 200 1234567'
