@@ -7,16 +7,22 @@ machine's noise falls on every variant alike: with ``PLUGINS=[]``, with the plug
 Then one line per theme says whether the targets hold: likes on at most 1.10x the build without
 the plugin, likes off 1.00x (within ``OFF_TOLERANCE``), both in median wall time.
 
+With ``--instructions``, each build also runs once under valgrind's callgrind, which counts the
+instructions of the build's process and of the storage process it starts: the same count for the
+same build whatever else the machine runs, where wall times of one build moved by up to a third.
+
 Part 2 reads the same files in-process: FrontmatterReader on the YAML versions against Pelican's
 MarkdownReader on the native ones, after checking both give the same content and metadata.
 
     .venv/bin/python -m bench.build [--articles 500] [--themes notmyidea,flex] [--runs 5]
+        [--instructions]
 """
 
 import argparse
 import functools
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -152,12 +158,39 @@ def timed_build(conf: Path, output: Path, slug: str, widget: bool) -> tuple[floa
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"pelican failed with {conf.name}:\n{result.stdout}{result.stderr}")
-    html = (output / f"{slug}.html").read_text(encoding="utf-8")
-    if ("data-likes-slug" in html) != widget:
-        raise RuntimeError(f"{conf.name}: widget {'missing' if widget else 'present'} in {slug}")
+    _check_page(output, slug, widget, conf)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return elapsed, cpu
+
+
+_COLLECTED = re.compile(r"^==(\d+)== Collected : (\d+)$", re.MULTILINE)
+
+
+def counted_build(conf: Path, output: Path, slug: str, widget: bool) -> tuple[int, int]:
+    """Instructions of one build under callgrind: of the build's own process, and of the
+    processes it started (the storage process), checked as ``timed_build`` checks."""
+    shutil.rmtree(output, ignore_errors=True)
+    valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes"]
+    valgrind.append("--callgrind-out-file=/dev/null")
+    process = subprocess.Popen(
+        [*valgrind, sys.executable, "-m", "pelican", "-s", str(conf), "--fatal", "errors", "-q"],
+        cwd=conf.parent, env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"pelican under valgrind failed with {conf.name}:\n{out}{err}")
+    _check_page(output, slug, widget, conf)
+    counts = {int(pid): int(count) for pid, count in _COLLECTED.findall(err)}
+    own = counts.pop(process.pid)  # valgrind runs the build in the process it was started as
+    return own, sum(counts.values())
+
+
+def _check_page(output: Path, slug: str, widget: bool, conf: Path) -> None:
+    html = (output / f"{slug}.html").read_text(encoding="utf-8")
+    if ("data-likes-slug" in html) != widget:
+        raise RuntimeError(f"{conf.name}: widget {'missing' if widget else 'present'} in {slug}")
 
 
 # The targets, as ratios of median wall times to the theme's build without the plugin. Likes off
@@ -174,15 +207,16 @@ VARIANTS = [
 ]
 
 
-def compare_builds(root: Path, content: Path, themes: list[str], runs: int) -> None:
-    """Part 1: median wall time of whole builds of the same files (Pelican's native metadata,
-    which both readers read alike), per theme without the plugin, with it and with likes
-    turned off; one untimed warm-up round first, then rounds interleaving every build, each
-    round in an order rotated by one."""
+# A build: its pelicanconf.py, output folder, an article's slug and whether it shows a widget.
+Build = tuple[Path, Path, str, bool]
+
+
+def write_builds(root: Path, content: Path, themes: list[str]) -> dict[tuple[str, str], Build]:
+    """Every theme's builds of ``content``, by (theme, variant name), on one SQLite database."""
     sqlite_url = f"sqlite:///{root / 'likes.sqlite3'}"
     migrate.upgrade(sqlite_url)
     slug = next(content.glob("*.md")).stem
-    builds: dict[tuple[str, str], Callable[[], tuple[float, float]]] = {}
+    builds: dict[tuple[str, str], Build] = {}
     for theme in themes:
         for name, plugins, extra, widget in VARIANTS:
             number = len(builds)
@@ -191,7 +225,19 @@ def compare_builds(root: Path, content: Path, themes: list[str], runs: int) -> N
             settings.update(OUTPUT_PATH=str(output), PLUGINS=plugins, **extra)
             settings["LIKES_DATABASE_URL"] = sqlite_url
             conf = write_conf(root / f"conf{number}.py", settings)
-            builds[theme, name] = functools.partial(timed_build, conf, output, slug, widget)
+            builds[theme, name] = (conf, output, slug, widget)
+    return builds
+
+
+def compare_builds(specs: dict[tuple[str, str], Build], articles: int, runs: int) -> None:
+    """Part 1: median wall time of whole builds of the same files (Pelican's native metadata,
+    which both readers read alike), per theme without the plugin, with it and with likes
+    turned off; one untimed warm-up round first, then rounds interleaving every build, each
+    round in an order rotated by one."""
+    builds: dict[tuple[str, str], Callable[[], tuple[float, float]]] = {
+        key: functools.partial(timed_build, *spec) for key, spec in specs.items()
+    }
+    themes = list(dict.fromkeys(theme for theme, _ in specs))
 
     for build in builds.values():
         build()
@@ -207,7 +253,6 @@ def compare_builds(root: Path, content: Path, themes: list[str], runs: int) -> N
             walls[key].append(wall)
             cpus[key].append(cpu)
 
-    articles = sum(1 for _ in content.glob("*.md"))
     print(f"Part 1: pelican builds of {articles:,} articles, median of {runs} interleaved runs")
     print(f"  {'':<38} {'wall s':>6} {'x none':>6}  {'CPU s':>6} {'x none':>6}  wall runs")
     ratios: dict[tuple[str, str], float] = {}
@@ -229,6 +274,21 @@ def compare_builds(root: Path, content: Path, themes: list[str], runs: int) -> N
             f"likes off {off:.2f}x (target {OFF_TARGET:.2f}x: "
             f"{_verdict(off, OFF_TARGET + OFF_TOLERANCE)})"
         )
+
+
+def count_instructions(specs: dict[tuple[str, str], Build], articles: int) -> None:
+    """Part 1b: instructions of each build, once under callgrind (about 50 times slower)."""
+    counts = {key: counted_build(*spec) for key, spec in specs.items()}
+    print(f"\nPart 1b: instructions of one build of {articles:,} articles each, callgrind")
+    print(f"  {'':<38} {'build':>8} {'x none':>6}  {'storage':>8}  {'all':>8} {'x none':>6}")
+    none = VARIANTS[0][0]
+    for (theme, name), (own, children) in counts.items():
+        base, every = counts[theme, none][0], own + children
+        print(
+            f"  {theme + ', ' + name:<38} {own / 1e9:>7.2f}G {own / base:>6.3f}  "
+            f"{children / 1e9:>7.2f}G  {every / 1e9:>7.2f}G {every / base:>6.3f}"
+        )
+    print("  build: Pelican's process; storage: the storage process, beside it on another core")
 
 
 def _verdict(ratio: float, limit: float) -> str:
@@ -297,6 +357,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--builds-only", action="store_true", help="skip part 2")
+    counted = "also count each build's instructions under valgrind (part 1b)"
+    parser.add_argument("--instructions", action="store_true", help=counted)
     where = "where articles and builds go (default: %(default)s)"
     parser.add_argument("--folder", default=_memory_folder(), help=where)
     args = parser.parse_args()
@@ -304,7 +366,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="likes-bench-", dir=args.folder) as folder:
         root = Path(folder)
         yaml_folder, native_folder = write_articles(root, args.articles, args.long)
-        compare_builds(root, native_folder, args.themes.split(","), args.runs)
+        builds = write_builds(root, native_folder, args.themes.split(","))
+        compare_builds(builds, args.articles, args.runs)
+        if args.instructions:
+            count_instructions(builds, args.articles)
         if not args.builds_only:
             compare_readers(yaml_folder, native_folder, args.passes)
 

@@ -23,6 +23,14 @@ def voter(name: str) -> str:
 
 
 @pytest.fixture
+def database_url(own_database_url: str) -> str:
+    """A database of the test's own on each backend. On the session's shared one, the cleanup
+    thread of another test's API, on the real clock, deletes the days that this test's clock
+    puts in the past, in the middle of the test."""
+    return own_database_url
+
+
+@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
 
