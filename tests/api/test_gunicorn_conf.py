@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -120,6 +121,17 @@ def test_concurrent_likes_and_unlikes_on_sqlite_count_exactly(sqlite_server):
     assert store.recount() == 0  # every count is the sum of its rows
 
 
+def logged_lines(server: Server, part: str, timeout: float = 5) -> list[str]:
+    """The log's lines holding ``part``, once there are any: a worker writes a request's line
+    after sending its answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in server.log.read_text().splitlines() if part in line]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
+
+
 def test_the_access_log_has_each_request_without_reader_or_address(sqlite_server):
     server, _ = sqlite_server
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
@@ -128,7 +140,7 @@ def test_the_access_log_has_each_request_without_reader_or_address(sqlite_server
     )
     assert connection.getresponse().status == 200
     connection.close()
-    logged = [line for line in server.log.read_text().splitlines() if "slug=logged" in line]
+    logged = logged_lines(server, "slug=logged")
     assert len(logged) == 1
     assert re.fullmatch(
         r'\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "GET /api/likes\?slug=first&slug=logged '
