@@ -43,22 +43,6 @@ def total_likes() -> ColumnElement[int]:
 
 
 @functools.cache
-def counts_by_own_slug() -> Select:
-    """Slug and count of the articles whose own slugs are in ``slugs`` (an expanding parameter).
-
-    Former slugs are asked for apart, with the slugs this leaves unanswered: in one query, the
-    union of both took PostgreSQL three times as long to plan (0.15 ms against 0.05 ms) as the
-    rest of the query took to run, on every uncached read (bench/peer.py).
-    """
-    return (
-        select(articles.c.slug, total_likes().label("likes"))
-        .select_from(articles.outerjoin(like_counters))
-        .where(articles.c.slug.in_(bindparam("slugs", expanding=True)))
-        .group_by(articles.c.id, articles.c.slug, articles.c.base_likes)
-    )
-
-
-@functools.cache
 def counts_by_former_slug() -> Select:
     """Slug and count of the articles that the former slugs in ``slugs`` (an expanding
     parameter) name; for slugs that no article has as its own, which come first."""

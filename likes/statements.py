@@ -63,6 +63,17 @@ def counts_query() -> Select:
 
 
 @functools.cache
+def counts_by_own_slug() -> Select:
+    """Slug and count of the articles whose own slugs are in ``slugs`` (an expanding parameter).
+
+    Former slugs are looked up apart (aliases.counts_by_former_slug), for the slugs this leaves
+    unanswered: a union of both in one query took PostgreSQL longer to plan (0.15 ms) than to run
+    (0.06 ms) on every uncached read; this one plans in 0.05 ms (docs/performance.md).
+    """
+    return counts_query().where(articles.c.slug.in_(bindparam("slugs", expanding=True)))
+
+
+@functools.cache
 def upsert_articles(dialect: str) -> Insert:
     """Create articles open to likes, or update those whose title or URL changed or that were
     closed to likes (and only those, so a rebuild of an unchanged blog writes nothing).

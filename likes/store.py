@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine, Select, bindparam, exists, func, select, text, true
 from sqlalchemy.exc import DBAPIError
 
-from pelican_likes.aliases import article_by_slug, counts_by_former_slug, counts_by_own_slug
+from pelican_likes.aliases import article_by_slug, counts_by_former_slug
 from pelican_likes.connections import connected, driver_rows
 from pelican_likes.daily_cap import (
     Clock,
@@ -47,6 +47,7 @@ from pelican_likes.slugs import is_valid_slug
 from pelican_likes.sqlite_votes import run, spend, vote_statements
 from pelican_likes.statements import (
     capped_like_statement,
+    counts_by_own_slug,
     counts_query,
     rebuilt_counters,
     upsert_articles,
