@@ -171,8 +171,12 @@ def counted_build(conf: Path, output: Path, slug: str, widget: bool) -> tuple[in
     """Instructions of one build under callgrind: of the build's own process, and of the
     processes it started (the storage process), checked as ``timed_build`` checks."""
     shutil.rmtree(output, ignore_errors=True)
-    valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes"]
-    valgrind.append("--callgrind-out-file=/dev/null")
+    valgrind = [
+        "valgrind",
+        "--tool=callgrind",
+        "--trace-children=yes",
+        "--callgrind-out-file=/dev/null",
+    ]
     process = subprocess.Popen(
         [*valgrind, sys.executable, "-m", "pelican", "-s", str(conf), "--fatal", "errors", "-q"],
         cwd=conf.parent, env={**os.environ, "PYTHONPATH": str(REPO)},
