@@ -3,7 +3,9 @@
 Part 1 times whole builds of the same files (Pelican's native ``Key: value`` metadata), each
 ``python -m pelican -s <conf>`` in a process of its own, per theme, rounds interleaved so that the
 machine's noise falls on every variant alike: with ``PLUGINS=[]``, with the plugin on SQLite
-(articles registered, counts baked, widgets placed), and with the plugin and likes turned off.
+(a rebuild: articles registered already, counts baked, widgets placed), with the plugin and likes
+turned off, and with the plugin as a first build (on a database emptied before each run, so it
+registers every article).
 Then one line per theme says whether the targets hold: likes on at most 1.10x the build without
 the plugin, likes off 1.00x (within ``OFF_TOLERANCE``), both in median wall time.
 
@@ -140,14 +142,16 @@ def write_conf(path: Path, settings: dict[str, object]) -> Path:
     return path
 
 
-def timed_build(conf: Path, output: Path, slug: str, widget: bool) -> tuple[float, float]:
+def timed_build(
+    conf: Path, output: Path, slug: str, widget: bool, emptied: Path | None
+) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one ``python -m pelican`` run from a clean output
     folder, checked to have written the article ``slug`` (with a like widget if ``widget``).
 
     CPU seconds hold when other work shares the machine: wall times of the same build ranged
     from 10 to 35 s at a load average of 24 on 2 cores, where CPU times moved little.
     """
-    shutil.rmtree(output, ignore_errors=True)
+    _prepare(output, emptied)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
@@ -167,10 +171,12 @@ def timed_build(conf: Path, output: Path, slug: str, widget: bool) -> tuple[floa
 _COLLECTED = re.compile(r"^==(\d+)== Collected : (\d+)$", re.MULTILINE)
 
 
-def counted_build(conf: Path, output: Path, slug: str, widget: bool) -> tuple[int, int]:
+def counted_build(
+    conf: Path, output: Path, slug: str, widget: bool, emptied: Path | None
+) -> tuple[int, int]:
     """Instructions of one build under callgrind: of the build's own process, and of the
     processes it started (the storage process), checked as ``timed_build`` checks."""
-    shutil.rmtree(output, ignore_errors=True)
+    _prepare(output, emptied)
     valgrind = [
         "valgrind",
         "--tool=callgrind",
@@ -204,33 +210,54 @@ ON_TARGET = 1.10
 OFF_TARGET, OFF_TOLERANCE = 1.00, 0.02
 
 # Each theme's builds: name, plugins, extra settings, whether pages show the widget.
+# Name, PLUGINS, other settings, whether pages show a widget, whether the database is emptied
+# before each run (a first build, which registers every article: the storage layer's work).
 VARIANTS = [
-    ("PLUGINS=[]", [], {}, False),
-    ("likes", ["likes"], {}, True),
-    ("likes, LIKES_ENABLED=False", ["likes"], {"LIKES_ENABLED": False}, False),
+    ("PLUGINS=[]", [], {}, False, False),
+    ("likes", ["likes"], {}, True, False),
+    ("likes, LIKES_ENABLED=False", ["likes"], {"LIKES_ENABLED": False}, False, False),
+    ("likes, first build", ["likes"], {}, True, True),
 ]
 
 
-# A build: its pelicanconf.py, output folder, an article's slug and whether it shows a widget.
-Build = tuple[Path, Path, str, bool]
+# A build: its pelicanconf.py, output folder, an article's slug, whether it shows a widget, and
+# the SQLite file to empty before it runs, if any.
+Build = tuple[Path, Path, str, bool, Path | None]
 
 
 def write_builds(root: Path, content: Path, themes: list[str]) -> dict[tuple[str, str], Build]:
     """Every theme's builds of ``content``, by (theme, variant name), on one SQLite database."""
-    sqlite_url = f"sqlite:///{root / 'likes.sqlite3'}"
-    migrate.upgrade(sqlite_url)
+    shared = root / "likes.sqlite3"
+    migrate.upgrade(f"sqlite:///{shared}")
     slug = next(content.glob("*.md")).stem
     builds: dict[tuple[str, str], Build] = {}
     for theme in themes:
-        for name, plugins, extra, widget in VARIANTS:
+        for name, plugins, extra, widget, emptied in VARIANTS:
             number = len(builds)
             output = root / f"output-{number}"
+            database = root / f"first-build-{number}.sqlite3" if emptied else shared
             settings = {**SETTINGS, "THEME": str(theme_path(theme)), "PATH": str(content)}
             settings.update(OUTPUT_PATH=str(output), PLUGINS=plugins, **extra)
-            settings["LIKES_DATABASE_URL"] = sqlite_url
+            settings["LIKES_DATABASE_URL"] = f"sqlite:///{database}"
             conf = write_conf(root / f"conf{number}.py", settings)
-            builds[theme, name] = (conf, output, slug, widget)
+            builds[theme, name] = (conf, output, slug, widget, database if emptied else None)
     return builds
+
+
+def _prepare(output: Path, emptied: Path | None) -> None:
+    """Remove the previous run's output, and empty ``emptied`` (a migrated SQLite database)."""
+    shutil.rmtree(output, ignore_errors=True)
+    if emptied is not None:
+        for leftover in emptied.parent.glob(f"{emptied.name}*"):
+            leftover.unlink()
+        shutil.copyfile(_empty_database(emptied.parent), emptied)
+
+
+@functools.cache
+def _empty_database(folder: Path) -> Path:
+    empty = folder / "empty.sqlite3"
+    migrate.upgrade(f"sqlite:///{empty}")
+    return empty
 
 
 def compare_builds(specs: dict[tuple[str, str], Build], articles: int, runs: int) -> None:
@@ -271,6 +298,7 @@ def compare_builds(specs: dict[tuple[str, str], Build], articles: int, runs: int
             f"{cpu:>6.2f} {cpu_ratio:>6.2f}  {each}"
         )
     print("  CPU s: the build's and the storage process's, which runs beside it on another core")
+    print("  first build: every article registered, on a database emptied before each run")
     for theme in themes:
         on, off = ratios[theme, VARIANTS[1][0]], ratios[theme, VARIANTS[2][0]]
         print(

@@ -1,8 +1,12 @@
 """The plain records callers hand the store and get back from it, importable without SQLAlchemy:
 a build sends them to, and receives them from, a process of its own (publication.py)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+# The lengths of the articles table's title and url columns (schema.py).
+TITLE_LENGTH = 500
+URL_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -12,6 +16,12 @@ class ArticleInfo:
     slug: str
     title: str = ""
     url: str = ""
+
+    def fitted(self) -> "ArticleInfo":
+        """The article as the database stores it: title and URL cut to their columns' lengths.
+        They only label an article here, so an overlong one is cut rather than allowed to fail a
+        whole build."""
+        return replace(self, title=_fit(self.title, TITLE_LENGTH), url=_fit(self.url, URL_LENGTH))
 
 
 @dataclass(frozen=True)
@@ -26,3 +36,13 @@ class Renamed:
     likes: int  # the article's count afterwards, which both slugs answer with
     moved: int = 0  # likes of ``old`` that ``new`` did not have
     shared: int = 0  # readers who liked both, counted once
+
+
+def has_host(url: str) -> bool:
+    """Whether ``url`` names its host: ``https://blog.example/...`` or ``//blog.example/...``
+    (statements.py asks the same in SQL)."""
+    return "://" in url or url.startswith("//")
+
+
+def _fit(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -24,14 +24,13 @@ from sqlalchemy import (
     func,
 )
 
+from pelican_likes.records import TITLE_LENGTH, URL_LENGTH
 from pelican_likes.slugs import SLUG_MAX_LENGTH
 
 COUNTER_SLOTS = 16
 
 # A voter is an HMAC-SHA256 hex digest of the reader's token: never the token, never an address.
 VOTER_LENGTH = 64
-TITLE_LENGTH = 500
-URL_LENGTH = 1000
 
 # The largest count an Integer column holds on PostgreSQL (int4). SQLite would take up to 2**63
 # and then turn to REAL, which the API would answer as a float: one bound for both.

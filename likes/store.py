@@ -37,8 +37,6 @@ from pelican_likes.renames import RenameRefused, lock_out_votes, rename
 from pelican_likes.schema import (
     COUNTER_SLOTS,
     MAX_LIKES,
-    TITLE_LENGTH,
-    URL_LENGTH,
     articles,
     like_counters,
     likes,
@@ -218,16 +216,13 @@ class LikeStore:
         A slug registered again after it became a former slug is an article's own once more
         (articles come first when slugs are looked up: see aliases.py).
         """
-        rows = {item.slug: item for item in items}
+        rows = {item.slug: item.fitted() for item in items}
         invalid = sorted(slug for slug in rows if not is_valid_slug(slug))
         if invalid:
             raise ValueError(f"invalid article slug(s): {', '.join(map(repr, invalid))}")
         if not rows:
             return
-        values = [
-            {"slug": i.slug, "title": _fit(i.title, TITLE_LENGTH), "url": _fit(i.url, URL_LENGTH)}
-            for _, i in sorted(rows.items())
-        ]
+        values = [{"slug": i.slug, "title": i.title, "url": i.url} for _, i in sorted(rows.items())]
         with self._transaction() as conn:
             conn.execute(upsert_articles(self._dialect), values)
 
@@ -461,9 +456,3 @@ class LikeStore:
                 raise
         with connected(self._autocommit) as conn:
             return work(conn)
-
-
-def _fit(text: str, length: int) -> str:
-    """Shorten ``text`` to a column's length: titles and URLs only label an article here, so an
-    overlong one is cut rather than allowed to fail a whole build."""
-    return text if len(text) <= length else text[: length - 1] + "…"

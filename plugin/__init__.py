@@ -42,13 +42,14 @@ def connect_receivers(pelican: Pelican) -> None:
         signals.generator_init.connect(add_inert_template_helpers)
         return
     from pelican.plugins.likes.assets import copy_assets
-    from pelican.plugins.likes.baked_counts import bake_counts, start_storage_process
+    from pelican.plugins.likes.baked_counts import bake_counts, start_exchange, watch_article
     from pelican.plugins.likes.most_liked import add_most_liked
     from pelican.plugins.likes.placement import use_placing_templates
     from pelican.plugins.likes.texts import warn_about_untranslated_languages
     from pelican.plugins.likes.widget import add_jinja_global
 
-    signals.generator_init.connect(start_storage_process)
+    signals.generator_init.connect(start_exchange)
+    signals.content_object_init.connect(watch_article)
     signals.generator_init.connect(add_jinja_global)
     signals.generator_init.connect(add_most_liked)
     signals.article_generator_finalized.connect(bake_counts)

@@ -13,13 +13,12 @@ from collections.abc import Iterable
 from itertools import chain
 from weakref import WeakKeyDictionary
 
-from markupsafe import Markup
-from pelican.contents import Article
+from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator, Generator
 
+from pelican.plugins.likes.exchange import BuildExchange, article_info
 from pelican.plugins.likes.former_slugs import claimed_former_slugs, report_merges
 from pelican.plugins.likes.settings import LikesSettings
-from pelican.plugins.likes.storage_process import StorageProcess
 from pelican.plugins.likes.widget import (
     COUNT_ATTRIBUTE,
     RETURN_ATTRIBUTE,
@@ -28,7 +27,6 @@ from pelican.plugins.likes.widget import (
     wants_widget,
 )
 from pelican_likes.publication import Publication
-from pelican_likes.records import ArticleInfo
 from pelican_likes.slugs import SLUG_RULE, is_valid_slug
 
 logger = logging.getLogger(__name__)
@@ -38,16 +36,28 @@ class LikesDatabaseError(RuntimeError):
     """``LIKES_STRICT`` is on and the likes database cannot be used."""
 
 
-# Each articles generator's storage process, from its start to its use.
-_storage: WeakKeyDictionary[ArticlesGenerator, StorageProcess] = WeakKeyDictionary()
+# Each articles generator's exchange with the database, from its start to its use.
+_exchanges: WeakKeyDictionary[ArticlesGenerator, BuildExchange] = WeakKeyDictionary()
 
 
-def start_storage_process(generator: Generator) -> None:
-    """``generator_init`` receiver: start the storage process of a build's articles generator,
-    which loads the storage layer while the articles are read (storage_process.py)."""
+def start_exchange(generator: Generator) -> None:
+    """``generator_init`` receiver: open the exchange of a build's articles generator, which
+    reads what the database holds (exchange.py)."""
     settings = LikesSettings.from_pelican(generator.settings)
     if settings.enabled and isinstance(generator, ArticlesGenerator):
-        _storage[generator] = StorageProcess(settings.resolved_database_url())
+        _exchanges[generator] = BuildExchange(
+            settings.resolved_database_url(), generator.settings["SITEURL"]
+        )
+
+
+def watch_article(content: Content) -> None:
+    """``content_object_init`` receiver: show each article read to its build's exchange, which
+    then knows early whether the database has anything to change."""
+    if not isinstance(content, Article):
+        return
+    for generator, exchange in _exchanges.items():
+        if generator.settings is content.settings:
+            exchange.see(content)
 
 
 def bake_counts(generator: ArticlesGenerator) -> None:
@@ -60,10 +70,11 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     _warn_about_unusable_slugs(candidates)
     articles = [article for article in candidates if shows_widget(article)]
     closed = _closed_slugs(generator, {article.slug for article in articles})
-    storage = _storage.pop(generator, None) or StorageProcess(settings.resolved_database_url())
-    counts = fetch_counts(
-        settings, _unique_by_slug(articles), generator.settings["SITEURL"], closed, storage
+    siteurl = generator.settings["SITEURL"]
+    exchange = _exchanges.pop(generator, None) or BuildExchange(
+        settings.resolved_database_url(), siteurl
     )
+    counts = fetch_counts(settings, _unique_by_slug(articles), siteurl, closed, exchange)
     for article in articles:  # translations sharing a slug share its count
         setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
         setattr(article, RETURN_ATTRIBUTE, return_url(article, generator.settings["SITEURL"]))
@@ -74,13 +85,13 @@ def fetch_counts(
     articles: list[Article],
     siteurl: str,
     closed: Iterable[str],
-    storage: StorageProcess,
+    exchange: BuildExchange,
 ) -> dict[str, int]:
     """Register ``articles``, merge in their former slugs' likes, close the ``closed`` slugs to
     likes, and return the articles' counts; {} (with one warning) if the database is unusable,
     unless ``LIKES_STRICT`` makes that an error."""
     claimed = claimed_former_slugs(articles)
-    published = storage.publish(
+    published = exchange.publish(
         Publication(
             database_url=settings.resolved_database_url(),
             articles=tuple(article_info(article, siteurl) for article in articles),
@@ -102,14 +113,6 @@ def fetch_counts(
         published.problem,
     )
     return {}
-
-
-def article_info(article: Article, siteurl: str) -> ArticleInfo:
-    """What the database keeps about an article: its title as plain text, and its public URL."""
-    url = f"{siteurl}/{article.url}" if siteurl else f"/{article.url}"
-    # Pelican titles are HTML (``&amp;``, ``<em>``); striptags() turns that into text.
-    title = Markup(article.title).striptags()  # noqa: S704 - parsed as HTML, never output
-    return ArticleInfo(slug=article.slug, title=title, url=url)
 
 
 def _closed_slugs(generator: ArticlesGenerator, open_slugs: set[str]) -> set[str]:

@@ -22,6 +22,22 @@ BASE_SETTINGS = {
     "AUTHOR_FEED_RSS": None,
 }
 
+# A build as ``pelican`` runs it, in a process of its own, that then prints the SQLAlchemy
+# modules it loaded: in the suite's process, other tests import them.
+SQLALCHEMY_SHOWING_BUILD = """\
+import sys
+from pelican import Pelican
+from pelican.settings import read_settings
+
+settings = read_settings(override={{
+    "PATH": {content!r}, "OUTPUT_PATH": {output!r}, "PLUGINS": ["likes"],
+    "LIKES_DATABASE_URL": {database!r}, "TIMEZONE": "UTC", "SITEURL": "",
+    "FEED_ALL_ATOM": None, "CATEGORY_FEED_ATOM": None,
+}})
+Pelican(settings).run()
+print(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy"))
+"""
+
 
 def pelican_settings(**overrides: object) -> dict:
     """Pelican's settings with ``overrides``, as ``pelican`` reads them from a pelicanconf.py."""

@@ -10,21 +10,7 @@ import pytest
 
 from pelican.plugins.likes import storage_process
 from pelican_likes.store import ArticleInfo
-from tests.plugin.pelican_builds import ARTICLES
-
-BUILD = """\
-import sys
-from pelican import Pelican
-from pelican.settings import read_settings
-
-settings = read_settings(override={{
-    "PATH": {content!r}, "OUTPUT_PATH": {output!r}, "PLUGINS": ["likes"],
-    "LIKES_DATABASE_URL": {database!r}, "TIMEZONE": "UTC", "SITEURL": "",
-    "FEED_ALL_ATOM": None, "CATEGORY_FEED_ATOM": None,
-}})
-Pelican(settings).run()
-print(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy"))
-"""
+from tests.plugin.pelican_builds import ARTICLES, SQLALCHEMY_SHOWING_BUILD
 
 
 def baked_count(html: str) -> int:
@@ -44,7 +30,9 @@ def test_a_build_bakes_counts_without_loading_sqlalchemy_itself(tmp_path, liked_
     content = tmp_path / "content"
     content.mkdir()
     shutil.copy(ARTICLES / "astro-post.md", content)
-    script = BUILD.format(content=str(content), output=str(tmp_path / "out"), database=database_url)
+    script = SQLALCHEMY_SHOWING_BUILD.format(
+        content=str(content), output=str(tmp_path / "out"), database=database_url
+    )
 
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120

@@ -1,0 +1,77 @@
+"""One build's exchange with the likes database, made the cheapest way the build allows.
+
+A rebuild that changes nothing in the database (every article registered as the build shows it)
+is answered by the database's driver alone (pelican_likes/unchanged.py), in milliseconds. Any
+other build needs the storage layer, 0.3 s of CPU to import: a storage process loads it on
+another core while Pelican reads the articles (storage_process.py). Started for every build, that
+process slowed the rebuilds it was not needed for by a fifth, as two busy cores slow each other
+(docs/performance.md). So it starts only once the build reads an article that the database does
+not have under that title, or if the database cannot be read without it. (A changed URL is not
+looked for here: it changes with the settings, seldom, and then costs only the overlap.)
+"""
+
+from markupsafe import Markup
+from pelican.contents import Article
+
+from pelican.plugins.likes.storage_process import StorageProcess
+from pelican.plugins.likes.widget import shows_widget
+from pelican_likes.publication import Publication, Published, publish
+from pelican_likes.records import ArticleInfo
+from pelican_likes.unchanged import registered_titles, unchanged_publication
+
+
+class BuildExchange:
+    """The exchange of one articles generator: watches its articles as they are read, then
+    publishes them once."""
+
+    def __init__(self, database_url: str, siteurl: str) -> None:
+        self._database_url = database_url
+        self._siteurl = siteurl
+        self._storage: StorageProcess | None = None
+        self._titles = registered_titles(database_url)
+        if self._titles is None:
+            self._start()
+
+    def see(self, article: Article) -> None:
+        """An article just read: if the database does not have it, or not under this title, start
+        the storage process. Translations are left out: they share their original's record."""
+        if self._storage is not None or not article.in_default_lang or not shows_widget(article):
+            return
+        stored = self._titles.get(article.slug)
+        if stored != article.title and stored != _stored_title(article):
+            self._start()
+
+    def publish(self, publication: Publication) -> Published:
+        """The database's answer to ``publication``: from the driver alone if nothing changes,
+        else from the storage process, or from this process if none was started."""
+        published = unchanged_publication(publication)
+        if published is not None:
+            self.stop()
+            return published
+        if self._storage is None:
+            return publish(publication)
+        return self._storage.publish(publication)
+
+    def stop(self) -> None:
+        """End the storage process, if one was started and is still waiting."""
+        if self._storage is not None:
+            self._storage.stop()
+
+    def _start(self) -> None:
+        if self._storage is None:
+            self._storage = StorageProcess(self._database_url)
+
+
+def article_info(article: Article, siteurl: str) -> ArticleInfo:
+    """What the database keeps about an article: its title as plain text, and its public URL."""
+    url = f"{siteurl}/{article.url}" if siteurl else f"/{article.url}"
+    return ArticleInfo(slug=article.slug, title=plain_title(article), url=url)
+
+
+def plain_title(article: Article) -> str:
+    """The article's title as text: Pelican titles are HTML (``&amp;``, ``<em>``)."""
+    return Markup(article.title).striptags()  # noqa: S704 - parsed as HTML, never output
+
+
+def _stored_title(article: Article) -> str:
+    return ArticleInfo(article.slug, plain_title(article)).fitted().title
