@@ -4,8 +4,8 @@ published article a like widget whose count is in the HTML before any script run
 Only the frontmatter reader and the settings are imported before Pelican has read the build's
 settings; the rest (the widget, its texts, the storage process) is imported only by builds with
 ``LIKES_ENABLED``, so a blog that turns likes off pays nothing for them. The storage layer and
-SQLAlchemy are never imported here: a process of their own does the database work
-(storage_process.py).
+SQLAlchemy are not imported here: a rebuild reads its counts with the database's driver alone,
+and other builds do the database work in a process of their own (exchange.py).
 """
 
 from markupsafe import Markup
