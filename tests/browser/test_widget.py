@@ -119,6 +119,8 @@ def test_page_views_store_nothing_until_the_first_like(page, site):
     open_article(page, site)
     assert page.evaluate("() => localStorage.length") == 0
     click_and_settle(page, widgets(page, site.slug).first.locator("button"), "PUT")
+    # The script stores the token once it has read the answer, just after the response.
+    page.wait_for_function("() => localStorage.getItem('pelican-likes') !== null")
     token = page.evaluate("() => JSON.parse(localStorage.getItem('pelican-likes')).token")
     assert re.fullmatch(r"[A-Za-z0-9_-]{22,128}", token)
     click_and_settle(page, widgets(page, site.slug).first.locator("button"), "DELETE")
