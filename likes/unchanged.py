@@ -98,27 +98,23 @@ def registered_titles(database_url: str) -> dict[str, str] | None:
         return None
 
 
-def registers_nothing(stored: ArticleInfo | None, built: ArticleInfo) -> bool:
-    """Whether register() would leave ``stored`` (None: no such article) as it is for the
-    article the build shows as ``built``: same title and URL, or a URL without a host (a local
-    build's) where the stored one has a host (the production build's), which it never replaces.
-    """
-    built = built.fitted()
-    if stored is None or stored.title != built.title:
-        return False
-    return stored.url == built.url or (has_host(stored.url) and not has_host(built.url))
-
-
 def _registered(publication: Publication, stored: dict[str, _Stored]) -> bool:
     """Whether every article is stored open to likes as the build shows it, and every closed
     slug that is registered is closed: register() and close_likes() would write nothing."""
     for article in publication.articles:
         row = stored.get(article.slug)
-        if row is None or row.closed:
-            return False
-        if not registers_nothing(ArticleInfo(row.slug, row.title, row.url), article):
+        if row is None or row.closed or not _registers_nothing(row, article.fitted()):
             return False
     return all(stored[slug].closed for slug in publication.closed if slug in stored)
+
+
+def _registers_nothing(row: _Stored, built: ArticleInfo) -> bool:
+    """Whether register() would leave ``row`` as it is for ``built``: same title and URL, or a
+    URL without a host (a local build's) where the stored one has a host (the production
+    build's), which it never replaces."""
+    if row.title != built.title:
+        return False
+    return row.url == built.url or (has_host(row.url) and not has_host(built.url))
 
 
 def _merged_former_slugs(
@@ -150,9 +146,10 @@ def _snapshot(url: str) -> Iterator[Cursor | None]:
     read-only: a missing one stays missing.
     """
     sqlite_file = _SQLITE_FILE.fullmatch(url)
+    path = unquote(sqlite_file["path"]) if sqlite_file else ":memory:"
     postgresql = _POSTGRESQL.fullmatch(url)
-    if sqlite_file and unquote(sqlite_file["path"]) != ":memory:":
-        with _reading(sqlite3.Error, _sqlite_snapshot, unquote(sqlite_file["path"])) as cursor:
+    if path != ":memory:":
+        with _reading(sqlite3.Error, _sqlite_snapshot, path) as cursor:
             yield cursor
     elif postgresql:
         import psycopg2  # 40 ms: only for PostgreSQL

@@ -77,7 +77,7 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     counts = fetch_counts(settings, _unique_by_slug(articles), siteurl, closed, exchange)
     for article in articles:  # translations sharing a slug share its count
         setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
-        setattr(article, RETURN_ATTRIBUTE, return_url(article, generator.settings["SITEURL"]))
+        setattr(article, RETURN_ATTRIBUTE, return_url(article, siteurl))
 
 
 def fetch_counts(

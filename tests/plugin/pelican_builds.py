@@ -1,5 +1,9 @@
 """What the plugin's tests share: fixture folders, Pelican settings and a built site's pages."""
 
+import json
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +28,8 @@ BASE_SETTINGS = {
 
 # A build as ``pelican`` runs it, in a process of its own, that then prints the SQLAlchemy
 # modules it loaded: in the suite's process, other tests import them.
-SQLALCHEMY_SHOWING_BUILD = """\
+_SQLALCHEMY_SHOWING_BUILD = """\
+import json
 import sys
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -35,8 +40,24 @@ settings = read_settings(override={{
     "FEED_ALL_ATOM": None, "CATEGORY_FEED_ATOM": None,
 }})
 Pelican(settings).run()
-print(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy"))
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy")))
 """
+
+
+def sqlalchemy_of_own_build(folder: Path, article: str, database_url: str) -> list[str]:
+    """Build the fixture ``article`` into ``folder/out`` on ``database_url``, as ``pelican``
+    would, in a process of its own; return the SQLAlchemy modules that build loaded."""
+    content = folder / "content"
+    content.mkdir(exist_ok=True)
+    shutil.copy(ARTICLES / article, content)
+    script = _SQLALCHEMY_SHOWING_BUILD.format(
+        content=str(content), output=str(folder / "out"), database=database_url
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def pelican_settings(**overrides: object) -> dict:

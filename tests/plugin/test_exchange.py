@@ -3,16 +3,13 @@ an article the database does not have starts the storage process while the artic
 and every build bakes the same counts either way."""
 
 import re
-import shutil
-import subprocess
-import sys
 import traceback
 
 import pytest
 
 from pelican.plugins.likes import exchange
 from pelican_likes.records import ArticleInfo
-from tests.plugin.pelican_builds import ARTICLES, SQLALCHEMY_SHOWING_BUILD
+from tests.plugin.pelican_builds import sqlalchemy_of_own_build
 
 
 @pytest.fixture
@@ -100,22 +97,7 @@ def test_a_changed_url_found_only_at_the_exchange_is_registered_there(
 
 def test_a_rebuild_in_a_process_of_its_own_never_loads_sqlalchemy(tmp_path, store, database_url):
     """As ``pelican`` runs, twice: in the suite's process, other tests import SQLAlchemy."""
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(ARTICLES / "astro-post.md", content)
-    script = SQLALCHEMY_SHOWING_BUILD.format(
-        content=str(content), output=str(tmp_path / "out"), database=database_url
-    )
+    sqlalchemy_of_own_build(tmp_path, "astro-post.md", database_url)
 
-    for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-
-    assert done.stdout.splitlines()[-1] == "[]"
+    assert sqlalchemy_of_own_build(tmp_path, "astro-post.md", database_url) == []
     assert [article.slug for article in store.articles()] == ["first-post"]

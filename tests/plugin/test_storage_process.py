@@ -2,15 +2,12 @@
 and builds that still bake the right counts when that process cannot start or dies."""
 
 import re
-import shutil
-import subprocess
-import sys
 
 import pytest
 
 from pelican.plugins.likes import storage_process
 from pelican_likes.store import ArticleInfo
-from tests.plugin.pelican_builds import ARTICLES, SQLALCHEMY_SHOWING_BUILD
+from tests.plugin.pelican_builds import sqlalchemy_of_own_build
 
 
 def baked_count(html: str) -> int:
@@ -27,19 +24,7 @@ def liked_once(store):
 
 def test_a_build_bakes_counts_without_loading_sqlalchemy_itself(tmp_path, liked_once, database_url):
     """In a process of its own, as ``pelican`` runs: in the suite's, other tests import it."""
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(ARTICLES / "astro-post.md", content)
-    script = SQLALCHEMY_SHOWING_BUILD.format(
-        content=str(content), output=str(tmp_path / "out"), database=database_url
-    )
-
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "[]"
+    assert sqlalchemy_of_own_build(tmp_path, "astro-post.md", database_url) == []
     assert baked_count((tmp_path / "out" / "first-post.html").read_text()) == 1
     assert [article.slug for article in liked_once.articles()] == ["first-post"]
 
