@@ -9,7 +9,7 @@ API.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import chain
 from weakref import WeakKeyDictionary
 
@@ -74,27 +74,31 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     exchange = _exchanges.pop(generator, None) or BuildExchange(
         settings.resolved_database_url(), siteurl
     )
-    counts = fetch_counts(settings, _unique_by_slug(articles), siteurl, closed, exchange)
+    # Pelican formats article.url anew at each use (20 µs): once per article here.
+    urls = {article: article.url for article in articles}
+    pages = {article: urls[article] for article in _unique_by_slug(articles)}
+    counts = fetch_counts(settings, pages, siteurl, closed, exchange)
     for article in articles:  # translations sharing a slug share its count
         setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
-        setattr(article, RETURN_ATTRIBUTE, return_url(article, siteurl))
+        setattr(article, RETURN_ATTRIBUTE, return_url(urls[article], siteurl))
 
 
 def fetch_counts(
     settings: LikesSettings,
-    articles: list[Article],
+    pages: Mapping[Article, str],
     siteurl: str,
     closed: Iterable[str],
     exchange: BuildExchange,
 ) -> dict[str, int]:
-    """Register ``articles``, merge in their former slugs' likes, close the ``closed`` slugs to
-    likes, and return the articles' counts; {} (with one warning) if the database is unusable,
-    unless ``LIKES_STRICT`` makes that an error."""
-    claimed = claimed_former_slugs(articles)
+    """Register the articles of ``pages`` (each mapped to its ``article.url``), merge in their
+    former slugs' likes, close the ``closed`` slugs to likes, and return the articles' counts; {}
+    (with one warning) if the database is unusable, unless ``LIKES_STRICT`` makes that an
+    error."""
+    claimed = claimed_former_slugs(pages)
     published = exchange.publish(
         Publication(
             database_url=settings.resolved_database_url(),
-            articles=tuple(article_info(article, siteurl) for article in articles),
+            articles=tuple(article_info(article, url, siteurl) for article, url in pages.items()),
             former_slugs=tuple((old, article.slug) for old, article in claimed.items()),
             closed=tuple(sorted(closed)),
         )

@@ -62,10 +62,11 @@ class BuildExchange:
             self._storage = StorageProcess(self._database_url)
 
 
-def article_info(article: Article, siteurl: str) -> ArticleInfo:
-    """What the database keeps about an article: its title as plain text, and its public URL."""
-    url = f"{siteurl}/{article.url}" if siteurl else f"/{article.url}"
-    return ArticleInfo(slug=article.slug, title=plain_title(article), url=url)
+def article_info(article: Article, url: str, siteurl: str) -> ArticleInfo:
+    """What the database keeps about an article: its title as plain text, and its public URL
+    (``url`` is ``article.url``, under ``SITEURL``)."""
+    public = f"{siteurl}/{url}" if siteurl else f"/{url}"
+    return ArticleInfo(slug=article.slug, title=plain_title(article), url=public)
 
 
 def plain_title(article: Article) -> str:

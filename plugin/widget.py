@@ -73,12 +73,12 @@ def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back:
     return Markup(_WIDGET.format_map(escaped))  # noqa: S704 - every value escaped above
 
 
-def return_url(article: Content, siteurl: str) -> str:
-    """The article's page, where the form sends the reader back to: under an absolute or
-    root-relative ``SITEURL``; with ``RELATIVE_URLS``, which gives pages only a relative one, at
-    the root of the origin the form was sent from."""
+def return_url(url: str, siteurl: str) -> str:
+    """The article's page (``url`` is ``article.url``), where the form sends the reader back to:
+    under an absolute or root-relative ``SITEURL``; with ``RELATIVE_URLS``, which gives pages only
+    a relative one, at the root of the origin the form was sent from."""
     base = siteurl if siteurl.startswith(("http://", "https://", "/")) else ""
-    return f"{base.rstrip('/')}/{article.url}"
+    return f"{base.rstrip('/')}/{url}"
 
 
 def wants_widget(article: Content) -> bool:
@@ -121,7 +121,7 @@ class LikesWidget:
             return Markup("")
         count = getattr(article, COUNT_ATTRIBUTE, 0)
         texts = self._catalog.for_language(getattr(article, "lang", None), self._default_lang)
-        back = getattr(article, RETURN_ATTRIBUTE, None) or return_url(article, self._siteurl)
+        back = getattr(article, RETURN_ATTRIBUTE, None) or return_url(article.url, self._siteurl)
         return widget_markup(article.slug, count, self.settings.api_url, texts, back)
 
 
