@@ -52,12 +52,26 @@ def start_exchange(generator: Generator) -> None:
 
 def watch_article(content: Content) -> None:
     """``content_object_init`` receiver: show each article read to its build's exchange, which
-    then knows early whether the database has anything to change."""
-    if not isinstance(content, Article):
+    then knows early whether the database has anything to change, and give it the attributes
+    bake_counts fills in."""
+    if not isinstance(content, Article) or not shows_widget(content):
         return
     for generator, exchange in _exchanges.items():
         if generator.settings is content.settings:
+            _reserve_attributes(content)
             exchange.see(content)
+
+
+def _reserve_attributes(article: Article) -> None:
+    """Set the count and return page as the article is made, to their defaults.
+
+    CPython keeps the attributes of a class's instances in one table they share, without a dict
+    each, while they are given the same names as they are made; these two names, first set on
+    thousands of finished articles, gave every article a dict of its own: 5,000 more objects
+    for the garbage collector to walk, and more collections, in a 5,000-article build.
+    """
+    setattr(article, COUNT_ATTRIBUTE, 0)
+    setattr(article, RETURN_ATTRIBUTE, None)
 
 
 def bake_counts(generator: ArticlesGenerator) -> None:

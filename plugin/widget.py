@@ -5,7 +5,6 @@ This markup is the contract the widget's script and stylesheet are written again
 visible text, and a live region for announcements.
 """
 
-import functools
 from collections.abc import Mapping
 from urllib.parse import quote
 
@@ -44,12 +43,10 @@ _WIDGET = (
 )
 
 
-@functools.lru_cache(maxsize=4096)
 def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back: str) -> Markup:
     """The widget for ``slug`` in the language of ``texts``, a form that likes through the API
     and sends the reader back to ``back``; every value put into it is escaped.
 
-    Cached: an article's widget is drawn on its page and on every listing that shows it. And
     ``str.format`` over escaped values, not ``Markup.format``, whose formatter is pure Python:
     that was most of the widget's cost in a build (bench/build.py, profiled).
     """
@@ -97,7 +94,14 @@ def shows_widget(article: Content) -> bool:
 
 
 class LikesWidget:
-    """The ``likes_widget(article)`` Jinja global: the widget, or nothing where none belongs."""
+    """The ``likes_widget(article)`` Jinja global: the widget, or nothing where none belongs.
+
+    One per generator, so per build: it keeps each widget it drew, as an article's widget is
+    drawn on its page and on every listing that shows it. Kept as plain text under keys of plain
+    values, which the garbage collector stops tracking: a cache shared by the whole process
+    (``functools.lru_cache``) kept thousands of objects it walks in every full collection, and
+    brought on more of them, a few percent of a 5,000-article build (bench/build.py).
+    """
 
     def __init__(
         self, settings: LikesSettings, *, default_lang: str | None = None, siteurl: str = ""
@@ -106,6 +110,7 @@ class LikesWidget:
         self._catalog = catalog_for(settings.texts)
         self._default_lang = default_lang
         self._siteurl = siteurl
+        self._drawn: dict[tuple[str, int, str | None, str], str] = {}
 
     @classmethod
     def from_pelican(cls, settings: Mapping[str, object]) -> "LikesWidget":
@@ -120,9 +125,15 @@ class LikesWidget:
         if not self.settings.enabled or not shows_widget(article):
             return Markup("")
         count = getattr(article, COUNT_ATTRIBUTE, 0)
-        texts = self._catalog.for_language(getattr(article, "lang", None), self._default_lang)
+        lang = getattr(article, "lang", None)
         back = getattr(article, RETURN_ATTRIBUTE, None) or return_url(article.url, self._siteurl)
-        return widget_markup(article.slug, count, self.settings.api_url, texts, back)
+        key = (article.slug, count, lang, back)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            texts = self._catalog.for_language(lang, self._default_lang)
+            markup = widget_markup(article.slug, count, self.settings.api_url, texts, back)
+            drawn = self._drawn[key] = str(markup)
+        return Markup(drawn)  # noqa: S704 - drawn by widget_markup, every value escaped
 
 
 def add_jinja_global(generator: Generator) -> None:

@@ -4,6 +4,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from markupsafe import Markup
 from pelican.contents import Article
 
 from pelican.plugins.likes.frontmatter_reader import FrontmatterReader
@@ -112,6 +113,19 @@ def test_the_jinja_global_bakes_the_articles_count():
         root.get("action")
         == "https://likes.example/api/form-likes/first-post?return=/first-post.html"
     )
+
+
+def test_a_widget_drawn_again_shows_the_articles_count_and_page_of_the_moment():
+    post = article("astro-post.md")
+    widget = LikesWidget(LikesSettings())
+    first = widget(post)
+    assert widget(post) == first  # a listing draws the same widget as the page
+
+    post.likes_return_url = "/notes/first-post.html"
+    assert parsed(widget(post)).get("action").endswith("?return=/notes/first-post.html")
+    post.likes_count = 3
+    assert parsed(widget(post)).get("data-likes-count") == "3"
+    assert isinstance(widget(post), Markup)
 
 
 def test_the_form_returns_under_an_absolute_or_root_relative_siteurl():
