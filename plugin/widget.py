@@ -100,7 +100,7 @@ class LikesWidget:
     drawn on its page and on every listing that shows it. Kept as plain text under keys of plain
     values, which the garbage collector stops tracking: a cache shared by the whole process
     (``functools.lru_cache``) kept thousands of objects it walks in every full collection, and
-    brought on more of them, a few percent of a 5,000-article build (bench/build.py).
+    brought on more of them (docs/performance.md, "Build").
     """
 
     def __init__(
