@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # Strict editable mode links every file of the package folders into build/, under the installed
 # names; it is the editable mode in which Pelican discovers the namespace plugin. A file added or
 # removed needs a new link, so the install depends on the folders themselves (their mtimes).
-PACKAGE_FOLDERS := $(shell find likes api plugin migrations -type d -not -name __pycache__)
+PACKAGE_FOLDERS := $(shell find src api plugin migrations -type d -not -name __pycache__)
 INSTALL := $(BIN)/python -m pip install --quiet --config-settings editable_mode=strict -e
 
 .PHONY: run test lint format clean screenshot vendor-uplot
@@ -45,7 +45,7 @@ screenshot: $(TEST_STAMP)
 
 # The report's charting library, unmodified from its npm package, with its licence.
 UPLOT_VERSION ?= 1.6.32
-UPLOT_DIR := likes/report_assets
+UPLOT_DIR := src/pelican_likes/reports/assets
 vendor-uplot:
 	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent uplot@$(UPLOT_VERSION) >/dev/null \
 	  && tar xzf uplot-$(UPLOT_VERSION).tgz \

@@ -17,8 +17,10 @@ TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_PAGINATION = 10
 
-# The project is installed (`pip install -e .`), so the plugin imports by its package name.
-PLUGINS = ["likes"]
+# The plugin's full name: a blog with pelican-likes installed from PyPI can write "likes", which
+# Pelican finds among its namespace plugins; a checkout installed with a plain `pip install -e .`
+# is importable under that name but not listed among them, and "likes" would not be found.
+PLUGINS = ["pelican.plugins.likes"]
 
 MARKDOWN = {
     "extension_configs": {

@@ -20,8 +20,8 @@ from pelican_likes.api.middleware import BodyPolicy, ResponseHeaders
 from pelican_likes.api.openapi import OpenAPIDocument
 from pelican_likes.api.site import SITE_PATHS, SiteFiles
 from pelican_likes.api.voters import Voters
-from pelican_likes.daily_cap import Cleanup
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.daily_cap import Cleanup
+from pelican_likes.storage.store import LikeStore
 
 # How long a worker answers a count it read without asking the database again.
 COUNT_CACHE_SECONDS = 1.0

@@ -11,8 +11,8 @@ from pelican_likes.api.daily_limit import DailyLimit
 from pelican_likes.api.limits import WriteLimit
 from pelican_likes.api.slugs import check_slug
 from pelican_likes.api.voters import VOTER_HEADER, Voters
-from pelican_likes.errors import UnknownArticle
-from pelican_likes.store import LikeState, LikeStore
+from pelican_likes.storage.errors import UnknownArticle
+from pelican_likes.storage.store import LikeState, LikeStore
 
 
 class ArticleLike:

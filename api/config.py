@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from pelican_likes.api.clients import Network
 from pelican_likes.api.errors import ConfigError
 from pelican_likes.api.secret import check_secret, load_secret
-from pelican_likes.database import check_url
-from pelican_likes.environment import database_url
-from pelican_likes.errors import InvalidDatabaseURL
-from pelican_likes.schema import MAX_LIKES
+from pelican_likes.storage.database import check_url
+from pelican_likes.storage.environment import database_url
+from pelican_likes.storage.errors import InvalidDatabaseURL
+from pelican_likes.storage.schema import MAX_LIKES
 
 __all__ = ["Config", "ConfigError"]
 

@@ -1,7 +1,7 @@
 """LIKES_DAILY_LIMIT: the likes one client network may add to one article per UTC day.
 
-Counted in the database (pelican_likes.daily_cap), so every worker and host shares one tally, and
-under a keyed hash, so no address is stored. Unlikes are never refused.
+Counted in the database (pelican_likes.storage.daily_cap), so every worker and host shares one
+tally, and under a keyed hash, so no address is stored. Unlikes are never refused.
 """
 
 from collections.abc import Iterable
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import falcon
 
 from pelican_likes.api.clients import UNKNOWN_CLIENT, Network, client_address
-from pelican_likes.store import LikeState, LikeStore
+from pelican_likes.storage.store import LikeState, LikeStore
 
 
 class DailyLimit:

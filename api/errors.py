@@ -10,7 +10,7 @@ from http import HTTPStatus
 
 import falcon
 
-from pelican_likes.errors import (
+from pelican_likes.storage.errors import (
     ArticleClosed,
     DailyLimitReached,
     StorageUnavailable,

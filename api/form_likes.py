@@ -17,7 +17,7 @@ from pelican_likes.api.form_origins import FormOrigins
 from pelican_likes.api.limits import WriteLimit
 from pelican_likes.api.slugs import check_slug
 from pelican_likes.api.voters import Voters, is_valid_token
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.store import LikeStore
 
 VOTER_COOKIE = "likes_voter"
 FORM_PATH = "/api/form-likes"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from pelican_likes.api.access_log import ACCESS_LOG_FORMAT, AccessLogger
-from pelican_likes.environment import database_url
+from pelican_likes.storage.environment import database_url
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
@@ -38,8 +38,9 @@ def default_workers(environ: Mapping[str, str], cores: int) -> int:
 
 
 def _names_sqlite(url: str) -> bool:
-    """Whether ``url`` is SQLite's, told by its scheme alone as ``pelican_likes.database.is_sqlite``
-    tells it, so that the master imports no SQLAlchemy."""
+    """Whether ``url`` is SQLite's, told by its scheme alone as
+    ``pelican_likes.storage.database.is_sqlite`` tells it, so that the master imports no SQLAlchemy.
+    """
     return url.partition(":")[0].partition("+")[0].lower() == "sqlite"
 
 
@@ -97,8 +98,8 @@ def on_starting(server) -> None:
 def _settings_and_schema_problem() -> str:
     """Why the API cannot start with these settings and this database, or "" when it can."""
     from pelican_likes.api.config import Config, ConfigError
-    from pelican_likes.errors import SchemaMismatch
-    from pelican_likes.migrate import refuse_unknown_schema
+    from pelican_likes.storage.errors import SchemaMismatch
+    from pelican_likes.storage.migrate import refuse_unknown_schema
 
     try:
         config = Config.from_environ()

@@ -2,7 +2,7 @@
 
 import falcon
 
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.store import LikeStore
 
 
 class Health:

@@ -11,7 +11,7 @@ import falcon
 
 from pelican_likes.api.count_cache import CountCache
 from pelican_likes.api.slugs import check_slug
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.store import LikeStore
 
 MAX_SLUGS = 100
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pelican_likes.api.errors import ConfigError
-from pelican_likes.database import is_sqlite, parse_url
+from pelican_likes.storage.database import is_sqlite, parse_url
 
 SECRET_MIN_LENGTH = 32
 

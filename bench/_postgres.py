@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 
-from pelican_likes import migrate
-from pelican_likes.database import parse_url
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
 
 ADMIN_URL = os.environ.get("LIKES_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -40,7 +40,7 @@ from pelican.readers import BaseReader, MarkdownReader
 from pelican.settings import read_settings
 
 from pelican.plugins.likes.frontmatter_reader import FrontmatterReader
-from pelican_likes import migrate
+from pelican_likes.storage import migrate
 from tests.support import theme_path
 
 REPO = Path(__file__).resolve().parent.parent

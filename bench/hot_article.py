@@ -1,9 +1,9 @@
 """Likes of one viral article per second, by write design, measured side by side in one run.
 
 Part 1 asks PostgreSQL alone (pgbench, no Python) what each design can do: a single counter row,
-counter slots summed on read (the design in likes/schema.py), and bare inserts with the count
-left to COUNT(*). Part 2 runs the real LikeStore with one slot and with all slots, from several
-processes, and checks every count is exact afterwards.
+counter slots summed on read (the design in src/pelican_likes/storage/schema.py), and bare inserts
+with the count left to COUNT(*). Part 2 runs the real LikeStore with one slot and with all slots,
+from several processes, and checks every count is exact afterwards.
 
     .venv/bin/python bench/hot_article.py [--seconds 10] [--clients 16]
 """
@@ -16,8 +16,8 @@ import uuid
 from sqlalchemy import func, select
 
 from bench._postgres import pgbench, throwaway_database
-from pelican_likes.schema import COUNTER_SLOTS, like_counters, likes
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage.schema import COUNTER_SLOTS, like_counters, likes
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 
 # The transaction of LikeStore.like() in one statement: the counter moves only if the row went in.
 _PGBENCH_COUNTER = """\\set v random(1, 9000000000000000000)

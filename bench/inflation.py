@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from bench._load import distinct_voters, serve, wrk
 from bench._postgres import throwaway_database
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import API_APP
 
 DAY = 24 * 60 * 60

@@ -42,8 +42,8 @@ from urllib.parse import urlencode
 
 from bench._load import Load, distinct_voters, wrk
 from bench._postgres import throwaway_database
-from pelican_likes import migrate
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import (
     REPO,
     Server,

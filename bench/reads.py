@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from bench._load import Load, serve, wrk
 from bench._postgres import throwaway_database
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import API_APP
 
 SLUGS = [f"article-{n}" for n in range(20)]

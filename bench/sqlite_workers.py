@@ -25,8 +25,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench._load import Load, distinct_voters, wrk
-from pelican_likes import migrate
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import REPO, Server, gunicorn, resident_memory
 
 SECRET = "bench-secret-0123456789abcdef-0123456789"

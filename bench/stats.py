@@ -24,9 +24,9 @@ from pathlib import Path
 from sqlalchemy import Engine, bindparam, text
 
 from bench._postgres import throwaway_database
-from pelican_likes import migrate
-from pelican_likes.stats import article_totals, likes_per_day, open_stats_engine, read_stats
-from pelican_likes.store import LikeStore
+from pelican_likes.reports.stats import article_totals, likes_per_day, open_stats_engine, read_stats
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import LikeStore
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 DAYS = 730

@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 from pelican.plugins.likes.assets import STATIC_FOLDER
-from pelican_likes import migrate
+from pelican_likes.storage import migrate
 from tests.support import REPO, WEIGHT_BUDGETS, launch_chromium, static_files
 
 ARTICLE_PAGE = "writing-a-static-blog.html"

@@ -26,8 +26,8 @@ from contextlib import ExitStack
 
 from bench._load import DISTINCT_VOTERS, wrk
 from bench._postgres import throwaway_database
-from pelican_likes import migrate
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import REPO, Server, cpu_seconds, gunicorn, resident_memory
 
 SECRET = "bench-secret-0123456789abcdef-0123456789"

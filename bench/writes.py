@@ -28,9 +28,9 @@ from sqlalchemy import create_engine, text
 from bench._load import DISTINCT_VOTERS, serve, wrk
 from bench._postgres import pgbench, throwaway_database
 from pelican_likes.api.config import Config
-from pelican_likes.database import parse_url
-from pelican_likes.schema import COUNTER_SLOTS
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.schema import COUNTER_SLOTS
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import API_APP
 
 # What LikeStore.like() sends on PostgreSQL for one like: one statement, in autocommit.

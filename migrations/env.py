@@ -4,10 +4,10 @@
 from alembic import context
 from sqlalchemy import text
 
-from pelican_likes.connections import connected
-from pelican_likes.database import is_sqlite, make_engine
-from pelican_likes.environment import database_url
-from pelican_likes.schema import metadata
+from pelican_likes.storage.connections import connected
+from pelican_likes.storage.database import is_sqlite, make_engine
+from pelican_likes.storage.environment import database_url
+from pelican_likes.storage.schema import metadata
 
 config = context.config
 

@@ -26,8 +26,8 @@ from pelican.plugins.likes.widget import (
     shows_widget,
     wants_widget,
 )
-from pelican_likes.publication import Publication
-from pelican_likes.slugs import SLUG_RULE, is_valid_slug
+from pelican_likes.builds.publication import Publication
+from pelican_likes.storage.slugs import SLUG_RULE, is_valid_slug
 
 logger = logging.getLogger(__name__)
 

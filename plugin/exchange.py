@@ -1,7 +1,7 @@
 """One build's exchange with the likes database, made the cheapest way the build allows.
 
 A rebuild that changes nothing in the database (every article registered as the build shows it)
-is answered by the database's driver alone (pelican_likes/unchanged.py), in milliseconds. Any
+is answered by the database's driver alone (src/pelican_likes/builds/unchanged.py), in milliseconds. Any
 other build needs the storage layer, 0.3 s of CPU to import: a storage process loads it on
 another core while Pelican reads the articles (storage_process.py). Started for every build, that
 process slowed the rebuilds it was not needed for by a fifth, as two busy cores slow each other
@@ -15,9 +15,9 @@ from pelican.contents import Article
 
 from pelican.plugins.likes.storage_process import StorageProcess
 from pelican.plugins.likes.widget import shows_widget
-from pelican_likes.publication import Publication, Published, publish
-from pelican_likes.records import ArticleInfo
-from pelican_likes.unchanged import registered_titles, unchanged_publication
+from pelican_likes.builds.publication import Publication, Published, publish
+from pelican_likes.builds.unchanged import registered_titles, unchanged_publication
+from pelican_likes.storage.records import ArticleInfo
 
 
 class BuildExchange:

@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 from pelican.contents import Article
 
-from pelican_likes.publication import Published
-from pelican_likes.records import Renamed
-from pelican_likes.slugs import SLUG_RULE, is_valid_slug
+from pelican_likes.builds.publication import Published
+from pelican_likes.storage.records import Renamed
+from pelican_likes.storage.slugs import SLUG_RULE, is_valid_slug
 
 logger = logging.getLogger(__name__)
 

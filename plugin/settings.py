@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from pelican_likes.environment import database_url
+from pelican_likes.storage.environment import database_url
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Registering articles and reading their counts needs the storage layer, whose import (SQLAlchemy
 above all) took a third of a second: a tenth of a 500-article build, on one core. Started with the
 articles generator, a separate Python loads it on another core while Pelican reads the articles,
-then makes the build's one exchange with the database (pelican_likes/publication.py) when the
+then makes the build's one exchange with the database (src/pelican_likes/builds/publication.py) when the
 articles are known; the build waits only for that exchange. So the Pelican process never imports
 SQLAlchemy.
 
@@ -18,11 +18,11 @@ import pickle
 import subprocess
 import sys
 
-from pelican_likes.publication import Publication, Published, publish
+from pelican_likes.builds.publication import Publication, Published, publish
 
 logger = logging.getLogger(__name__)
 
-_SERVE = "from pelican_likes.publication import serve; serve()"
+_SERVE = "from pelican_likes.builds.publication import serve; serve()"
 
 # Seconds to wait for the answer: beyond what a slow remote database takes for a large blog, short
 # of leaving a build hanging on a process that will never answer.

@@ -15,7 +15,7 @@ from pelican.generators import Generator
 from pelican.plugins.likes.field_mapping import as_flag
 from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.texts import WidgetTexts, catalog_for
-from pelican_likes.slugs import is_valid_slug
+from pelican_likes.storage.slugs import is_valid_slug
 
 # The attribute the build sets on each article that shows a widget (see baked_counts.py); themes may
 # read it too, e.g. ``{{ article.likes_count }}``.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pelican_likes import migrate
+from pelican_likes.storage import migrate
 from scripts.screenshot import build
 from tests.support import launch_chromium, record_likes
 
@@ -37,7 +37,7 @@ def main(target: Path) -> None:
         record_likes(url, dated_likes())
         report = Path(tmp) / "likes.html"
         subprocess.run(
-            [sys.executable, "-m", "pelican_likes.cli", "--database-url", url,
+            [sys.executable, "-m", "pelican_likes.commands.main", "--database-url", url,
              "report", "--since", f"{DAYS}d", "--top", "3", "-o", str(report)],
             check=True,
         )  # fmt: skip

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pelican_likes import migrate
-from pelican_likes.store import LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import LikeStore
 from tests.support import REPO, gunicorn, launch_chromium
 
 ARTICLE = "writing-a-static-blog"

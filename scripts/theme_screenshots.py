@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pelican_likes import migrate
+from pelican_likes.storage import migrate
 from tests.support import (
     THEME_ARTICLE,
     THEMES,

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
-from pelican_likes import migrate
-from pelican_likes.database import parse_url
-from pelican_likes.store import LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.store import LikeStore
 from tests.support import Server, gunicorn
 
 ADMIN_URL = os.environ.get("LIKES_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from pelican_likes.schema import articles, likes
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.schema import articles, likes
+from pelican_likes.storage.store import LikeStore
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ import pytest
 from pelican_likes.api.app import create_app
 from pelican_likes.api.config import Config
 from pelican_likes.api.openapi import DOCUMENT
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 
 SECRET = b"a test secret that is long enough to be accepted"
 ARTICLES = [ArticleInfo("first", "First"), ArticleInfo("second", "Second"), ArticleInfo("été-2024")]

@@ -7,7 +7,7 @@ import secrets
 import pytest
 from sqlalchemy import MetaData, select
 
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.store import LikeStore
 
 
 def reader() -> dict[str, str]:

@@ -9,7 +9,7 @@ from ipaddress import ip_network
 import pytest
 
 from pelican_likes.api.errors import DAILY_LIMIT_TYPE
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.store import LikeStore
 from tests.api.conftest import ARTICLES, ContractClient
 from tests.support import ManualClock
 

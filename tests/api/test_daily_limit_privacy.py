@@ -11,9 +11,9 @@ from ipaddress import ip_address, ip_network
 import pytest
 from sqlalchemy import MetaData, func, select
 
-from pelican_likes.daily_cap import Cleanup
-from pelican_likes.schema import daily_keys, daily_tallies
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.daily_cap import Cleanup
+from pelican_likes.storage.schema import daily_keys, daily_tallies
+from pelican_likes.storage.store import LikeStore
 from tests.api.conftest import ARTICLES
 from tests.support import ManualClock
 

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from pelican_likes import migrate
-from pelican_likes.database import parse_url
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 
 Steps = tuple[str, Callable[[], None], Callable[[], None]]
 

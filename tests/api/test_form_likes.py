@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from pelican_likes.api.form_likes import COOKIE_MAX_AGE, VOTER_COOKIE
-from pelican_likes.schema import likes
+from pelican_likes.storage.schema import likes
 
 BLOG = "https://blog.example"
 FORM = {"Origin": BLOG, "Content-Type": "application/x-www-form-urlencoded"}

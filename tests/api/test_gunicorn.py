@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from pelican_likes import migrate
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
-from pelican_likes.database import parse_url
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3

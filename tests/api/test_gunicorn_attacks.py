@@ -14,9 +14,9 @@ from contextlib import ExitStack
 
 import pytest
 
-from pelican_likes import migrate
 from pelican_likes.api.gunicorn_conf import BODY_READ_TIMEOUT
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import Server, gunicorn
 
 SECRET = "a production-like secret, long enough: 0123456789"

@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pelican_likes import migrate
 from pelican_likes.api.gunicorn_conf import _names_sqlite, default_workers
-from pelican_likes.database import is_sqlite
-from pelican_likes.environment import database_url
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import is_sqlite
+from pelican_likes.storage.environment import database_url
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import Server, descendants, gunicorn
 
 CORES = 4

@@ -4,8 +4,8 @@ import secrets
 
 import pytest
 
-from pelican_likes import migrate
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 
 
 def like(client, slug: str) -> None:

@@ -6,11 +6,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from pelican_likes import migrate
 from pelican_likes.api.app import create_app
 from pelican_likes.api.config import Config
 from pelican_likes.api.openapi import DOCUMENT
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 
 SECRET = b"a test secret that is long enough to be accepted"
 # Every operation with valid requests; those that take parameters also with invalid ones.

@@ -8,7 +8,7 @@ import jsonschema_rs
 import pytest
 
 from pelican_likes.api.slugs import SLUG_PATTERN, check_slug
-from pelican_likes.slugs import SLUG_MAX_LENGTH, is_valid_slug
+from pelican_likes.storage.slugs import SLUG_MAX_LENGTH, is_valid_slug
 
 
 def test_document_pattern_matches_the_rule_for_every_character():

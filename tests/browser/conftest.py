@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pelican_likes import migrate
-from pelican_likes.store import LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.store import LikeStore
 from tests.support import CHROMIUM, build_blog, free_port, launch_chromium, static_files
 
 SECRET = "browser-tests-secret-0123456789abcdef"

@@ -6,7 +6,7 @@ from babel import Locale
 from playwright.sync_api import Page, expect
 
 from pelican.plugins.likes.texts import catalog_for
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.store import LikeStore
 from tests.browser.conftest import api_env, sqlite_database
 from tests.browser.test_widget import click_and_settle
 from tests.plugin.test_texts import SHIPPED

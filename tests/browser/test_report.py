@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pelican_likes.store import ArticleInfo
-from tests.likes.test_cli import run
+from pelican_likes.storage.store import ArticleInfo
+from tests.commands.test_main import run
 from tests.support import record_likes
 
 TODAY = datetime.now(UTC).date()

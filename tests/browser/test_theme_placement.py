@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pelican_likes import migrate
+from pelican_likes.storage import migrate
 from tests.support import THEME_ARTICLE, THEMES, build_theme_site, static_files
 
 # What follows the article's text in each theme's article page, all of which must come below

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from pelican.plugins.likes.texts import catalog_for
 from pelican.plugins.likes.widget import widget_markup
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
-from pelican_likes.store import ArticleInfo
+from pelican_likes.storage.store import ArticleInfo
 
 ENGLISH = catalog_for(None).for_language("en", None)
 

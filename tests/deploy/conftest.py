@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pelican_likes import migrate
+from pelican_likes.storage import migrate
 from tests.support import REPO, Server, build_blog, free_port, stop_process, wait_for_url
 
 NGINX = Path("/usr/sbin/nginx")

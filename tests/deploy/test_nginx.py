@@ -8,7 +8,7 @@ import secrets
 from collections import Counter
 
 from pelican_likes.api.errors import DAILY_LIMIT_TYPE
-from pelican_likes.store import LikeStore
+from pelican_likes.storage.store import LikeStore
 from tests.deploy.conftest import DAILY_LIMIT, NGINX_CONF, Deployment
 from tests.support import REPO, Server
 

@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, select, text
 from pelican_likes.api.app import create_app
 from pelican_likes.api.config import Config
 from pelican_likes.api.voters import Voters
-from pelican_likes.database import parse_url
-from pelican_likes.schema import daily_keys, daily_tallies, likes
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.schema import daily_keys, daily_tallies, likes
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.faults.test_postgres_restart import SLUG, WriteLoad
 
 SECRET = "the daily cap faults' secret, long enough: 0123456789"

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from pelican_likes import migrate
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.api.voters import Voters
-from pelican_likes.database import parse_url
-from pelican_likes.schema import articles, like_counters, likes
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.schema import articles, like_counters, likes
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.faults.clusters import Cluster
 
 SLUG = "restart"

@@ -4,9 +4,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from pelican_likes import migrate
-from pelican_likes.database import parse_url
-from pelican_likes.store import ArticleInfo, LikeStore
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 
 TABLES = {"articles", "likes", "like_counters", "article_aliases", "daily_keys", "daily_tallies"}
 DAILY_CAP_TABLES = {"daily_keys", "daily_tallies"}
@@ -54,7 +54,7 @@ def test_migrated_schema_matches_the_models(empty_url):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from pelican_likes.schema import metadata
+    from pelican_likes.storage.schema import metadata
 
     migrate.upgrade(empty_url)
     engine = create_engine(parse_url(empty_url))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pelican_likes import migrate
+from pelican_likes.storage import migrate
 from tests.support import REPO, gunicorn
 
 ARTICLE = """\

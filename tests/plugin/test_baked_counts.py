@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pelican.plugins.likes.baked_counts import LikesDatabaseError
-from pelican_likes.store import ArticleClosed, ArticleInfo
+from pelican_likes.storage.store import ArticleClosed, ArticleInfo
 from tests.plugin.pelican_builds import ARTICLES
 
 UNREACHABLE = "postgresql://postgres:s3cret@127.0.0.1:1/none"

@@ -8,7 +8,7 @@ import traceback
 import pytest
 
 from pelican.plugins.likes import exchange
-from pelican_likes.records import ArticleInfo
+from pelican_likes.storage.records import ArticleInfo
 from tests.plugin.pelican_builds import sqlalchemy_of_own_build
 
 

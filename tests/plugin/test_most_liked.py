@@ -10,8 +10,8 @@ from sqlalchemy import Engine, event
 
 from pelican.plugins.likes.most_liked import MostLiked
 from pelican.plugins.likes.settings import LikesSettings
-from pelican_likes import connections
-from pelican_likes.store import ArticleInfo
+from pelican_likes.storage import connections
+from pelican_likes.storage.store import ArticleInfo
 from tests.plugin.pelican_builds import pelican_settings
 
 THEME = str(Path(__file__).resolve().parents[2] / "theme")
@@ -105,7 +105,7 @@ def test_more_pages_make_no_more_queries(
         statements.append(sql)
         return connections.driver_rows(conn, sql, parameters)
 
-    monkeypatch.setattr("pelican_likes.store.driver_rows", driver_rows)
+    monkeypatch.setattr("pelican_likes.storage.store.driver_rows", driver_rows)
     event.listen(Engine, "before_cursor_execute", count)
     try:
         build_site(

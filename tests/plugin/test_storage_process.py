@@ -6,7 +6,7 @@ import re
 import pytest
 
 from pelican.plugins.likes import storage_process
-from pelican_likes.store import ArticleInfo
+from pelican_likes.storage.store import ArticleInfo
 from tests.plugin.pelican_builds import sqlalchemy_of_own_build
 
 

@@ -1,0 +1,154 @@
+"""The author's commands, ``pelican-likes stats`` and ``pelican-likes report``, wired into the
+command line by cli.py: what readers liked, and when.
+
+Like every command they end a mistake (an unknown article, a ``--since`` that is not a period, a
+database without tables or articles, a report that cannot be written) with one line on stderr
+and a non-zero exit, having written nothing.
+"""
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+
+from pelican_likes.reports.output import write_csv, write_json, write_table
+from pelican_likes.reports.page import render_report, write_report
+from pelican_likes.reports.stats import LikesStats, open_stats_engine, read_stats
+
+DEFAULT_TOP = 10
+FORMATS = ("table", "csv", "json")
+_DAYS = re.compile(r"(\d+)d")
+
+
+class BadArgument(ValueError):
+    """A ``--since`` or ``--top`` the commands cannot read."""
+
+
+def add_commands(
+    commands: argparse._SubParsersAction, url: Callable[[argparse.Namespace], str]
+) -> None:
+    """Add ``stats`` and ``report`` to the ``pelican-likes`` sub-commands; ``url(args)`` is the
+    database the user chose."""
+    stats = commands.add_parser(
+        "stats",
+        help="the most liked articles of a period, with a sparkline of their likes per day",
+        description="Rank articles by their likes in a period (all time by default, by total), "
+        "with their totals and likes per UTC day. A table on a terminal, plain text elsewhere; "
+        "CSV and JSON carry every day of the period.",
+    )
+    _period_arguments(stats)
+    stats.add_argument("--format", choices=FORMATS, default="table", help="default: table")
+    stats.set_defaults(run=lambda args: show_stats(args, url(args)))
+
+    report = commands.add_parser(
+        "report",
+        help="write the stats as one HTML page of charts that opens without a network",
+        description="Write one self-contained HTML file: likes per day for the whole blog and "
+        "for each top article, and the table of totals.",
+    )
+    _period_arguments(report)
+    report.add_argument(
+        "-o", "--output", type=Path, default=Path("likes.html"), help="default: likes.html"
+    )
+    report.set_defaults(run=lambda args: make_report(args, url(args)))
+
+
+def _period_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "slugs", nargs="*", metavar="ARTICLE", help="report on these articles only (slugs)"
+    )
+    parser.add_argument(
+        "--since",
+        default=None,
+        metavar="PERIOD",
+        help="the last N days (30d: today and the 29 days before) or a date (2026-01-01); "
+        "default: all time",
+    )
+    parser.add_argument(
+        "--top",
+        default=str(DEFAULT_TOP),
+        metavar="N",
+        help=f"how many articles to rank (default: {DEFAULT_TOP}; 0: every liked article)",
+    )
+
+
+def show_stats(args: argparse.Namespace, url: str) -> None:
+    stats = _read(args, url)
+    if args.format == "csv":
+        write_csv(stats, sys.stdout)
+    elif args.format == "json":
+        write_json(stats, sys.stdout)
+    else:
+        write_table(stats, console())
+
+
+def make_report(args: argparse.Namespace, url: str) -> None:
+    target: Path = args.output
+    _check_writable(target)
+    stats = _read(args, url)
+    write_report(render_report(stats), target)
+    print(f"wrote {target}: {len(stats.articles)} article(s), {len(stats.days):,} day(s)")
+
+
+def parse_since(text: str | None, today: date) -> date | None:
+    """The first UTC day of a period: ``30d`` is today and the 29 days before; a date is itself."""
+    if text is None:
+        return None
+    text = text.strip()
+    days = _DAYS.fullmatch(text)
+    if days:
+        count = int(days.group(1))
+        if count < 1:
+            raise BadArgument(f"--since {text}: a period is at least 1 day (1d is today)")
+        return today - timedelta(days=count - 1)
+    try:
+        since = date.fromisoformat(text)
+    except ValueError:
+        raise BadArgument(
+            f"--since: expected a number of days such as 30d, or a date such as 2026-01-01; "
+            f"got {text!r}"
+        ) from None
+    if since > today:
+        raise BadArgument(f"--since {text} is after today ({today:%Y-%m-%d}, UTC)")
+    return since
+
+
+def parse_top(text: str) -> int:
+    if not text.strip().isdigit():
+        raise BadArgument(f"--top: expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _read(args: argparse.Namespace, url: str) -> LikesStats:
+    today = datetime.now(UTC).date()
+    since = parse_since(args.since, today)
+    top = parse_top(args.top)
+    engine = open_stats_engine(url)
+    try:
+        return read_stats(engine, since, top=top, slugs=args.slugs, today=today)
+    finally:
+        engine.dispose()
+
+
+def _check_writable(target: Path) -> None:
+    """Fail before the database is read if the report could not be written anyway."""
+    folder = target.parent
+    if target.is_dir():
+        raise OSError(f"cannot write the report to {target}: it is a folder")
+    if not folder.is_dir():
+        raise OSError(f"cannot write the report to {target}: no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise OSError(f"cannot write the report to {target}: {folder} is not writable")
+
+
+def console() -> Console:
+    """Rich on a terminal; elsewhere plain text as wide as it needs, so that no line wraps."""
+    console = Console(highlight=False)
+    if console.is_terminal:
+        return console
+    return Console(highlight=False, width=10_000, no_color=True)

@@ -1,0 +1,115 @@
+"""``pelican-likes report``: the stats as one HTML file that opens anywhere without a network.
+
+Everything is inlined: the styles, the data (as ``stats --format json`` prints it) and the charts'
+library, uPlot (MIT), vendored in assets/ with its licence. uPlot was chosen over Python
+libraries writing SVG: about 50 KB draws every chart of a large blog at once, with each day's
+count shown under the pointer, where pygal needs its tooltip script from a CDN and writes one SVG
+element per day (megabytes for years of days), and matplotlib would bring NumPy and Pillow into
+every blog's install for still pictures.
+"""
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from pelican_likes.reports.output import as_json, period_name, period_span
+from pelican_likes.reports.stats import LikesStats
+
+ASSETS = files("pelican_likes.reports") / "assets"
+
+
+@dataclass(frozen=True)
+class Uplot:
+    """The vendored charting library: its code, its styles, its licence and release."""
+
+    js: str
+    css: str
+    license: str
+    version: str
+
+
+@cache
+def uplot() -> Uplot:
+    js = (ASSETS / "uPlot.iife.min.js").read_text(encoding="utf-8")
+    release = re.search(r"\(v(\d+\.\d+\.\d+)\)", js[:200])
+    return Uplot(
+        js=js,
+        css=(ASSETS / "uPlot.min.css").read_text(encoding="utf-8"),
+        license=(ASSETS / "uPlot.LICENSE").read_text(encoding="utf-8"),
+        version=release.group(1) if release else "",
+    )
+
+
+def render_report(stats: LikesStats, generated: datetime | None = None) -> str:
+    """The whole report page: header figures, a chart per day for the blog and for each top
+    article, and the table of totals."""
+    generated = generated or datetime.now(UTC)
+    library = uplot()
+    page = _environment().from_string((ASSETS / "report.html").read_text(encoding="utf-8"))
+    return page.render(
+        stats=stats,
+        period=period_name(stats),
+        span=period_span(stats),
+        generated=f"{generated:%Y-%m-%d %H:%M} UTC",
+        version=version("pelican-likes"),
+        best_day=best_day(stats.per_day),
+        ranked=[(article, best_day(article.per_day)) for article in stats.articles],
+        data=as_json(stats),
+        uplot_js=Markup(library.js),  # noqa: S704 - the vendored file, as shipped
+        uplot_css=Markup(library.css),  # noqa: S704 - likewise
+        uplot_license=Markup(library.license),  # noqa: S704 - likewise, in a comment
+        uplot_version=library.version,
+        report_css=Markup(_asset("report.css")),  # noqa: S704 - our own file
+        report_js=Markup(_asset("report.js")),  # noqa: S704 - likewise
+    )
+
+
+def best_day(per_day: Mapping[date, int]) -> tuple[str, int] | None:
+    """The day with the most likes (the earliest of equals), or None without any."""
+    if not per_day:
+        return None
+    day, count = min(per_day.items(), key=lambda item: (-item[1], item[0]))
+    return f"{day:%Y-%m-%d}", count
+
+
+def write_report(html: str, target: Path) -> None:
+    """Write ``html`` to ``target`` whole or not at all: a failed write leaves no half a page,
+    and an older report there stays as it was."""
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
+            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", delete=False
+        )
+    except OSError as error:
+        raise OSError(f"cannot write the report to {target}: {error.strerror}") from error
+    try:
+        with handle:
+            handle.write(html)
+        os.chmod(handle.name, 0o666 & ~_umask())  # as open() would have made it
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def _environment() -> Environment:
+    return Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)

@@ -1,0 +1,83 @@
+"""Alembic, driven from Python on the migrations and ``alembic.ini`` shipped in this package.
+
+Both are found by this package's own name, so another distribution's top-level ``migrations`` can
+never be the one that runs.
+"""
+
+from importlib.resources import files
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from pelican_likes.storage.connections import connected
+from pelican_likes.storage.database import is_sqlite, make_engine, parse_url, redacted
+from pelican_likes.storage.errors import SchemaMismatch, StorageUnavailable
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration for the migrations shipped with this package, aimed at ``url``."""
+    config = Config(str(files("pelican_likes.migrations") / "alembic.ini"))
+    # ConfigParser treats "%" as interpolation: a percent-encoded password must be doubled.
+    rendered = parse_url(url).render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this release knows."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the schema at ``url`` up to ``revision``."""
+    current_revision(url)  # a schema newer than this release is refused, not "not found"
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the schema at ``url`` down to ``revision`` (``base`` removes every table)."""
+    current_revision(url)
+    command.downgrade(alembic_config(url), revision)
+
+
+def current_revision(url: str) -> str | None:
+    """The revision the database at ``url`` is at, or None before the first upgrade.
+
+    A revision this release does not know is a SchemaMismatch: the database was migrated by a
+    newer pelican-likes, and this one would misread it.
+    """
+    engine = make_engine(url)
+    try:
+        with connected(engine) as conn:
+            revision = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    known = {
+        script.revision
+        for script in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()
+    }
+    if revision is not None and revision not in known:
+        raise SchemaMismatch(
+            f"the database {redacted(url)} is at schema revision {revision}, newer than this "
+            f"release of pelican-likes knows (up to {head_revision()}); install the release "
+            "that migrated it"
+        )
+    return revision
+
+
+def refuse_unknown_schema(url: str) -> None:
+    """Raise SchemaMismatch if the database at ``url`` was migrated by a newer release.
+
+    For the API's start, so that it refuses to serve a schema it would misread. A database that
+    cannot be reached, or an SQLite file not made yet, is left alone: the API answers 503 meanwhile.
+    """
+    parsed = parse_url(url)
+    if is_sqlite(parsed) and not Path(parsed.database or "").is_file():
+        return
+    try:
+        current_revision(url)
+    except StorageUnavailable:
+        return
