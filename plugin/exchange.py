@@ -1,8 +1,8 @@
 """One build's exchange with the likes database, made the cheapest way the build allows.
 
 A rebuild that changes nothing in the database (every article registered as the build shows it)
-is answered by the database's driver alone (src/pelican_likes/builds/unchanged.py), in milliseconds. Any
-other build needs the storage layer, 0.3 s of CPU to import: a storage process loads it on
+is answered by the database's driver alone (pelican_likes.builds.unchanged), in milliseconds.
+Any other build needs the storage layer, 0.3 s of CPU to import: a storage process loads it on
 another core while Pelican reads the articles (storage_process.py). Started for every build, that
 process slowed the rebuilds it was not needed for by a fifth, as two busy cores slow each other
 (docs/performance.md). So it starts only once the build reads an article that the database does

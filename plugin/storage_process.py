@@ -3,8 +3,8 @@
 Registering articles and reading their counts needs the storage layer, whose import (SQLAlchemy
 above all) took a third of a second: a tenth of a 500-article build, on one core. Started with the
 articles generator, a separate Python loads it on another core while Pelican reads the articles,
-then makes the build's one exchange with the database (src/pelican_likes/builds/publication.py) when the
-articles are known; the build waits only for that exchange. So the Pelican process never imports
+then makes the build's one exchange with the database (pelican_likes.builds.publication) when
+the articles are known; the build waits only for that exchange. So the Pelican process never imports
 SQLAlchemy.
 
 The process is a plain ``python -c`` of this interpreter, not multiprocessing: that would run the

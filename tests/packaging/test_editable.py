@@ -42,7 +42,9 @@ def test_a_plain_editable_install_builds_the_demo_from_the_repository_root(tmp_p
     venv.create(environment, with_pip=True)
     installed = Release(dist=tmp_path, venv=environment)
     env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'likes.sqlite3'}")
-    installed.run(str(installed.tool("pip")), "install", "--quiet", "-e", ".", cwd=checkout, env=env)
+    installed.run(
+        str(installed.tool("pip")), "install", "--quiet", "-e", ".", cwd=checkout, env=env
+    )
 
     installed.run(str(installed.tool("pelican-likes")), "db", "upgrade", cwd=checkout, env=env)
     built = installed.run(str(installed.tool("pelican")), "content", cwd=checkout, env=env)
