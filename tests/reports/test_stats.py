@@ -104,6 +104,14 @@ def test_an_unknown_article_is_named(engine, blog):
         read_stats(engine, slugs=["quiet", "no-such-post"], today=TODAY)
 
 
+def test_several_unknown_articles_are_each_named(engine, blog):
+    with pytest.raises(UnknownArticle) as caught:
+        read_stats(engine, slugs=["zz", "quiet", "aa"], today=TODAY)
+
+    assert caught.value.slugs == ("zz", "aa")  # as the command line named them
+    assert str(caught.value) == "unknown articles: 'zz', 'aa'"
+
+
 def test_carried_over_counts_add_to_totals_but_have_no_day(engine, store, blog):
     store.set_base_likes({"quiet": 50})
 

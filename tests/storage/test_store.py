@@ -83,6 +83,14 @@ def test_set_base_likes_with_an_unknown_slug_changes_nothing(store, hello):
     assert store.counts([hello]) == {hello: 0}
 
 
+def test_several_unknown_slugs_are_each_named(store, hello):
+    with pytest.raises(UnknownArticle) as caught:
+        store.set_base_likes({"b, c": 1, hello: 5, "a": 3})
+
+    assert caught.value.slugs == ("a", "b, c")
+    assert str(caught.value) == "unknown articles: 'a', 'b, c'"
+
+
 def test_register_upserts_title_and_url_and_keeps_likes(store, hello):
     store.like(hello, VOTER_A)
     store.register([ArticleInfo("hello", "Hello again", "/2024/hello.html"), ArticleInfo("new")])

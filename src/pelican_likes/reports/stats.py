@@ -195,7 +195,7 @@ def _ranked(rows: Sequence[Row], since: date | None, top: int, slugs: Sequence[s
         wanted = list(dict.fromkeys(slugs))
         unknown = [slug for slug in wanted if slug not in by_slug]
         if unknown:
-            raise UnknownArticle(", ".join(unknown))
+            raise UnknownArticle(*unknown)
         pool = [by_slug[slug] for slug in wanted]
     elif since is None:
         pool = [row for row in rows if row.total > 0 or row.in_period > 0]

@@ -26,11 +26,14 @@ class StorageUnavailable(StorageError):
 
 
 class UnknownArticle(StorageError, LookupError):
-    """A like was asked for an article the blog never registered."""
+    """An article the blog never registered was asked for: liked, renamed, given base likes..."""
 
-    def __init__(self, slug: str) -> None:
-        super().__init__(f"unknown article: {slug!r}")
+    def __init__(self, slug: str, *more: str) -> None:
+        slugs = (slug, *more)
+        named = ", ".join(map(repr, slugs))
+        super().__init__(f"unknown article{'s' if more else ''}: {named}")
         self.slug = slug
+        self.slugs = slugs
 
 
 class ArticleClosed(StorageError):

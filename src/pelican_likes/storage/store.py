@@ -261,7 +261,7 @@ class LikeStore:
             )
             unknown = sorted(set(base) - known)
             if unknown:
-                raise UnknownArticle(", ".join(unknown))
+                raise UnknownArticle(*unknown)
             conn.execute(
                 articles.update()
                 .where(articles.c.slug == bindparam("b_slug"))
