@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pelican_likes.commands.stats import BadArgument, parse_since
+from pelican_likes.commands.stats import parse_since, parse_top
+from pelican_likes.commands.usage import UsageError
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo
 from tests.commands.test_main import assert_one_line_error, run
@@ -133,6 +134,8 @@ class ReportData(HTMLParser):
         (["--since", "0d"], "a period is at least 1 day"),
         (["--since", "2999-01-01"], "is after today"),
         (["--top", "-3"], "--top: expected a whole number >= 0"),
+        (["--top", "\u0663"], "--top: expected a whole number >= 0, got '\u0663'"),
+        (["--top", "\u00b2"], "--top: expected a whole number >= 0, got '\u00b2'"),
     ],
 )
 @pytest.mark.parametrize("command", ["stats", "report"])
@@ -216,10 +219,23 @@ def test_since_nothing_is_all_time():
     assert parse_since(None, date(2026, 3, 10)) is None
 
 
-@pytest.mark.parametrize("text", ["30", "d", "-3d", "2026-02-30", "yesterday"])
+@pytest.mark.parametrize("text", ["30", "d", "-3d", "2026-02-30", "yesterday", "\u0663d"])
 def test_since_rejects_what_is_not_a_period(text):
-    with pytest.raises(BadArgument, match="--since"):
+    with pytest.raises(UsageError, match="--since"):
         parse_since(text, date(2026, 3, 10))
+
+
+@pytest.mark.parametrize(("text", "top"), [("0", 0), ("3", 3), (" 12 ", 12)])
+def test_top_is_a_whole_number_zero_for_every_article(text, top):
+    assert parse_top(text) == top
+
+
+@pytest.mark.parametrize("text", ["\u0663", "\u00b2", "-1", "x", ""])
+def test_top_takes_ascii_digits_only_with_one_message(text):
+    with pytest.raises(UsageError) as caught:
+        parse_top(text)
+
+    assert str(caught.value) == f"--top: expected a whole number >= 0, got {text!r}"
 
 
 def _umask() -> int:

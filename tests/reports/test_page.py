@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pelican_likes.reports.output import as_json
 from pelican_likes.reports.page import render_report, uplot, write_report
 from pelican_likes.reports.stats import ArticleLikes, LikesStats
+from pelican_likes.reports.summary import as_json
 from tests.commands.test_stats import ReportData
 
 FIRST = date(2026, 2, 1)

@@ -1,24 +1,19 @@
-"""``pelican-likes likes list`` and ``likes remove``, wired into the command line by cli.py: an
-article's likes per hour or day, so that a flood shows, and the removal of the likes of a window.
+"""``pelican-likes likes list`` and ``likes remove``: an article's likes per hour or day, so that a
+flood shows, and the removal of the likes of a window.
 
 Times are ISO 8601; one without an offset is UTC, as every time these commands print.
 """
 
 import argparse
-import csv
-import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import IO
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pelican_likes.commands.stats import FORMATS, console
-from pelican_likes.reports.output import print_table
+from pelican_likes.commands.output import add_format_argument, print_listing
 from pelican_likes.storage.flood import PERIODS, Removal, Window, parse_time
 from pelican_likes.storage.store import LikeStore
 
@@ -28,9 +23,7 @@ BAR_WIDTH = 40  # characters of the busiest period's bar
 _TIME_HELP = "ISO 8601, e.g. 2026-12-01T10:00 or 2026-12-01T11:00+01:00; without an offset, UTC"
 
 
-def add_commands(
-    commands: argparse._SubParsersAction, url: Callable[[argparse.Namespace], str]
-) -> None:
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add ``likes list`` and ``likes remove`` to the ``pelican-likes`` sub-commands."""
     group = commands.add_parser("likes", help="see and remove the likes of an article by time")
     actions = group.add_subparsers(title="likes commands", required=True, metavar="ACTION")
@@ -44,8 +37,8 @@ def add_commands(
     listing.add_argument("slug", metavar="ARTICLE")
     listing.add_argument("--by", choices=PERIODS, default="day", help="default: day")
     _window_arguments(listing, required=False)
-    listing.add_argument("--format", choices=FORMATS, default="table", help="default: table")
-    listing.set_defaults(run=lambda args: show_likes(args, url(args)))
+    add_format_argument(listing)
+    listing.set_defaults(run=show_likes)
 
     remove = actions.add_parser(
         "remove",
@@ -59,7 +52,7 @@ def add_commands(
     remove.add_argument(
         "--dry-run", action="store_true", help="say how many would go; change nothing"
     )
-    remove.set_defaults(run=lambda args: remove_window(args, url(args)))
+    remove.set_defaults(run=remove_window)
 
 
 def _window_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -89,12 +82,12 @@ def show_likes(args: argparse.Namespace, url: str) -> None:
         periods = store.likes_per_period(args.slug, args.by, window)
     finally:
         store.dispose()
-    if args.format == "csv":
-        write_csv(periods, sys.stdout)
-    elif args.format == "json":
-        write_json(args.slug, args.by, window, periods, sys.stdout)
-    else:
-        write_table(args.slug, args.by, window, periods, console())
+    print_listing(
+        args.format,
+        table=lambda out: likes_table(args.slug, args.by, window, periods, out),
+        rows=as_rows(periods),
+        document=lambda: as_json(args.slug, args.by, window, periods),
+    )
 
 
 def remove_window(args: argparse.Namespace, url: str) -> None:
@@ -119,10 +112,11 @@ def describe_removal(removal: Removal, *, dry_run: bool = False) -> str:
     return f"removed {removal.removed} {what}; its count went from {before} to {removal.likes}"
 
 
-def write_table(
+def likes_table(
     slug: str, by: str, window: Window, periods: Sequence[tuple[datetime, int]], out: Console
-) -> None:
-    """One row per period with its likes and a bar, the busiest period's the longest."""
+) -> list[RenderableType]:
+    """A heading and one row per period with its likes and a bar, the busiest period's the
+    longest; a note under a table without rows."""
     shape = "%Y-%m-%d %H:00" if by == "hour" else "%Y-%m-%d"
     peak = max((count for _, count in periods), default=0)
     heading = Text(f"Likes of {slug!r} per {by} (UTC), {window.describe()}")
@@ -137,23 +131,21 @@ def write_table(
     for start, count in periods:
         bar = BAR * max(1, round(count / peak * BAR_WIDTH))
         table.add_row(f"{start:{shape}}", f"{count:,}", bar)
-    print_table(out, heading, table)
-    if not periods:
-        out.print("No likes in this window.")
+    return [heading, table] if periods else [heading, table, "No likes in this window."]
 
 
-def write_csv(periods: Sequence[tuple[datetime, int]], file: IO[str]) -> None:
-    """``period_start,likes`` rows, the start in ISO 8601 with its UTC offset."""
-    writer = csv.writer(file, lineterminator="\n")
-    writer.writerow(["period_start", "likes"])
-    writer.writerows((start.isoformat(), count) for start, count in periods)
+def as_rows(periods: Sequence[tuple[datetime, int]]) -> Iterator[Sequence[object]]:
+    """A header, then ``period_start,likes`` rows, the start in ISO 8601 with its UTC offset."""
+    yield ["period_start", "likes"]
+    for start, count in periods:
+        yield [start.isoformat(), count]
 
 
-def write_json(
-    slug: str, by: str, window: Window, periods: Sequence[tuple[datetime, int]], file: IO[str]
-) -> None:
+def as_json(
+    slug: str, by: str, window: Window, periods: Sequence[tuple[datetime, int]]
+) -> dict[str, object]:
     """The article, the window and every period with likes, times in ISO 8601 with offsets."""
-    document = {
+    return {
         "article": slug,
         "by": by,
         "from": window.start.isoformat() if window.start else None,
@@ -161,5 +153,3 @@ def write_json(
         "total": sum(count for _, count in periods),
         "periods": [{"start": start.isoformat(), "likes": count} for start, count in periods],
     }
-    json.dump(document, file, indent=2, ensure_ascii=False)
-    file.write("\n")

@@ -1,5 +1,5 @@
-"""The author's commands, ``pelican-likes stats`` and ``pelican-likes report``, wired into the
-command line by cli.py: what readers liked, and when.
+"""The author's commands, ``pelican-likes stats`` and ``pelican-likes report``: what readers liked,
+and when.
 
 Like every command they end a mistake (an unknown article, a ``--since`` that is not a period, a
 database without tables or articles, a report that cannot be written) with one line on stderr
@@ -9,31 +9,21 @@ and a non-zero exit, having written nothing.
 import argparse
 import os
 import re
-import sys
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from rich.console import Console
-
-from pelican_likes.reports.output import write_csv, write_json, write_table
+from pelican_likes.commands.output import add_format_argument, print_listing
+from pelican_likes.commands.usage import UsageError, is_whole_number
 from pelican_likes.reports.page import render_report, write_report
 from pelican_likes.reports.stats import LikesStats, open_stats_engine, read_stats
+from pelican_likes.reports.summary import as_json, as_rows, stats_table
 
 DEFAULT_TOP = 10
-FORMATS = ("table", "csv", "json")
-_DAYS = re.compile(r"(\d+)d")
+_DAYS = re.compile(r"(\d+)d", re.ASCII)  # as --top, ASCII digits only
 
 
-class BadArgument(ValueError):
-    """A ``--since`` or ``--top`` the commands cannot read."""
-
-
-def add_commands(
-    commands: argparse._SubParsersAction, url: Callable[[argparse.Namespace], str]
-) -> None:
-    """Add ``stats`` and ``report`` to the ``pelican-likes`` sub-commands; ``url(args)`` is the
-    database the user chose."""
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add ``stats`` and ``report`` to the ``pelican-likes`` sub-commands."""
     stats = commands.add_parser(
         "stats",
         help="the most liked articles of a period, with a sparkline of their likes per day",
@@ -42,8 +32,8 @@ def add_commands(
         "CSV and JSON carry every day of the period.",
     )
     _period_arguments(stats)
-    stats.add_argument("--format", choices=FORMATS, default="table", help="default: table")
-    stats.set_defaults(run=lambda args: show_stats(args, url(args)))
+    add_format_argument(stats)
+    stats.set_defaults(run=show_stats)
 
     report = commands.add_parser(
         "report",
@@ -55,7 +45,7 @@ def add_commands(
     report.add_argument(
         "-o", "--output", type=Path, default=Path("likes.html"), help="default: likes.html"
     )
-    report.set_defaults(run=lambda args: make_report(args, url(args)))
+    report.set_defaults(run=make_report)
 
 
 def _period_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,12 +69,12 @@ def _period_arguments(parser: argparse.ArgumentParser) -> None:
 
 def show_stats(args: argparse.Namespace, url: str) -> None:
     stats = _read(args, url)
-    if args.format == "csv":
-        write_csv(stats, sys.stdout)
-    elif args.format == "json":
-        write_json(stats, sys.stdout)
-    else:
-        write_table(stats, console())
+    print_listing(
+        args.format,
+        table=lambda out: stats_table(stats, out),
+        rows=as_rows(stats),
+        document=lambda: as_json(stats),
+    )
 
 
 def make_report(args: argparse.Namespace, url: str) -> None:
@@ -104,23 +94,24 @@ def parse_since(text: str | None, today: date) -> date | None:
     if days:
         count = int(days.group(1))
         if count < 1:
-            raise BadArgument(f"--since {text}: a period is at least 1 day (1d is today)")
+            raise UsageError(f"--since {text}: a period is at least 1 day (1d is today)")
         return today - timedelta(days=count - 1)
     try:
         since = date.fromisoformat(text)
     except ValueError:
-        raise BadArgument(
+        raise UsageError(
             f"--since: expected a number of days such as 30d, or a date such as 2026-01-01; "
             f"got {text!r}"
         ) from None
     if since > today:
-        raise BadArgument(f"--since {text} is after today ({today:%Y-%m-%d}, UTC)")
+        raise UsageError(f"--since {text} is after today ({today:%Y-%m-%d}, UTC)")
     return since
 
 
 def parse_top(text: str) -> int:
-    if not text.strip().isdigit():
-        raise BadArgument(f"--top: expected a whole number >= 0, got {text!r}")
+    """``--top``'s number of articles, 0 for all of them."""
+    if not is_whole_number(text.strip()):
+        raise UsageError(f"--top: expected a whole number >= 0, got {text!r}")
     return int(text)
 
 
@@ -144,11 +135,3 @@ def _check_writable(target: Path) -> None:
         raise OSError(f"cannot write the report to {target}: no folder {folder}")
     if not os.access(folder, os.W_OK):
         raise OSError(f"cannot write the report to {target}: {folder} is not writable")
-
-
-def console() -> Console:
-    """Rich on a terminal; elsewhere plain text as wide as it needs, so that no line wraps."""
-    console = Console(highlight=False)
-    if console.is_terminal:
-        return console
-    return Console(highlight=False, width=10_000, no_color=True)

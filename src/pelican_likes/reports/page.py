@@ -2,10 +2,10 @@
 
 Everything is inlined: the styles, the data (as ``stats --format json`` prints it) and the charts'
 library, uPlot (MIT), vendored in assets/ with its licence. uPlot was chosen over Python
-libraries writing SVG: about 50 KB draws every chart of a large blog at once, with each day's
-count shown under the pointer, where pygal needs its tooltip script from a CDN and writes one SVG
-element per day (megabytes for years of days), and matplotlib would bring NumPy and Pillow into
-every blog's install for still pictures.
+libraries writing SVG: small enough to inline, it draws every chart of a large blog at once, with
+each day's count shown under the pointer, where pygal needs its tooltip script from a CDN and
+writes one SVG element per day, and matplotlib would bring NumPy and Pillow into every blog's
+install for still pictures (sizes: docs/performance.md, "Figures behind the code").
 """
 
 import os
@@ -22,8 +22,8 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from pelican_likes.reports.output import as_json, period_name, period_span
 from pelican_likes.reports.stats import LikesStats
+from pelican_likes.reports.summary import as_json, period_name, period_span
 
 ASSETS = files("pelican_likes.reports") / "assets"
 

@@ -3,7 +3,8 @@ for the whole blog and for its top articles, behind ``pelican-likes stats`` and 
 
 Two aggregate queries, read in one snapshot so that their numbers agree: one row per article, then
 one row per (day, top article), the rest of the blog's likes of a day falling in one bucket. A
-large blog's year comes back as a few thousand rows, never as its like rows (bench/stats.py).
+large blog comes back as rows per day, never as its like rows (docs/performance.md, "Stats and
+report on a large blog"; bench/stats.py).
 Days are UTC days, as the rows' ``created_at`` is kept in UTC.
 """
 
@@ -12,6 +13,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeAlias
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,14 +31,15 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import make_engine, parse_url, redacted
-from pelican_likes.storage.errors import (
-    StorageError,
-    StorageUnavailable,
-    UnknownArticle,
-    translated_errors,
-)
+from pelican_likes.storage.errors import StorageError, StorageUnavailable, UnknownArticle
 from pelican_likes.storage.schema import articles, like_counters, likes
+
+# id, slug, title, url, total, in_period, first_day: a row of article_totals()
+ArticleRow: TypeAlias = "Row[int, str, str, str, int, int, date | None]"
+# day, article_id (None for the articles not listed), likes: a row of likes_per_day()
+DayRow: TypeAlias = "Row[date, int | None, int]"
 
 
 class NoArticles(StorageError):
@@ -125,16 +128,18 @@ def read_stats(
     return _assemble(rows, chosen, daily, since, today)
 
 
-def article_totals(dialect: str, since: date | None) -> Select:
+def article_totals(
+    dialect: str, since: date | None
+) -> "Select[int, str, str, str, int, int, date | None]":
     """Every article with its total, its likes in the period and the day of its first one."""
-    recorded = select(
+    per_article = select(
         likes.c.article_id,
         func.count().label("likes"),
         func.min(likes.c.created_at).label("first_like"),
     ).group_by(likes.c.article_id)
     if since is not None:
-        recorded = recorded.where(_recorded_since(dialect, since))
-    recorded = recorded.subquery("recorded")
+        per_article = per_article.where(_recorded_since(dialect, since))
+    recorded = per_article.subquery("recorded")
     counted = (
         select(like_counters.c.article_id, func.sum(like_counters.c.likes).label("likes"))
         .group_by(like_counters.c.article_id)
@@ -156,23 +161,23 @@ def article_totals(dialect: str, since: date | None) -> Select:
     )
 
 
-def likes_per_day(dialect: str, since: date | None) -> Select:
+def likes_per_day(dialect: str, since: date | None) -> "Select[date, int | None, int]":
     """Likes per (UTC day, article) for the articles in the ``ids`` parameter, the other
     articles' likes of each day counted under article None."""
     listed = likes.c.article_id.in_(bindparam("ids", expanding=True))
-    rows = select(
+    each_like = select(
         utc_day(dialect, likes.c.created_at).label("day"),
         case((listed, likes.c.article_id)).label("article_id"),
     )
     if since is not None:
-        rows = rows.where(_recorded_since(dialect, since))
-    rows = rows.subquery("dated")
+        each_like = each_like.where(_recorded_since(dialect, since))
+    rows = each_like.subquery("dated")
     return select(rows.c.day, rows.c.article_id, func.count().label("likes")).group_by(
         rows.c.day, rows.c.article_id
     )
 
 
-def utc_day(dialect: str, moment: ColumnElement) -> ColumnElement:
+def utc_day(dialect: str, moment: ColumnElement[datetime]) -> ColumnElement[date]:
     """The UTC day of a ``created_at`` value, as a date."""
     if dialect == "postgresql":
         return cast(func.timezone("UTC", moment), Date)
@@ -180,7 +185,7 @@ def utc_day(dialect: str, moment: ColumnElement) -> ColumnElement:
     return type_coerce(func.date(moment), Date)
 
 
-def _recorded_since(dialect: str, since: date) -> ColumnElement:
+def _recorded_since(dialect: str, since: date) -> ColumnElement[bool]:
     """Like rows recorded on or after the start of the UTC day ``since``, by a range the
     ``created_at`` index serves."""
     if dialect == "postgresql":
@@ -189,7 +194,9 @@ def _recorded_since(dialect: str, since: date) -> ColumnElement:
     return type_coerce(likes.c.created_at, String) >= since.isoformat()
 
 
-def _ranked(rows: Sequence[Row], since: date | None, top: int, slugs: Sequence[str]) -> list[Row]:
+def _ranked(
+    rows: Sequence[ArticleRow], since: date | None, top: int, slugs: Sequence[str]
+) -> list[ArticleRow]:
     if slugs:
         by_slug = {row.slug: row for row in rows}
         wanted = list(dict.fromkeys(slugs))
@@ -209,9 +216,9 @@ def _ranked(rows: Sequence[Row], since: date | None, top: int, slugs: Sequence[s
 
 
 def _assemble(
-    rows: Sequence[Row],
-    chosen: Sequence[Row],
-    daily: Sequence[Row],
+    rows: Sequence[ArticleRow],
+    chosen: Sequence[ArticleRow],
+    daily: Sequence[DayRow],
     since: date | None,
     today: date,
 ) -> LikesStats:
@@ -249,7 +256,7 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
         begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
     else:
         begin = "BEGIN"
-    with translated_errors(engine.dialect.loaded_dbapi), engine.connect() as conn:
+    with connected(engine) as conn:
         conn.exec_driver_sql(begin)
         try:
             yield conn

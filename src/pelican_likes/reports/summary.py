@@ -1,15 +1,14 @@
-"""``pelican-likes stats`` output: a table for people, CSV and JSON for scripts.
+"""The stats as the author reads them: the period in words, sparklines, the ranked table, the
+rows of ``--format csv`` and the document of ``--format json``, which the HTML report embeds.
 
-The table is drawn by rich: colours, links and a box on a terminal, plain aligned text anywhere
-else (a pipe, a file, ``NO_COLOR``, ``TERM=dumb``), so ``stats | grep`` reads as well as the
-screen. CSV and JSON carry every day of the period, not only the sparkline's summary of it.
+The table is a rich renderable that the command prints (``pelican_likes.commands.output``): a
+box and colours on a terminal, plain aligned text elsewhere. CSV and JSON carry every day of the
+period, not only the sparkline's summary of it.
 """
 
-import csv
-import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from itertools import pairwise
-from typing import IO
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -59,8 +58,9 @@ def period_span(stats: LikesStats) -> str:
     return f"{stats.first_day:%Y-%m-%d} to {stats.last_day:%Y-%m-%d}, {length}"
 
 
-def write_table(stats: LikesStats, console: Console) -> None:
-    """The top articles with their totals, likes in the period and a sparkline each."""
+def stats_table(stats: LikesStats, console: Console) -> list[RenderableType]:
+    """A heading and the top articles with their totals, likes in the period and a sparkline
+    each, styled only where ``console`` shows styles; a note under a table without rows."""
     styled = console.is_terminal and not console.no_color
     heading = Text(f"Likes, {period_label(stats)}", style="bold" if styled else "")
     table = Table(
@@ -84,19 +84,7 @@ def write_table(stats: LikesStats, console: Console) -> None:
             f"{article.in_period:,}",
             Text(sparkline(stats.series(article.per_day)), style="green" if styled else ""),
         )
-    print_table(console, heading, table)
-    if not stats.articles:
-        console.print("No likes in this period.")
-
-
-def print_table(console: Console, *parts: RenderableType) -> None:
-    """Print as rich draws it on a terminal; elsewhere without padding after the last column."""
-    if console.is_terminal:
-        console.print(*parts)
-        return
-    with console.capture() as captured:
-        console.print(*parts)
-    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    return [heading, table] if stats.articles else [heading, table, "No likes in this period."]
 
 
 def _title(article: ArticleLikes, styled: bool) -> Text:
@@ -107,24 +95,18 @@ def _title(article: ArticleLikes, styled: bool) -> Text:
     return title
 
 
-def write_csv(stats: LikesStats, file: IO[str]) -> None:
-    """One row per article, ranked: its totals, then one column per day of the period."""
-    writer = csv.writer(file, lineterminator="\n")
+def as_rows(stats: LikesStats) -> Iterator[Sequence[object]]:
+    """A header, then one row per article, ranked: its totals, then one column per day."""
     days = [f"{day:%Y-%m-%d}" for day in stats.days]
-    writer.writerow(["rank", "slug", "title", "url", "total", "likes_in_period", *days])
+    yield ["rank", "slug", "title", "url", "total", "likes_in_period", *days]
     for rank, article in enumerate(stats.articles, start=1):
         row = [rank, article.slug, article.title, article.url, article.total, article.in_period]
-        writer.writerow(row + stats.series(article.per_day))
+        yield row + stats.series(article.per_day)
 
 
-def write_json(stats: LikesStats, file: IO[str]) -> None:
-    """The period, the whole blog and the ranked articles, each series with every day in it."""
-    json.dump(as_json(stats), file, indent=2, ensure_ascii=False)
-    file.write("\n")
-
-
-def as_json(stats: LikesStats) -> dict:
-    """What ``--format json`` prints, and what the HTML report's charts are drawn from."""
+def as_json(stats: LikesStats) -> dict[str, object]:
+    """What ``--format json`` prints, and what the HTML report's charts are drawn from: the
+    period, the whole blog and the ranked articles, each series with every day in it."""
     return {
         "period": {
             "since": stats.since.isoformat() if stats.since else None,
@@ -153,5 +135,5 @@ def as_json(stats: LikesStats) -> dict:
     }
 
 
-def _per_day(stats: LikesStats, per_day) -> dict[str, int]:
+def _per_day(stats: LikesStats, per_day: Mapping[date, int]) -> dict[str, int]:
     return dict(zip((day.isoformat() for day in stats.days), stats.series(per_day), strict=True))

@@ -1,4 +1,4 @@
-"""The stats as people and scripts read them: sparklines, the table, CSV and JSON."""
+"""The stats as people and scripts read them: sparklines, the table, CSV rows and JSON."""
 
 import csv
 import io
@@ -8,8 +8,9 @@ from datetime import date, timedelta
 
 from rich.console import Console
 
-from pelican_likes.reports.output import as_json, sparkline, write_csv, write_json, write_table
+from pelican_likes.commands.output import print_table, write_csv, write_json
 from pelican_likes.reports.stats import ArticleLikes, LikesStats
+from pelican_likes.reports.summary import as_json, as_rows, sparkline, stats_table
 
 FIRST = date(2026, 2, 1)
 
@@ -42,6 +43,11 @@ def test_a_long_period_is_summed_into_the_sparkline_width():
     line = sparkline(days, width=30)
     assert len(line) == 30
     assert line == "▂" * 15 + " " * 7 + "▅" + "█" * 7  # one span holds 2 quiet days, 2 busy
+
+
+def write_table(stats: LikesStats, console: Console) -> None:
+    """As ``pelican-likes stats`` prints it."""
+    print_table(console, *stats_table(stats, console))
 
 
 def test_the_plain_table_has_no_escape_codes_and_no_trailing_blanks():
@@ -79,7 +85,7 @@ def test_a_period_without_likes_says_so():
 
 def test_csv_has_a_column_per_day_of_the_period():
     out = io.StringIO()
-    write_csv(stats(), out)
+    write_csv(as_rows(stats()), out)
 
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == ["rank", "slug", "title", "url", "total", "likes_in_period"] + [
@@ -92,7 +98,7 @@ def test_csv_has_a_column_per_day_of_the_period():
 
 def test_json_carries_the_period_the_blog_and_every_day_of_each_article():
     out = io.StringIO()
-    write_json(stats(), out)
+    write_json(as_json(stats()), out)
 
     data = json.loads(out.getvalue())
     assert data == as_json(stats())

@@ -1,0 +1,36 @@
+"""``pelican-likes db upgrade``, ``db downgrade`` and ``db current``: the schema, by Alembic."""
+
+import argparse
+
+from pelican_likes.storage import migrate
+
+
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add ``db`` and its actions to the ``pelican-likes`` sub-commands."""
+    group = commands.add_parser("db", help="create or migrate the schema")
+    actions = group.add_subparsers(title="db commands", required=True, metavar="ACTION")
+
+    up = actions.add_parser("upgrade", help="migrate the schema up (to the latest by default)")
+    up.add_argument("revision", nargs="?", default="head", help="target revision (default: head)")
+    up.set_defaults(run=upgrade)
+
+    down = actions.add_parser("downgrade", help="migrate the schema down")
+    down.add_argument("revision", help="target revision; 'base' removes every table")
+    down.set_defaults(run=downgrade)
+
+    current = actions.add_parser("current", help="print the schema's current revision")
+    current.set_defaults(run=show_current)
+
+
+def upgrade(args: argparse.Namespace, url: str) -> None:
+    migrate.upgrade(url, args.revision)
+    print(f"database at revision {migrate.current_revision(url) or 'base'}")
+
+
+def downgrade(args: argparse.Namespace, url: str) -> None:
+    migrate.downgrade(url, args.revision)
+    print(f"database at revision {migrate.current_revision(url) or 'base'}")
+
+
+def show_current(args: argparse.Namespace, url: str) -> None:
+    print(migrate.current_revision(url) or "base")

@@ -1,0 +1,65 @@
+"""``pelican-likes articles``: registering, listing and renaming articles."""
+
+import pytest
+
+from pelican_likes.storage.store import LikeStore
+from tests.commands.test_main import assert_one_line_error, run
+
+
+def test_articles_add_and_list_most_liked_first(database_url):
+    assert run("articles", "add", "quiet", "loud", "--title", "T", url=database_url).returncode == 0
+    LikeStore.from_url(database_url).like("loud", "v" * 64)
+    listing = run("articles", "list", url=database_url)
+    assert listing.returncode == 0
+    lines = [line.split() for line in listing.stdout.splitlines()]
+    assert lines == [["SLUG", "TITLE", "LIKES"], ["loud", "T", "1"], ["quiet", "T", "0"]]
+
+
+def seed_renamed_pair(url: str) -> LikeStore:
+    """``typo-slug`` liked by two readers, ``fixed-slug`` by one of them and a third."""
+    run("articles", "add", "typo-slug", "fixed-slug", url=url)
+    store = LikeStore.from_url(url)
+    for voter in ("a", "b"):
+        store.like("typo-slug", voter * 64)
+    for voter in ("b", "c"):
+        store.like("fixed-slug", voter * 64)
+    return store
+
+
+def test_articles_rename_dry_run_says_what_would_happen_and_changes_nothing(database_url):
+    store = seed_renamed_pair(database_url)
+
+    result = run("articles", "rename", "typo-slug", "fixed-slug", "--dry-run", url=database_url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "1 like(s) of 'typo-slug' would move to 'fixed-slug' (1 reader(s) liked both, counted"
+        " once); 'fixed-slug' would have 3 like(s), as would 'typo-slug'; nothing changed\n"
+    )
+    assert store.counts(["typo-slug", "fixed-slug"]) == {"typo-slug": 2, "fixed-slug": 2}
+
+
+def test_articles_rename_merges_and_the_old_slug_answers(database_url):
+    store = seed_renamed_pair(database_url)
+
+    result = run("articles", "rename", "typo-slug", "fixed-slug", url=database_url)
+
+    assert result.returncode == 0, result.stderr
+    assert "'fixed-slug' has 3 like(s), and 'typo-slug' answers with that count" in result.stdout
+    assert store.counts(["typo-slug", "fixed-slug"]) == {"typo-slug": 3, "fixed-slug": 3}
+    again = run("articles", "rename", "typo-slug", "fixed-slug", url=database_url)
+    assert again.stdout == "'typo-slug' is already a former slug of 'fixed-slug'; nothing to do\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("missing", "fixed-slug", "unknown article: 'missing'"),
+        ("typo-slug", "typo-slug", "'typo-slug' is already the article's slug"),
+        ("typo-slug", "bad slug", "invalid article slug 'bad slug'"),
+    ],
+)
+def test_articles_rename_refusals_are_one_line(database_url, old, new, message):
+    seed_renamed_pair(database_url)
+
+    assert_one_line_error(run("articles", "rename", old, new, url=database_url), message)

@@ -1,0 +1,60 @@
+"""``pelican-likes db``: the schema made, moved and refused as a deploy runs it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
+from tests.commands.test_main import assert_one_line_error, run
+
+
+def test_db_upgrade_uses_the_default_sqlite_file_in_the_current_folder(tmp_path):
+    result = run("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"database at revision {migrate.head_revision()}" in result.stdout
+    assert (tmp_path / "likes.sqlite3").exists()
+
+
+def test_db_downgrade_to_base_and_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    assert run("db", "upgrade", url=url).returncode == 0
+    down = run("db", "downgrade", "base", url=url)
+    assert (down.returncode, down.stdout.strip()) == (0, "database at revision base")
+    assert run("db", "current", url=url).stdout.strip() == "base"
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["db", "current"], ["db", "downgrade", "base"]]
+)
+def test_a_schema_newer_than_this_release_is_one_line(own_database_url, command):
+    engine = create_engine(parse_url(own_database_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+
+    result = run(*command, url=own_database_url)
+
+    assert_one_line_error(result, "schema revision 0999, newer than this release")
+
+
+def test_deploys_upgrading_a_fresh_postgresql_database_together_all_succeed(make_postgres_database):
+    url = make_postgres_database()
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, "-m", "pelican_likes.commands.main", "db", "upgrade"]
+
+    upgrades = [
+        subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in range(6)
+    ]
+    errors = [upgrade.communicate(timeout=60)[1] for upgrade in upgrades]
+
+    assert [upgrade.returncode for upgrade in upgrades] == [0] * 6, errors
+    assert run("db", "current", url=url).stdout.strip() == migrate.head_revision()
+
+
+def test_unknown_revision_is_one_line(tmp_path):
+    result = run("db", "upgrade", "nonsense", url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert_one_line_error(result, "nonsense")
