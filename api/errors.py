@@ -1,4 +1,4 @@
-"""How the API fails: one line at start-up for bad settings, JSON problem details for requests.
+"""How the API fails a request: JSON problem details, with a message a person can act on.
 
 Every error answer is an RFC 9457 ``application/problem+json`` document whatever the client's
 ``Accept`` says (Falcon's default would answer XML to an XML-preferring client, or nothing).
@@ -32,10 +32,6 @@ _DEFAULT_DETAILS = {
 }
 
 log = logging.getLogger(__name__)
-
-
-class ConfigError(ValueError):
-    """A setting is missing or wrong; the message is one line naming it, for the operator."""
 
 
 def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError) -> None:

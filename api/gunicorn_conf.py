@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from pelican_likes.api.access_log import ACCESS_LOG_FORMAT, AccessLogger
+from pelican_likes.api.setting_checks import whole_number
 from pelican_likes.storage.environment import database_url
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
@@ -29,9 +30,13 @@ def default_workers(environ: Mapping[str, str], cores: int) -> int:
     """WEB_CONCURRENCY, the platforms' convention, if set; else one worker on SQLite, and on
     PostgreSQL one per core, two at least (so that one busy worker never holds every request):
     a gevent worker serves many requests at once on one core, so more would only add memory and
-    database connections (docs/deploy.md)."""
-    if environ.get("WEB_CONCURRENCY"):
-        return int(environ["WEB_CONCURRENCY"])
+    database connections (docs/deploy.md).
+
+    A WEB_CONCURRENCY of no worker, or not a number, is a ConfigError naming it, which gunicorn
+    prints as one line before it exits: zero workers would start a server that never answers.
+    """
+    if given := whole_number(environ, "WEB_CONCURRENCY", default=0, minimum=1):
+        return given
     if _names_sqlite(database_url(environ)):
         return SQLITE_WORKERS
     return max(2, cores)
