@@ -187,6 +187,11 @@ def _checked_labels(where: str, locale: Locale, value: object) -> dict[str, str]
     return labels
 
 
+def shipped_languages() -> tuple[str, ...]:
+    """The tags of translations.toml, in its order: a language ships by being an entry there."""
+    return tuple(_shipped())
+
+
 @functools.cache
 def _shipped() -> dict[str, dict[str, object]]:
     text = files("pelican.plugins.likes").joinpath("translations.toml").read_text("utf-8")

@@ -6,19 +6,36 @@ tests/browser/test_languages.py.
 
 import logging
 import shutil
+import tomllib
+from pathlib import Path
 
 import pytest
 from babel import Locale
 
-from pelican.plugins.likes.texts import TEXT_NAMES, TextCatalog, catalog_for, checked_overrides
+from pelican.plugins.likes.texts import (
+    FALLBACK_LANGUAGE,
+    TEXT_NAMES,
+    TextCatalog,
+    catalog_for,
+    checked_overrides,
+    shipped_languages,
+)
 from tests.plugin.pelican_builds import ARTICLES
 
-SHIPPED = ["en", "fr", "de", "es", "pt", "it", "nl", "pl", "ja", "zh-Hans", "ar"]
+SHIPPED = shipped_languages()
 CATALOG = catalog_for(None)
+TRANSLATIONS = Path(__file__).parents[2] / "plugin" / "translations.toml"
 
 
 def texts(lang: str, default: str | None = None):
     return CATALOG.for_language(lang, default)
+
+
+def test_the_shipped_languages_are_the_entries_of_translations_toml():
+    entries = tomllib.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+
+    assert tuple(entries) == SHIPPED
+    assert FALLBACK_LANGUAGE in SHIPPED
 
 
 @pytest.mark.parametrize("lang", SHIPPED)
