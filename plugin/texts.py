@@ -59,7 +59,9 @@ class WidgetTexts:
 @functools.lru_cache(maxsize=4096)
 def _label(labels: tuple[tuple[str, str], ...], lang: str, count: int) -> str:
     # Cached as counts are: Babel's plural rule, run for every widget, was a fifth of its cost.
-    form = _locale(lang).plural_form(count)
+    locale = _parse(lang)
+    # A language Babel does not know has no plural rules: "other" is the form every label has.
+    form = locale.plural_form(count) if locale else "other"
     by_form = dict(labels)
     return by_form.get(form, by_form["other"])
 
@@ -68,7 +70,10 @@ def _label(labels: tuple[tuple[str, str], ...], lang: str, count: int) -> str:
 def _written_count(lang: str, count: int) -> str:
     # Cached: most articles of a build share a few counts, and Babel took a tenth of the
     # plugin's time in a 500-article build formatting each anew (cProfile).
-    return format_decimal(count, locale=_locale(lang), group_separator=True)
+    # A language Babel does not know writes digits as the fallback texts do: left to Babel, they
+    # would follow the building machine's LC_NUMERIC.
+    locale = _parse(lang) or FALLBACK_LANGUAGE
+    return format_decimal(count, locale=locale, group_separator=True)
 
 
 class TextCatalog:
@@ -202,10 +207,14 @@ def _best_key(locale: Locale, catalog: Mapping[str, object]) -> str | None:
     """The key of ``catalog`` for ``locale``: the same tag, else the same language in the same
     script (``pt-BR`` finds ``pt``, ``zh-CN`` finds ``zh-Hans`` but ``zh-TW`` does not)."""
     wanted = _language_and_script(locale)
-    same = [key for key in catalog if _language_and_script(_parse(key)) == wanted]
-    exact = [key for key in same if _parse(key) == locale]
-    general = [key for key in same if _parse(key).territory is None]
-    return next(iter(exact + general + same), None)
+    same = {
+        key: found
+        for key in catalog
+        if (found := _parse(key)) is not None and _language_and_script(found) == wanted
+    }
+    exact = [key for key, found in same.items() if found == locale]
+    general = [key for key, found in same.items() if found.territory is None]
+    return next(iter(exact + general + list(same)), None)
 
 
 @functools.cache
@@ -231,10 +240,6 @@ def _parse(tag: object) -> Locale | None:
         return Locale.parse(tag.strip().replace("_", "-"), sep="-")
     except (UnknownLocaleError, ValueError):
         return None
-
-
-def _locale(tag: str) -> Locale:
-    return _parse(tag)
 
 
 def warn_about_untranslated_languages(generator: ArticlesGenerator) -> None:

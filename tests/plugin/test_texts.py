@@ -7,6 +7,7 @@ tests/browser/test_languages.py.
 import logging
 import shutil
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,14 @@ def test_every_shipped_language_has_a_label_for_each_of_its_plural_forms(lang):
 )
 def test_labels_take_the_plural_form_and_the_digits_of_the_language(lang, count, label):
     assert texts(lang).label(count) == label
+
+
+def test_texts_in_a_language_babel_does_not_know_count_in_the_other_form_with_english_digits():
+    unknown = replace(texts("en"), lang="xx-not-a-language")
+
+    assert unknown.label(1) == "1 likes, like this article"
+    assert unknown.count(1234) == "1,234"
+    assert unknown.label(1234) == "1,234 likes, like this article"
 
 
 def test_arabic_is_written_right_to_left_and_the_rest_left_to_right():
