@@ -1,8 +1,8 @@
 """gunicorn's access log, written at a fraction of its cost for the shipped line format.
 
-For every request gunicorn's logger builds about forty atoms, every request header, response
-header and environ variable among them, and escapes each, whatever the format names: with the
-shipped format, a tenth of an uncached count read in the worker (bench/peer.py, profiled). This
+For every request gunicorn's logger builds an atom of every request header, response header and
+environ variable, and escapes each, whatever the format names: with the shipped format, a share of
+an uncached count read worth cutting (measured: docs/performance.md#gunicorns-access-log). This
 logger builds only the five atoms that format names, and leaves any other format to gunicorn.
 Imports gunicorn alone: the master loads it, and imports nothing of the API.
 """

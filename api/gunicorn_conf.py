@@ -20,9 +20,9 @@ from pelican_likes.storage.environment import database_url
 bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
 
 # SQLite takes one writer at a time. In one worker, likes take turns on the worker's own lock
-# (gevent's); in two, they also wait for each other's file lock in sleeps. On 2 cores at 16
-# connections, the likes' p99 was 30 and 56 ms with one worker in two runs, 62 and 154 ms with
-# two, at about the same likes/s (bench/sqlite_workers.py). Two serve more cached reads.
+# (gevent's); in two, they also wait for each other's file lock in sleeps: one worker gives likes
+# the shorter tail at about the same rate, two serve more cached reads (measured:
+# docs/performance.md#one-worker-on-sqlite).
 SQLITE_WORKERS = 1
 
 
@@ -52,7 +52,7 @@ def _names_sqlite(url: str) -> bool:
 workers = default_workers(os.environ, multiprocessing.cpu_count())
 
 # One greenlet per connection, so a client that sends its request slowly or never finishes it
-# holds a few kilobytes, not one of a handful of threads (docs/deploy.md has the measurements).
+# holds a greenlet, not one of a handful of threads (measured: docs/deploy.md#the-worker-class).
 worker_class = "gevent"
 worker_connections = 1000
 
@@ -93,8 +93,8 @@ def on_starting(server) -> None:
     as one line ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker.
 
     The check runs in a child process that exits when done: the master then never imports the
-    API, SQLAlchemy or Alembic, which only workers use, and stays a third of a worker's size
-    (docs/performance.md, "Beside Isso").
+    API, SQLAlchemy or Alembic, which only workers use, and stays far smaller than a worker
+    (measured: docs/performance.md#the-gunicorn-masters-size).
     """
     if message := _in_child_process(_settings_and_schema_problem):
         raise RuntimeError(message)  # gunicorn prints "Error: <message>", exits 1
@@ -149,8 +149,8 @@ def post_request(worker, req, environ, resp) -> None:
 def _let_others_run() -> None:
     """Under gevent, yield once before reading a kept-alive connection's next request. Its recv
     finds that request already there and returns without switching, so a busy connection would
-    be served again and again while the worker's others wait: one worker under 16 connections
-    answered its likes at p50 4 ms but p99 1.3 s; taking turns, 58 and 95 ms (docs/performance.md).
+    be served again and again while the worker's others wait: a long tail of likes behind a
+    short median (measured: docs/performance.md#turns-between-a-workers-connections).
     """
     from gevent import monkey
 

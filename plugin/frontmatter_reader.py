@@ -73,7 +73,7 @@ class FrontmatterReader(MarkdownReader):
         on a frontmatter file it would eat the body's first lines and mangle YAML lists.
 
         One instance per reader, reset before each use: setting up the extensions again for
-        every file cost a 1,000-article build 0.6 s (bench/build.py, profiled).
+        every file showed in every build (measured: docs/performance.md#reading-frontmatter-files).
         """
         if self._frontmatter_markdown is None:
             self._frontmatter_markdown = self._new_markdown()
@@ -117,7 +117,8 @@ def _may_have_frontmatter(source_path: str) -> bool:
     Undecided (True) when the first bytes are all blank space, or the first after it is not
     ASCII (Unicode space, which ``str.lstrip`` also strips).
     """
-    # os.read, not open(): a buffered file object for 512 bytes took three times as long.
+    # os.read, not open(): a buffered file object is slower for so few bytes (measured:
+    # docs/performance.md#reading-frontmatter-files).
     descriptor = os.open(source_path, os.O_RDONLY | _BINARY)
     try:
         head = os.read(descriptor, _PEEK_BYTES)

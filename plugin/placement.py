@@ -2,10 +2,11 @@
 widget's stylesheet and script into the ``<head>`` of every page that shows a widget.
 
 Pages are finished as Pelican renders them, so any theme works unchanged, its default one too.
-Themes render ``{{ article.content }}`` as is, so the content is found in the page by plain
-search and the landmarks around it by looking at the tags just before and after it: no parse of
-the page (parsing each one with ``HTMLParser`` took a tenth of a build, bench/build.py). The
-insertions are plain text, so the rest of the page is untouched.
+Themes render ``{{ article.content }}`` as is, so the content is found in the page by plain search
+and the landmarks around it by looking at the tags just before and after it: no parse of the page,
+for parsing each one with ``HTMLParser`` was a large share of a build (measured:
+docs/performance.md#placing-widgets-without-parsing-pages). The insertions are plain text, so the
+rest of the page is untouched.
 
 Where the widget goes, first rule that applies:
 

@@ -1,11 +1,11 @@
 """The build's database work in a process of its own, started when the build starts.
 
 Registering articles and reading their counts needs the storage layer, whose import (SQLAlchemy
-above all) took a third of a second: a tenth of a 500-article build, on one core. Started with the
-articles generator, a separate Python loads it on another core while Pelican reads the articles,
-then makes the build's one exchange with the database (pelican_likes.builds.publication) when
-the articles are known; the build waits only for that exchange. So the Pelican process never imports
-SQLAlchemy.
+above all) is a real share of a build on one core (measured:
+docs/performance.md#the-storage-layers-import). Started with the articles generator, a separate
+Python loads it on another core while Pelican reads the articles, then makes the build's one
+exchange with the database (pelican_likes.builds.publication) when the articles are known; the build
+waits only for that exchange. So the Pelican process never imports SQLAlchemy.
 
 The process is a plain ``python -c`` of this interpreter, not multiprocessing: that would run the
 build's ``__main__`` script again in the child. Whatever goes wrong with the process (it cannot

@@ -58,9 +58,10 @@ class WidgetTexts:
 
 @functools.lru_cache(maxsize=4096)
 def _label(labels: tuple[tuple[str, str], ...], lang: str, count: int) -> str:
-    # Cached as counts are: Babel's plural rule, run for every widget, was a fifth of its cost.
+    """The label of ``count``'s plural form in ``lang``; in a language Babel does not know,
+    "other", the form every language has. Cached as counts are: Babel's plural rule was a large
+    share of each widget's cost (measured: docs/performance.md#widget-texts-and-markup)."""
     locale = _parse(lang)
-    # A language Babel does not know has no plural rules: "other" is the form every label has.
     form = locale.plural_form(count) if locale else "other"
     by_form = dict(labels)
     return by_form.get(form, by_form["other"])
@@ -68,12 +69,11 @@ def _label(labels: tuple[tuple[str, str], ...], lang: str, count: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _written_count(lang: str, count: int) -> str:
-    # Cached: most articles of a build share a few counts, and Babel took a tenth of the
-    # plugin's time in a 500-article build formatting each anew (cProfile).
-    # A language Babel does not know writes digits as the fallback texts do: left to Babel, they
-    # would follow the building machine's LC_NUMERIC.
-    locale = _parse(lang) or FALLBACK_LANGUAGE
-    return format_decimal(count, locale=locale, group_separator=True)
+    """``count`` in ``lang``'s digits, or in English's, the fallback texts' (left to Babel, a
+    language it does not know would get the building machine's LC_NUMERIC). Cached: a build's
+    articles share a few counts, and formatting each anew was a large share of the plugin's time
+    (measured: docs/performance.md#widget-texts-and-markup)."""
+    return format_decimal(count, locale=_parse(lang) or FALLBACK_LANGUAGE, group_separator=True)
 
 
 class TextCatalog:
