@@ -32,16 +32,19 @@ COUNT_CACHE_SECONDS = 1.0
 # connections to PostgreSQL where they were; requests beyond it wait for a connection.
 POOL_SIZE = 4
 
+LikesApp = falcon.App[falcon.Request, falcon.Response]
 
-def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
+
+def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
     """The likes API for ``config``, on ``store`` if given (else one built from the config)."""
     store = store or LikeStore.from_url(config.database_url, pool_size=POOL_SIZE, max_overflow=0)
-    cors = falcon.CORSMiddleware(
+    # Typed by the ASGI request and response it can also serve, as Falcon declares it.
+    cors: falcon.CORSMiddleware[falcon.asgi.Request, falcon.asgi.Response] = falcon.CORSMiddleware(
         allow_origins="*" if config.allowed_origins == ("*",) else config.allowed_origins,
         expose_headers=["Retry-After"],
     )
     # Falcon runs process_response in reverse order: ResponseHeaders sees CORS's result.
-    app = falcon.App(middleware=[ResponseHeaders(), cors, BodyPolicy()])
+    app: LikesApp = falcon.App(middleware=[ResponseHeaders(), cors, BodyPolicy()])
     app.req_options.keep_blank_qs_values = True  # so that ?slug= is refused, not ignored
     errors.install(app)
 

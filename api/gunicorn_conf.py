@@ -10,10 +10,17 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from pelican_likes.api.access_log import ACCESS_LOG_FORMAT, AccessLogger
 from pelican_likes.api.setting_checks import whole_number
 from pelican_likes.storage.environment import database_url
+
+if TYPE_CHECKING:  # gunicorn's classes, for the hooks' signatures only: the master needs no more
+    from gunicorn.arbiter import Arbiter
+    from gunicorn.http.message import Request
+    from gunicorn.http.wsgi import Response
+    from gunicorn.workers.base import Worker
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
@@ -88,7 +95,7 @@ logger_class = AccessLogger
 errorlog = "-"
 
 
-def on_starting(server) -> None:
+def on_starting(server: "Arbiter") -> None:
     """Check the settings and the schema once, before any worker starts, so that a mistake reads
     as one line ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker.
 
@@ -134,12 +141,14 @@ def _in_child_process(check: Callable[[], str]) -> str:
     return message
 
 
-def pre_request(worker, req) -> None:
+def pre_request(worker: "Worker", req: "Request") -> None:
     """Bound each read of the body (and each write of the answer) for this request only."""
     req.unreader.sock.settimeout(BODY_READ_TIMEOUT)
 
 
-def post_request(worker, req, environ, resp) -> None:
+def post_request(
+    worker: "Worker", req: "Request", environ: dict[str, object], resp: "Response"
+) -> None:
     """Back to waiting as gunicorn does between requests on a kept-alive connection, after the
     worker's other connections have had their turn."""
     req.unreader.sock.settimeout(None)
@@ -160,7 +169,7 @@ def _let_others_run() -> None:
         gevent.sleep(0)
 
 
-def post_worker_init(worker) -> None:
+def post_worker_init(worker: "Worker") -> None:
     """Send the app's own log lines (why a request got a 503) to gunicorn's error log, and keep
     readers' addresses out of gunicorn's own lines about malformed requests."""
     _make_postgresql_cooperative()

@@ -36,9 +36,12 @@ class BuildExchange:
     def see(self, article: Article) -> None:
         """An article just read: if the database does not have it, or not under this title, start
         the storage process. Translations are left out: they share their original's record."""
-        if self._storage is not None or not article.in_default_lang or not shows_widget(article):
+        titles = self._titles  # None only when the storage process was started at once
+        if self._storage is not None or titles is None:
             return
-        stored = self._titles.get(article.slug)
+        if not article.in_default_lang or not shows_widget(article):
+            return
+        stored = titles.get(article.slug)
         if stored != article.title and stored != _stored_title(article):
             self._start()
 

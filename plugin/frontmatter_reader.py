@@ -32,7 +32,7 @@ _META_NAMES = {"meta", "markdown.extensions.meta"}
 SKIP_REASON = "frontmatter_error"
 
 
-class FrontmatterReader(MarkdownReader):
+class FrontmatterReader(MarkdownReader):  # type: ignore[misc]  # Pelican ships no types
     """Reads frontmatter fields as Pelican metadata and renders the body with ``MARKDOWN``."""
 
     file_extensions: ClassVar[list[str]] = list(EXTENSIONS)
@@ -40,12 +40,12 @@ class FrontmatterReader(MarkdownReader):
 
     def read(self, source_path: str) -> tuple[str, dict[str, object]]:
         if not _may_have_frontmatter(source_path):
-            return super().read(source_path)
+            return self._read_without_frontmatter(source_path)
         try:
             with pelican_open(source_path) as text:
                 document = _frontmatter(text)
             if document is None:
-                return super().read(source_path)
+                return self._read_without_frontmatter(source_path)
             markdown = self._markdown()
             markdown.reset()
             content = markdown.convert(document.body)
@@ -54,6 +54,11 @@ class FrontmatterReader(MarkdownReader):
         except FrontmatterError as error:
             return self._skip(source_path, error)
         return content, metadata
+
+    def _read_without_frontmatter(self, source_path: str) -> tuple[str, dict[str, object]]:
+        """Pelican's own reading, Markdown metadata and all."""
+        content_and_metadata: tuple[str, dict[str, object]] = super().read(source_path)
+        return content_and_metadata
 
     def _process(self, metadata: dict[str, object], markdown: Markdown) -> dict[str, object]:
         """Pelican's processing of each field, summary rendered as Markdown as Pelican does."""

@@ -23,6 +23,7 @@ Where the widget goes, first rule that applies:
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 
 from jinja2 import Template
 from markupsafe import Markup
@@ -126,7 +127,7 @@ class PlacingTemplate(Template):
         return place_in_page(html, dict(*args, **kwargs), widget_for)
 
 
-def place_in_page(html: str, context: dict, widget_for: LikesWidget | None = None) -> str:
+def place_in_page(html: str, context: dict[str, Any], widget_for: LikesWidget | None = None) -> str:
     """A rendered page with, where it needs them, the widget (drawn by ``widget_for``, else by
     one made from ``context``) and the assets."""
     widget_for = widget_for or LikesWidget.from_pelican(context)
@@ -134,12 +135,12 @@ def place_in_page(html: str, context: dict, widget_for: LikesWidget | None = Non
     if not settings.enabled or "SITEURL" not in context:
         return html
     article = context.get("article")
-    widget = Markup("")
+    widget, content = Markup(""), ""
     if settings.auto_inject and article is not None:
         widget = widget_for(article)
+        content = (article.content or "") if widget else ""
     if not widget and WIDGET_ATTRIBUTE not in html:
         return html
-    content = (article.content or "") if widget else ""
     name = str(context.get("output_file", "page"))
     return place(html, widget, getattr(article, "slug", None), content, context["SITEURL"], name)
 

@@ -34,14 +34,16 @@ class StorageProcess:
 
     def __init__(self, database_url: str) -> None:
         """Start the process, which opens ``database_url`` while the build goes on."""
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         try:
             self._process = subprocess.Popen(  # noqa: S603 - our own code, our interpreter
                 [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
             )
-            # A few hundred bytes: the pipe's buffer takes them without waiting for the reader.
-            self._process.stdin.write(pickle.dumps(database_url))
-            self._process.stdin.flush()
+            stdin = self._process.stdin
+            assert stdin is not None  # a pipe, as asked
+            # Short enough for the pipe's buffer to take without waiting for the reader.
+            stdin.write(pickle.dumps(database_url))
+            stdin.flush()
         except OSError as error:
             logger.debug("likes: no storage process (%s); the build does its work itself", error)
             self.stop()
@@ -70,7 +72,7 @@ class StorageProcess:
                 pipe.close()
 
     @staticmethod
-    def _ask(process: subprocess.Popen, publication: Publication) -> Published:
+    def _ask(process: subprocess.Popen[bytes], publication: Publication) -> Published:
         answer, _ = process.communicate(pickle.dumps(publication), timeout=ANSWER_TIMEOUT)
         if process.returncode != 0:
             raise EOFError(f"the storage process exited with {process.returncode}")

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from itertools import chain
+from typing import TypedDict
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global, parse_locale
@@ -30,6 +31,14 @@ MESSAGE_NAMES = ("error", "limit")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
+
+
+class LanguageTexts(TypedDict, total=False):
+    """One language's entry in translations.toml or LIKES_TEXTS, once checked: any of its texts."""
+
+    label: dict[str, str]  # plural form -> accessible name with {count}
+    error: str
+    limit: str
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def _written_count(lang: str, count: int) -> str:
 class TextCatalog:
     """Shipped translations and LIKES_TEXTS, looked up by an article's language."""
 
-    def __init__(self, overrides: Mapping[str, Mapping[str, object]]) -> None:
+    def __init__(self, overrides: Mapping[str, LanguageTexts]) -> None:
         self._shipped = _shipped()
         self._overrides = overrides
 
@@ -105,20 +114,22 @@ class TextCatalog:
         catalogs = (self._shipped, self._overrides)
         return locale is not None and any(_best_key(locale, c) is not None for c in catalogs)
 
-    def _texts(self, locale: Locale, layers: list[Mapping[str, object]]) -> WidgetTexts:
+    def _texts(self, locale: Locale, layers: list[LanguageTexts]) -> WidgetTexts:
         labels: dict[str, str] = {}
-        messages = dict.fromkeys(MESSAGE_NAMES, "")
+        error = limit = ""
         for layer in layers:
             labels.update(layer.get("label", {}))
-            messages.update({name: layer[name] for name in MESSAGE_NAMES if name in layer})
+            error = layer.get("error", error)
+            limit = layer.get("limit", limit)
         english = self._shipped[FALLBACK_LANGUAGE]
         if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
-            labels = dict(self._shipped[FALLBACK_LANGUAGE]["label"])
+            labels = dict(english["label"])
         return WidgetTexts(
             lang=str(locale).replace("_", "-"),
             direction="rtl" if locale.text_direction == "rtl" else "ltr",
             labels=tuple(sorted(labels.items())),
-            **{name: text or english[name] for name, text in messages.items()},
+            error=error or english["error"],
+            limit=limit or english["limit"],
         )
 
 
@@ -140,12 +151,12 @@ def catalog_for(overrides: object) -> TextCatalog:
     return text_catalog(json.dumps(given, sort_keys=True, default=repr))
 
 
-def checked_overrides(given: object) -> dict[str, dict[str, object]]:
+def checked_overrides(given: object) -> dict[str, LanguageTexts]:
     """LIKES_TEXTS with every mistake logged, naming it, and left out."""
     if not isinstance(given, Mapping):
         logger.error("LIKES_TEXTS must map languages to texts, e.g. {'fr': {'error': '...'}}")
         return {}
-    checked = {}
+    checked: dict[str, LanguageTexts] = {}
     for tag, texts in given.items():
         locale = _parse(tag)
         if locale is None or not isinstance(texts, Mapping):
@@ -155,19 +166,20 @@ def checked_overrides(given: object) -> dict[str, dict[str, object]]:
     return checked
 
 
-def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> dict[str, object]:
-    kept: dict[str, object] = {}
+def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> LanguageTexts:
+    kept: LanguageTexts = {}
     for name, value in texts.items():
         where = f"LIKES_TEXTS[{tag!r}][{name!r}]"
-        if name not in TEXT_NAMES:
+        if name == "label":
+            kept["label"] = _checked_labels(where, locale, value)
+        elif name not in MESSAGE_NAMES:
             logger.error("%s: unknown text; the widget's are %s", where, ", ".join(TEXT_NAMES))
-        elif name in MESSAGE_NAMES:
-            if isinstance(value, str) and value.strip():
-                kept[name] = value
-            else:
-                logger.error("%s: expected text; ignored", where)
+        elif not isinstance(value, str) or not value.strip():
+            logger.error("%s: expected text; ignored", where)
+        elif name == "error":
+            kept["error"] = value
         else:
-            kept[name] = _checked_labels(where, locale, value)
+            kept["limit"] = value
     return kept
 
 
@@ -198,7 +210,7 @@ def shipped_languages() -> tuple[str, ...]:
 
 
 @functools.cache
-def _shipped() -> dict[str, dict[str, object]]:
+def _shipped() -> dict[str, LanguageTexts]:
     text = files("pelican.plugins.likes").joinpath("translations.toml").read_text("utf-8")
     return tomllib.loads(text)
 

@@ -119,7 +119,7 @@ class LikesWidget:
         """The widget for Pelican's settings, or a page context (which holds them)."""
         return cls(
             LikesSettings.from_pelican(settings),
-            default_lang=settings.get("DEFAULT_LANG"),
+            default_lang=lang if isinstance(lang := settings.get("DEFAULT_LANG"), str) else None,
             siteurl=str(settings.get("SITEURL") or ""),
         )
 
