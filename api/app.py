@@ -15,6 +15,7 @@ from pelican_likes.api.form_likes import FORM_PATH, FormLike
 from pelican_likes.api.form_origins import FormOrigins
 from pelican_likes.api.health import Health
 from pelican_likes.api.like_counts import LikeCounts
+from pelican_likes.api.like_writes import LikeWrites
 from pelican_likes.api.limits import RateLimiter, WriteLimit
 from pelican_likes.api.middleware import BodyPolicy, ResponseHeaders
 from pelican_likes.api.openapi import OpenAPIDocument
@@ -31,16 +32,19 @@ COUNT_CACHE_SECONDS = 1.0
 # connections to PostgreSQL where they were; requests beyond it wait for a connection.
 POOL_SIZE = 4
 
+LikesApp = falcon.App[falcon.Request, falcon.Response]
 
-def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
+
+def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
     """The likes API for ``config``, on ``store`` if given (else one built from the config)."""
     store = store or LikeStore.from_url(config.database_url, pool_size=POOL_SIZE, max_overflow=0)
-    cors = falcon.CORSMiddleware(
+    # Typed by the ASGI request and response it can also serve, as Falcon declares it.
+    cors: falcon.CORSMiddleware[falcon.asgi.Request, falcon.asgi.Response] = falcon.CORSMiddleware(
         allow_origins="*" if config.allowed_origins == ("*",) else config.allowed_origins,
         expose_headers=["Retry-After"],
     )
     # Falcon runs process_response in reverse order: ResponseHeaders sees CORS's result.
-    app = falcon.App(middleware=[ResponseHeaders(), cors, BodyPolicy()])
+    app: LikesApp = falcon.App(middleware=[ResponseHeaders(), cors, BodyPolicy()])
     app.req_options.keep_blank_qs_values = True  # so that ?slug= is refused, not ignored
     errors.install(app)
 
@@ -59,11 +63,10 @@ def create_app(config: Config, store: LikeStore | None = None) -> falcon.App:
     daily_limit = DailyLimit(config.daily_limit, config.trusted_proxies)
     if config.daily_limit:
         Cleanup(store.forget_past_days)  # past days' keys and tallies, deleted without cron
-    article_like = ArticleLike(store, voters, write_limit, cache, daily_limit)
-    app.add_route("/api/articles/{slug}/like", article_like)
+    writes = LikeWrites(store, write_limit, daily_limit, cache)
+    app.add_route("/api/articles/{slug}/like", ArticleLike(store, voters, writes))
     origins = FormOrigins(config.allowed_origins)
-    form_like = FormLike(store, voters, write_limit, cache, origins, daily_limit)
-    app.add_route(FORM_PATH + "/{slug}", form_like)
+    app.add_route(FORM_PATH + "/{slug}", FormLike(voters, writes, origins))
     app.add_route("/api/health", Health(store))
     app.add_route("/api/openapi.json", OpenAPIDocument())
     if config.site_dir is not None:

@@ -6,9 +6,7 @@ nothing; the store makes each one atomic, so concurrent clicks are counted exact
 
 import falcon
 
-from pelican_likes.api.count_cache import CountCache
-from pelican_likes.api.daily_limit import DailyLimit
-from pelican_likes.api.limits import WriteLimit
+from pelican_likes.api.like_writes import LikeWrites
 from pelican_likes.api.slugs import check_slug
 from pelican_likes.api.voters import VOTER_HEADER, Voters
 from pelican_likes.storage.errors import UnknownArticle
@@ -18,19 +16,10 @@ from pelican_likes.storage.store import LikeState, LikeStore
 class ArticleLike:
     """Whether the asking reader likes an article, and its count."""
 
-    def __init__(
-        self,
-        store: LikeStore,
-        voters: Voters,
-        write_limit: WriteLimit,
-        cache: CountCache,
-        daily_limit: DailyLimit,
-    ) -> None:
+    def __init__(self, store: LikeStore, voters: Voters, writes: LikeWrites) -> None:
         self._store = store
         self._voters = voters
-        self._write_limit = write_limit
-        self._cache = cache
-        self._daily_limit = daily_limit
+        self._writes = writes
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         check_slug(slug)
@@ -40,23 +29,14 @@ class ArticleLike:
     on_head = on_get
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        voter = self._writer(req, slug)
-        self._answer_write(resp, self._daily_limit.like(self._store, req, slug, voter))
+        article = self._writes.to(slug)
+        voter = self._voters.required(req)
+        _answer(resp, article.like(req, voter))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        voter = self._writer(req, slug)
-        self._answer_write(resp, self._store.unlike(slug, voter))
-
-    def _answer_write(self, resp: falcon.Response, state: LikeState) -> None:
-        self._cache.update(state.slug, state.likes)
-        _answer(resp, state)
-
-    def _writer(self, req: falcon.Request, slug: str) -> str:
-        """Validate before spending the client's budget, and spend it before touching storage."""
-        check_slug(slug)
+        article = self._writes.to(slug)
         voter = self._voters.required(req)
-        self._write_limit.check(req)
-        return voter
+        _answer(resp, article.unlike(req, voter))
 
     def _anonymous_state(self, slug: str) -> LikeState:
         """A reader without a token has liked nothing yet."""

@@ -8,8 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican_likes.api.clients import Network
-from pelican_likes.api.errors import ConfigError
 from pelican_likes.api.secret import check_secret, load_secret
+from pelican_likes.api.setting_checks import ConfigError, whole_number
 from pelican_likes.storage.database import check_url
 from pelican_likes.storage.environment import database_url
 from pelican_likes.storage.errors import InvalidDatabaseURL
@@ -55,10 +55,12 @@ class Config:
             secret=load_secret(environ, url),
             allowed_origins=_origins(environ.get("LIKES_ALLOWED_ORIGINS", "")),
             trusted_proxies=_networks(environ.get("LIKES_TRUSTED_PROXIES", "")),
-            rate_limit=_whole(environ, "LIKES_RATE_LIMIT", cls.rate_limit),
-            rate_window=_whole(environ, "LIKES_RATE_WINDOW", cls.rate_window, minimum=1),
-            daily_limit=_whole(environ, "LIKES_DAILY_LIMIT", cls.daily_limit, maximum=MAX_LIKES),
-            cache_max_age=_whole(environ, "LIKES_CACHE_MAX_AGE", cls.cache_max_age),
+            rate_limit=whole_number(environ, "LIKES_RATE_LIMIT", cls.rate_limit),
+            rate_window=whole_number(environ, "LIKES_RATE_WINDOW", cls.rate_window, minimum=1),
+            daily_limit=whole_number(
+                environ, "LIKES_DAILY_LIMIT", cls.daily_limit, maximum=MAX_LIKES
+            ),
+            cache_max_age=whole_number(environ, "LIKES_CACHE_MAX_AGE", cls.cache_max_age),
             site_dir=_folder(environ.get("LIKES_SITE_DIR", "")),
             read_database_url=_read_database_url(environ),
         )
@@ -123,20 +125,3 @@ def _folder(text: str) -> Path | None:
     if not folder.is_dir():
         raise ConfigError(f"LIKES_SITE_DIR: {folder} is not a folder; build the blog first")
     return folder
-
-
-def _whole(
-    environ: Mapping[str, str],
-    name: str,
-    default: int,
-    minimum: int = 0,
-    maximum: int | None = None,
-) -> int:
-    text = environ.get(name, "").strip()
-    if not text:
-        return default
-    valid = text.isascii() and text.isdigit() and int(text) >= minimum
-    if not valid or (maximum is not None and int(text) > maximum):
-        bounds = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum:,}"
-        raise ConfigError(f"{name} must be a whole number {bounds}, not {text!r}")
-    return int(text)

@@ -1,9 +1,10 @@
 """Counts a worker read within the last second, answered again without asking the database.
 
 A popular page is loaded by many readers at once, each asking for the same counts. The database
-round trip is most of what a count read costs (bench/reads.py), so each worker keeps what it read
-for a moment: never longer than ``LIKES_CACHE_MAX_AGE``, the staleness the API already allows a
-CDN. A like or unlike answered by this worker replaces the entry with the fresh count.
+round trip is most of what a count read costs (measured: docs/performance.md#reads), so each worker
+keeps what it read for a moment: never longer than ``LIKES_CACHE_MAX_AGE``, the staleness the API
+already allows a CDN. A like or unlike answered by this worker replaces the entry with the fresh
+count.
 """
 
 import threading

@@ -1,4 +1,4 @@
-"""How the API fails: one line at start-up for bad settings, JSON problem details for requests.
+"""How the API fails a request: JSON problem details, with a message a person can act on.
 
 Every error answer is an RFC 9457 ``application/problem+json`` document whatever the client's
 ``Accept`` says (Falcon's default would answer XML to an XML-preferring client, or nothing).
@@ -34,10 +34,6 @@ _DEFAULT_DETAILS = {
 log = logging.getLogger(__name__)
 
 
-class ConfigError(ValueError):
-    """A setting is missing or wrong; the message is one line naming it, for the operator."""
-
-
 def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError) -> None:
     """Write ``error`` as problem details, with a message a person can act on."""
     code = error.status_code
@@ -50,7 +46,7 @@ def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.
 
 
 def unknown_article(
-    req: falcon.Request, resp: falcon.Response, error: UnknownArticle, params: dict
+    req: falcon.Request, resp: falcon.Response, error: UnknownArticle, params: dict[str, object]
 ) -> None:
     """A slug the blog never registered: the article does not exist as far as likes go."""
     raise falcon.HTTPNotFound(
@@ -59,7 +55,7 @@ def unknown_article(
 
 
 def article_closed(
-    req: falcon.Request, resp: falcon.Response, error: ArticleClosed, params: dict
+    req: falcon.Request, resp: falcon.Response, error: ArticleClosed, params: dict[str, object]
 ) -> None:
     """The blog turned likes off for this article (``likes: false``, or a draft again)."""
     raise falcon.HTTPConflict(
@@ -72,14 +68,14 @@ class DailyLimitRefusal(falcon.HTTPTooManyRequests):
 
 
 def daily_limit_reached(
-    req: falcon.Request, resp: falcon.Response, error: DailyLimitReached, params: dict
+    req: falcon.Request, resp: falcon.Response, error: DailyLimitReached, params: dict[str, object]
 ) -> None:
     """The network's likes of this article for today are spent: retry after midnight UTC."""
     raise DailyLimitRefusal(description=DAILY_LIMIT_MESSAGE, retry_after=error.retry_after)
 
 
 def storage_unavailable(
-    req: falcon.Request, resp: falcon.Response, error: StorageUnavailable, params: dict
+    req: falcon.Request, resp: falcon.Response, error: StorageUnavailable, params: dict[str, object]
 ) -> None:
     """Never the reader's fault: log why for the operator, tell the reader when to retry."""
     log.warning("%s %s answered 503: %s", req.method, req.path, error)
@@ -89,7 +85,7 @@ def storage_unavailable(
     )
 
 
-def install(app: falcon.App) -> None:
+def install(app: falcon.App[falcon.Request, falcon.Response]) -> None:
     """Make ``app`` answer every error, its own and the store's, as problem details."""
     app.set_error_serializer(serialize_problem)
     app.add_error_handler(UnknownArticle, unknown_article)

@@ -11,13 +11,9 @@ import secrets
 
 import falcon
 
-from pelican_likes.api.count_cache import CountCache
-from pelican_likes.api.daily_limit import DailyLimit
 from pelican_likes.api.form_origins import FormOrigins
-from pelican_likes.api.limits import WriteLimit
-from pelican_likes.api.slugs import check_slug
+from pelican_likes.api.like_writes import LikeWrites
 from pelican_likes.api.voters import Voters, is_valid_token
-from pelican_likes.storage.store import LikeStore
 
 VOTER_COOKIE = "likes_voter"
 FORM_PATH = "/api/form-likes"
@@ -28,30 +24,17 @@ COOKIE_MAX_AGE = 400 * 24 * 3600
 class FormLike:
     """One reader's like of one article, sent by an HTML form."""
 
-    def __init__(
-        self,
-        store: LikeStore,
-        voters: Voters,
-        write_limit: WriteLimit,
-        cache: CountCache,
-        origins: FormOrigins,
-        daily_limit: DailyLimit,
-    ) -> None:
-        self._store = store
+    def __init__(self, voters: Voters, writes: LikeWrites, origins: FormOrigins) -> None:
         self._voters = voters
-        self._write_limit = write_limit
-        self._cache = cache
+        self._writes = writes
         self._origins = origins
-        self._daily_limit = daily_limit
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        check_slug(slug)
+        article = self._writes.to(slug)
         sender = self._origins.sender(req)
         back = self._origins.return_url(req, sender)
         token = reader_token(req)
-        self._write_limit.check(req)
-        state = self._daily_limit.like(self._store, req, slug, self._voters.voter(token))
-        self._cache.update(state.slug, state.likes)
+        article.like(req, self._voters.voter(token))
         resp.set_cookie(
             VOTER_COOKIE,
             token,

@@ -54,7 +54,7 @@ class FormOrigins:
         value = req.get_param(RETURN_PARAMETER) or ""
         target = _absolute(value, sender)
         origin = _origin(target) if target else None
-        if origin is None or not (origin == sender or self._may_receive(origin, req)):
+        if not target or origin is None or not (origin == sender or self._may_receive(origin, req)):
             raise falcon.HTTPBadRequest(
                 description=f"The {RETURN_PARAMETER!r} parameter must be the URL of the page "
                 "the form was sent from, on the blog's origin (or this API's)."

@@ -10,18 +10,26 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from pelican_likes.api.access_log import ACCESS_LOG_FORMAT, AccessLogger
+from pelican_likes.api.setting_checks import whole_number
 from pelican_likes.storage.environment import database_url
+
+if TYPE_CHECKING:  # gunicorn's classes, for the hooks' signatures only: the master needs no more
+    from gunicorn.arbiter import Arbiter
+    from gunicorn.http.message import Request
+    from gunicorn.http.wsgi import Response
+    from gunicorn.workers.base import Worker
 
 # PORT is the platforms' convention (Heroku, Render, Fly.io, Cloud Run) for "listen here on every
 # interface"; without it only this machine can connect, for a reverse proxy on the same host.
 bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
 
 # SQLite takes one writer at a time. In one worker, likes take turns on the worker's own lock
-# (gevent's); in two, they also wait for each other's file lock in sleeps. On 2 cores at 16
-# connections, the likes' p99 was 30 and 56 ms with one worker in two runs, 62 and 154 ms with
-# two, at about the same likes/s (bench/sqlite_workers.py). Two serve more cached reads.
+# (gevent's); in two, they also wait for each other's file lock in sleeps: one worker gives likes
+# the shorter tail at about the same rate, two serve more cached reads (measured:
+# docs/performance.md#one-worker-on-sqlite).
 SQLITE_WORKERS = 1
 
 
@@ -29,9 +37,13 @@ def default_workers(environ: Mapping[str, str], cores: int) -> int:
     """WEB_CONCURRENCY, the platforms' convention, if set; else one worker on SQLite, and on
     PostgreSQL one per core, two at least (so that one busy worker never holds every request):
     a gevent worker serves many requests at once on one core, so more would only add memory and
-    database connections (docs/deploy.md)."""
-    if environ.get("WEB_CONCURRENCY"):
-        return int(environ["WEB_CONCURRENCY"])
+    database connections (docs/deploy.md).
+
+    A WEB_CONCURRENCY of no worker, or not a number, is a ConfigError naming it, which gunicorn
+    prints as one line before it exits: zero workers would start a server that never answers.
+    """
+    if given := whole_number(environ, "WEB_CONCURRENCY", default=0, minimum=1):
+        return given
     if _names_sqlite(database_url(environ)):
         return SQLITE_WORKERS
     return max(2, cores)
@@ -47,7 +59,7 @@ def _names_sqlite(url: str) -> bool:
 workers = default_workers(os.environ, multiprocessing.cpu_count())
 
 # One greenlet per connection, so a client that sends its request slowly or never finishes it
-# holds a few kilobytes, not one of a handful of threads (docs/deploy.md has the measurements).
+# holds a greenlet, not one of a handful of threads (measured: docs/deploy.md#the-worker-class).
 worker_class = "gevent"
 worker_connections = 1000
 
@@ -83,13 +95,13 @@ logger_class = AccessLogger
 errorlog = "-"
 
 
-def on_starting(server) -> None:
+def on_starting(server: "Arbiter") -> None:
     """Check the settings and the schema once, before any worker starts, so that a mistake reads
     as one line ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker.
 
     The check runs in a child process that exits when done: the master then never imports the
-    API, SQLAlchemy or Alembic, which only workers use, and stays a third of a worker's size
-    (docs/performance.md, "Beside Isso").
+    API, SQLAlchemy or Alembic, which only workers use, and stays far smaller than a worker
+    (measured: docs/performance.md#the-gunicorn-masters-size).
     """
     if message := _in_child_process(_settings_and_schema_problem):
         raise RuntimeError(message)  # gunicorn prints "Error: <message>", exits 1
@@ -129,12 +141,14 @@ def _in_child_process(check: Callable[[], str]) -> str:
     return message
 
 
-def pre_request(worker, req) -> None:
+def pre_request(worker: "Worker", req: "Request") -> None:
     """Bound each read of the body (and each write of the answer) for this request only."""
     req.unreader.sock.settimeout(BODY_READ_TIMEOUT)
 
 
-def post_request(worker, req, environ, resp) -> None:
+def post_request(
+    worker: "Worker", req: "Request", environ: dict[str, object], resp: "Response"
+) -> None:
     """Back to waiting as gunicorn does between requests on a kept-alive connection, after the
     worker's other connections have had their turn."""
     req.unreader.sock.settimeout(None)
@@ -144,8 +158,8 @@ def post_request(worker, req, environ, resp) -> None:
 def _let_others_run() -> None:
     """Under gevent, yield once before reading a kept-alive connection's next request. Its recv
     finds that request already there and returns without switching, so a busy connection would
-    be served again and again while the worker's others wait: one worker under 16 connections
-    answered its likes at p50 4 ms but p99 1.3 s; taking turns, 58 and 95 ms (docs/performance.md).
+    be served again and again while the worker's others wait: a long tail of likes behind a
+    short median (measured: docs/performance.md#turns-between-a-workers-connections).
     """
     from gevent import monkey
 
@@ -155,7 +169,7 @@ def _let_others_run() -> None:
         gevent.sleep(0)
 
 
-def post_worker_init(worker) -> None:
+def post_worker_init(worker: "Worker") -> None:
     """Send the app's own log lines (why a request got a 503) to gunicorn's error log, and keep
     readers' addresses out of gunicorn's own lines about malformed requests."""
     _make_postgresql_cooperative()

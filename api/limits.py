@@ -15,7 +15,8 @@ import falcon
 from pelican_likes.api.clients import Network, client_address
 
 # Clients remembered at once; beyond this the least recently seen is forgotten, which at worst
-# hands that client a fresh budget. Measured at ~230 bytes per client: 15 MB per worker at most.
+# hands that client a fresh budget. It bounds each worker's memory (measured:
+# docs/performance.md#rate-limiter-memory).
 MAX_CLIENTS = 65_536
 
 

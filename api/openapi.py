@@ -13,8 +13,9 @@ from pelican_likes.api.form_likes import FORM_PATH, VOTER_COOKIE
 from pelican_likes.api.form_origins import RETURN_MAX_LENGTH, RETURN_PARAMETER
 from pelican_likes.api.like_counts import MAX_SLUGS
 from pelican_likes.api.middleware import MAX_BODY_BYTES
-from pelican_likes.api.slugs import SLUG_PATTERN, SLUG_RULE
+from pelican_likes.api.slugs import SLUG_PATTERN
 from pelican_likes.api.voters import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN, VOTER_HEADER
+from pelican_likes.storage.slugs import SLUG_RULE
 
 _DESCRIPTION = f"""\
 Anonymous likes for the articles of a Pelican blog.
@@ -31,16 +32,19 @@ accepted only from the API's own origin or an allowed one, identifies the reader
 sets (`{VOTER_COOKIE}`, HttpOnly, SameSite=Lax) and answers 303 back to the page."""
 
 
-def _ref(kind: str, name: str) -> dict:
+def _ref(kind: str, name: str) -> dict[str, object]:
     return {"$ref": f"#/components/{kind}/{name}"}
 
 
-def _content(media_type: str, schema: str) -> dict:
+def _content(media_type: str, schema: str) -> dict[str, object]:
     return {media_type: {"schema": _ref("schemas", schema)}}
 
 
-def _problem(description: str, *headers: str) -> dict:
-    answer = {"description": description, "content": _content(PROBLEM_JSON, "Problem")}
+def _problem(description: str, *headers: str) -> dict[str, object]:
+    answer: dict[str, object] = {
+        "description": description,
+        "content": _content(PROBLEM_JSON, "Problem"),
+    }
     if headers:
         answer["headers"] = {name: _ref("headers", name) for name in headers}
     return answer
@@ -57,7 +61,7 @@ _ALWAYS = {
 
 def _operation(
     operation_id: str, summary: str, parameters: list[str], answers: dict[str, str]
-) -> dict:
+) -> dict[str, object]:
     """An operation whose answers, by status code, are named response components."""
     return {
         "operationId": operation_id,

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from pelican_likes.api.errors import ConfigError
+from pelican_likes.api.setting_checks import ConfigError
 from pelican_likes.storage.database import is_sqlite, parse_url
 
 SECRET_MIN_LENGTH = 32

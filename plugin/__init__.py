@@ -8,10 +8,13 @@ SQLAlchemy are not imported here: a rebuild reads its counts with the database's
 and other builds do the database work in a process of their own (exchange.py).
 """
 
+import pelican.plugins.signals as signals
 from markupsafe import Markup
-from pelican import Pelican
+
+# Pelican ships no types, so mypy knows ``pelican`` only as the namespace holding this plugin:
+# ``Pelican`` is not in it, and ``signals`` (above) is found only imported as a module of its own.
+from pelican import Pelican  # type: ignore[attr-defined]
 from pelican.generators import Generator
-from pelican.plugins import signals
 
 from pelican.plugins.likes.legacy_name import OLD_NAME, answer_old_name, warn_old_name
 from pelican.plugins.likes.settings import LikesSettings
@@ -69,5 +72,5 @@ def _no_widget(*args: object, **kwargs: object) -> Markup:
     return Markup("")
 
 
-def _no_articles(*args: object, **kwargs: object) -> list:
+def _no_articles(*args: object, **kwargs: object) -> list[object]:
     return []

@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path
 
 from markupsafe import Markup
-from pelican import Pelican
+
+# Pelican ships no types, so mypy knows ``pelican`` only as the namespace holding this plugin.
+from pelican import Pelican  # type: ignore[attr-defined]
 
 from pelican.plugins.likes.settings import LikesSettings
 

@@ -67,8 +67,9 @@ def _reserve_attributes(article: Article) -> None:
 
     CPython keeps the attributes of a class's instances in one table they share, without a dict
     each, while they are given the same names as they are made; these two names, first set on
-    thousands of finished articles, gave every article a dict of its own: 5,000 more objects
-    for the garbage collector to walk, and more collections, in a 5,000-article build.
+    finished articles, gave every article a dict of its own: more objects for the garbage
+    collector to walk, and more collections (measured:
+    docs/performance.md#article-attributes-and-urls).
     """
     setattr(article, COUNT_ATTRIBUTE, 0)
     setattr(article, RETURN_ATTRIBUTE, None)
@@ -88,7 +89,8 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     exchange = _exchanges.pop(generator, None) or BuildExchange(
         settings.resolved_database_url(), siteurl
     )
-    # Pelican formats article.url anew at each use (20 µs): once per article here.
+    # Pelican formats article.url anew at each use: once per article here (measured:
+    # docs/performance.md#article-attributes-and-urls).
     urls = {article: article.url for article in articles}
     pages = {article: urls[article] for article in _unique_by_slug(articles)}
     counts = fetch_counts(settings, pages, siteurl, closed, exchange)

@@ -2,12 +2,13 @@
 
 A rebuild that changes nothing in the database (every article registered as the build shows it)
 is answered by the database's driver alone (pelican_likes.builds.unchanged), in milliseconds.
-Any other build needs the storage layer, 0.3 s of CPU to import: a storage process loads it on
-another core while Pelican reads the articles (storage_process.py). Started for every build, that
-process slowed the rebuilds it was not needed for by a fifth, as two busy cores slow each other
-(docs/performance.md). So it starts only once the build reads an article that the database does
-not have under that title, or if the database cannot be read without it. (A changed URL is not
-looked for here: it changes with the settings, seldom, and then costs only the overlap.)
+Any other build needs the storage layer, slow to import: a storage process loads it on another core
+while Pelican reads the articles (storage_process.py). Started for every build, that process slowed
+the rebuilds it was not needed for, as two busy cores slow each other (measured:
+docs/performance.md#the-storage-layers-import). So it starts only once the build reads an article
+that the database does not have under that title, or if the database cannot be read without it. (A
+changed URL is not looked for here: it changes with the settings, seldom, and then costs only the
+overlap.)
 """
 
 from markupsafe import Markup
@@ -35,9 +36,12 @@ class BuildExchange:
     def see(self, article: Article) -> None:
         """An article just read: if the database does not have it, or not under this title, start
         the storage process. Translations are left out: they share their original's record."""
-        if self._storage is not None or not article.in_default_lang or not shows_widget(article):
+        titles = self._titles  # None only when the storage process was started at once
+        if self._storage is not None or titles is None:
             return
-        stored = self._titles.get(article.slug)
+        if not article.in_default_lang or not shows_widget(article):
+            return
+        stored = titles.get(article.slug)
         if stored != article.title and stored != _stored_title(article):
             self._start()
 

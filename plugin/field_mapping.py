@@ -7,6 +7,7 @@ the reader hands those to Pelican's own processing, so they behave as in any Pel
 import datetime
 import logging
 from collections.abc import Mapping
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from markupsafe import escape
@@ -213,5 +214,5 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _is_list(value: object) -> bool:
+def _is_list(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
     return isinstance(value, list | tuple)

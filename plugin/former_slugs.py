@@ -88,7 +88,7 @@ def _warn(article: Article, slug: str, why: str) -> None:
 
 
 def _source(article: Article) -> str:
-    return article.relative_source_path
+    return str(article.relative_source_path)
 
 
 def _slug_of_path(path: str) -> str | None:

@@ -40,7 +40,8 @@ class TextKeepingYAMLHandler(YAMLHandler):
     resolved as strings before they are built.
     """
 
-    def load(self, fm: str, text_fields: Collection[str] = (), **kwargs: object) -> object:
+    def load_keeping_text(self, fm: str, text_fields: Collection[str]) -> object:
+        """The YAML in ``fm``, the plain scalars of ``text_fields`` as text."""
         return yaml.load(fm, Loader=_text_keeping_loader(frozenset(text_fields)))  # noqa: S506
 
 
@@ -48,7 +49,9 @@ class TextKeepingYAMLHandler(YAMLHandler):
 def _text_keeping_loader(text_fields: frozenset[str]) -> type:
     """A safe loader that reads the top-level fields ``text_fields`` (lowercased) as text."""
 
-    class TextKeepingLoader(SafeLoader):
+    # python-frontmatter's SafeLoader is libyaml's where installed, else PyYAML's: a base class
+    # that types cannot name.
+    class TextKeepingLoader(SafeLoader):  # type: ignore[valid-type,misc]
         def construct_document(self, node: yaml.Node) -> object:
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
@@ -107,7 +110,6 @@ def parse(text: str, text_fields: Collection[str] = ()) -> Document | None:
     if not detected:
         return None
     name, handler = detected[0]
-    opening = handler.FM_BOUNDARY.match(stripped)
     first_line = blank_lines + 1
     try:
         fm, body = handler.split(stripped)
@@ -117,7 +119,7 @@ def parse(text: str, text_fields: Collection[str] = ()) -> Document | None:
     if name == "YAML" and len(stripped) == len(text) and is_native_metadata(fm):
         return None
     # Lines of the frontmatter text count from the opening delimiter's line.
-    offset = blank_lines + stripped.count("\n", 0, opening.end())
+    offset = blank_lines + stripped.count("\n", 0, _opening_end(handler, stripped))
     fields = _load(handler, fm, offset, text_fields)
     if fields is None:  # an empty YAML block
         fields = {}
@@ -129,11 +131,17 @@ def parse(text: str, text_fields: Collection[str] = ()) -> Document | None:
     return Document({str(key): value for key, value in fields.items()}, body.lstrip("\n"), name)
 
 
+def _opening_end(handler: BaseHandler, text: str) -> int:
+    """Where the opening delimiter ends, which ``handler.detect`` found at the start of ``text``."""
+    opening = handler.FM_BOUNDARY.match(text) if handler.FM_BOUNDARY else None
+    return opening.end() if opening else 0
+
+
 def _load(handler: BaseHandler, fm: str, offset: int, text_fields: Collection[str]) -> object:
     """The parsed frontmatter, with any parse error moved to the line it is on in the file."""
     try:
         if isinstance(handler, TextKeepingYAMLHandler):
-            return handler.load(fm, text_fields)
+            return handler.load_keeping_text(fm, text_fields)
         return handler.load(fm)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark

@@ -32,7 +32,7 @@ _META_NAMES = {"meta", "markdown.extensions.meta"}
 SKIP_REASON = "frontmatter_error"
 
 
-class FrontmatterReader(MarkdownReader):
+class FrontmatterReader(MarkdownReader):  # type: ignore[misc]  # Pelican ships no types
     """Reads frontmatter fields as Pelican metadata and renders the body with ``MARKDOWN``."""
 
     file_extensions: ClassVar[list[str]] = list(EXTENSIONS)
@@ -40,12 +40,12 @@ class FrontmatterReader(MarkdownReader):
 
     def read(self, source_path: str) -> tuple[str, dict[str, object]]:
         if not _may_have_frontmatter(source_path):
-            return super().read(source_path)
+            return self._read_without_frontmatter(source_path)
         try:
             with pelican_open(source_path) as text:
                 document = _frontmatter(text)
             if document is None:
-                return super().read(source_path)
+                return self._read_without_frontmatter(source_path)
             markdown = self._markdown()
             markdown.reset()
             content = markdown.convert(document.body)
@@ -54,6 +54,11 @@ class FrontmatterReader(MarkdownReader):
         except FrontmatterError as error:
             return self._skip(source_path, error)
         return content, metadata
+
+    def _read_without_frontmatter(self, source_path: str) -> tuple[str, dict[str, object]]:
+        """Pelican's own reading, Markdown metadata and all."""
+        content_and_metadata: tuple[str, dict[str, object]] = super().read(source_path)
+        return content_and_metadata
 
     def _process(self, metadata: dict[str, object], markdown: Markdown) -> dict[str, object]:
         """Pelican's processing of each field, summary rendered as Markdown as Pelican does."""
@@ -73,7 +78,7 @@ class FrontmatterReader(MarkdownReader):
         on a frontmatter file it would eat the body's first lines and mangle YAML lists.
 
         One instance per reader, reset before each use: setting up the extensions again for
-        every file cost a 1,000-article build 0.6 s (bench/build.py, profiled).
+        every file showed in every build (measured: docs/performance.md#reading-frontmatter-files).
         """
         if self._frontmatter_markdown is None:
             self._frontmatter_markdown = self._new_markdown()
@@ -117,7 +122,8 @@ def _may_have_frontmatter(source_path: str) -> bool:
     Undecided (True) when the first bytes are all blank space, or the first after it is not
     ASCII (Unicode space, which ``str.lstrip`` also strips).
     """
-    # os.read, not open(): a buffered file object for 512 bytes took three times as long.
+    # os.read, not open(): a buffered file object is slower for so few bytes (measured:
+    # docs/performance.md#reading-frontmatter-files).
     descriptor = os.open(source_path, os.O_RDONLY | _BINARY)
     try:
         head = os.read(descriptor, _PEEK_BYTES)

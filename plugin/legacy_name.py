@@ -12,6 +12,7 @@ import importlib.abc
 import importlib.machinery
 import logging
 import sys
+from collections.abc import Sequence
 from types import ModuleType
 
 OLD_NAME = "plugin"
@@ -36,14 +37,19 @@ def answer_old_name() -> None:
 class _OldNameFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``plugin``, and only that name, as a module whose ``register`` warns first."""
 
-    def find_spec(self, name: str, path=None, target=None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self,
+        name: str,
+        path: Sequence[str] | None = None,
+        target: ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
         return importlib.machinery.ModuleSpec(name, self) if name == OLD_NAME else None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
         return None  # the default module
 
     def exec_module(self, module: ModuleType) -> None:
-        module.register = _register_under_old_name
+        setattr(module, "register", _register_under_old_name)  # noqa: B010 - a module made here
 
 
 def _register_under_old_name() -> None:

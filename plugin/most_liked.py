@@ -35,7 +35,9 @@ class MostLiked:
 
     def _ranking(self) -> list[Article]:
         """Ranked once per list of articles: the counts are final before any page is written."""
-        published = self.context.get("articles") or []
+        published = self.context.get("articles")
+        if not isinstance(published, Sequence):
+            return []
         if published is not self._ranked_from:
             self._ranked = rank(published)
             self._ranked_from = published

@@ -2,10 +2,11 @@
 widget's stylesheet and script into the ``<head>`` of every page that shows a widget.
 
 Pages are finished as Pelican renders them, so any theme works unchanged, its default one too.
-Themes render ``{{ article.content }}`` as is, so the content is found in the page by plain
-search and the landmarks around it by looking at the tags just before and after it: no parse of
-the page (parsing each one with ``HTMLParser`` took a tenth of a build, bench/build.py). The
-insertions are plain text, so the rest of the page is untouched.
+Themes render ``{{ article.content }}`` as is, so the content is found in the page by plain search
+and the landmarks around it by looking at the tags just before and after it: no parse of the page,
+for parsing each one with ``HTMLParser`` was a large share of a build (measured:
+docs/performance.md#placing-widgets-without-parsing-pages). The insertions are plain text, so the
+rest of the page is untouched.
 
 Where the widget goes, first rule that applies:
 
@@ -22,6 +23,7 @@ Where the widget goes, first rule that applies:
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 
 from jinja2 import Template
 from markupsafe import Markup
@@ -125,7 +127,7 @@ class PlacingTemplate(Template):
         return place_in_page(html, dict(*args, **kwargs), widget_for)
 
 
-def place_in_page(html: str, context: dict, widget_for: LikesWidget | None = None) -> str:
+def place_in_page(html: str, context: dict[str, Any], widget_for: LikesWidget | None = None) -> str:
     """A rendered page with, where it needs them, the widget (drawn by ``widget_for``, else by
     one made from ``context``) and the assets."""
     widget_for = widget_for or LikesWidget.from_pelican(context)
@@ -133,12 +135,12 @@ def place_in_page(html: str, context: dict, widget_for: LikesWidget | None = Non
     if not settings.enabled or "SITEURL" not in context:
         return html
     article = context.get("article")
-    widget = Markup("")
+    widget, content = Markup(""), ""
     if settings.auto_inject and article is not None:
         widget = widget_for(article)
+        content = (article.content or "") if widget else ""
     if not widget and WIDGET_ATTRIBUTE not in html:
         return html
-    content = (article.content or "") if widget else ""
     name = str(context.get("output_file", "page"))
     return place(html, widget, getattr(article, "slug", None), content, context["SITEURL"], name)
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 from pelican_likes.storage.environment import database_url
 
@@ -36,8 +37,9 @@ class LikesSettings:
     None means the ``DATABASE_URL`` environment variable, else ``sqlite:///likes.sqlite3``."""
 
     @classmethod
-    def from_pelican(cls, settings: Mapping[str, object]) -> "LikesSettings":
-        """The likes settings found in Pelican's settings (or a page context, which holds them)."""
+    def from_pelican(cls, settings: Mapping[str, Any]) -> "LikesSettings":
+        """The likes settings found in Pelican's settings (or a page context, which holds them),
+        as pelicanconf.py wrote them: Pelican checks none of a plugin's settings."""
         given = {
             field.name: settings[f"LIKES_{field.name.upper()}"]
             for field in fields(cls)

@@ -1,11 +1,11 @@
 """The build's database work in a process of its own, started when the build starts.
 
 Registering articles and reading their counts needs the storage layer, whose import (SQLAlchemy
-above all) took a third of a second: a tenth of a 500-article build, on one core. Started with the
-articles generator, a separate Python loads it on another core while Pelican reads the articles,
-then makes the build's one exchange with the database (pelican_likes.builds.publication) when
-the articles are known; the build waits only for that exchange. So the Pelican process never imports
-SQLAlchemy.
+above all) is a real share of a build on one core (measured:
+docs/performance.md#the-storage-layers-import). Started with the articles generator, a separate
+Python loads it on another core while Pelican reads the articles, then makes the build's one
+exchange with the database (pelican_likes.builds.publication) when the articles are known; the build
+waits only for that exchange. So the Pelican process never imports SQLAlchemy.
 
 The process is a plain ``python -c`` of this interpreter, not multiprocessing: that would run the
 build's ``__main__`` script again in the child. Whatever goes wrong with the process (it cannot
@@ -34,14 +34,16 @@ class StorageProcess:
 
     def __init__(self, database_url: str) -> None:
         """Start the process, which opens ``database_url`` while the build goes on."""
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         try:
             self._process = subprocess.Popen(  # noqa: S603 - our own code, our interpreter
                 [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
             )
-            # A few hundred bytes: the pipe's buffer takes them without waiting for the reader.
-            self._process.stdin.write(pickle.dumps(database_url))
-            self._process.stdin.flush()
+            stdin = self._process.stdin
+            assert stdin is not None  # a pipe, as asked
+            # Short enough for the pipe's buffer to take without waiting for the reader.
+            stdin.write(pickle.dumps(database_url))
+            stdin.flush()
         except OSError as error:
             logger.debug("likes: no storage process (%s); the build does its work itself", error)
             self.stop()
@@ -70,7 +72,7 @@ class StorageProcess:
                 pipe.close()
 
     @staticmethod
-    def _ask(process: subprocess.Popen, publication: Publication) -> Published:
+    def _ask(process: subprocess.Popen[bytes], publication: Publication) -> Published:
         answer, _ = process.communicate(pickle.dumps(publication), timeout=ANSWER_TIMEOUT)
         if process.returncode != 0:
             raise EOFError(f"the storage process exited with {process.returncode}")

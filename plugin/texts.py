@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from itertools import chain
+from typing import TypedDict
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global, parse_locale
@@ -30,6 +31,14 @@ MESSAGE_NAMES = ("error", "limit")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
+
+
+class LanguageTexts(TypedDict, total=False):
+    """One language's entry in translations.toml or LIKES_TEXTS, once checked: any of its texts."""
+
+    label: dict[str, str]  # plural form -> accessible name with {count}
+    error: str
+    limit: str
 
 
 @dataclass(frozen=True)
@@ -58,23 +67,28 @@ class WidgetTexts:
 
 @functools.lru_cache(maxsize=4096)
 def _label(labels: tuple[tuple[str, str], ...], lang: str, count: int) -> str:
-    # Cached as counts are: Babel's plural rule, run for every widget, was a fifth of its cost.
-    form = _locale(lang).plural_form(count)
+    """The label of ``count``'s plural form in ``lang``; in a language Babel does not know,
+    "other", the form every language has. Cached as counts are: Babel's plural rule was a large
+    share of each widget's cost (measured: docs/performance.md#widget-texts-and-markup)."""
+    locale = _parse(lang)
+    form = locale.plural_form(count) if locale else "other"
     by_form = dict(labels)
     return by_form.get(form, by_form["other"])
 
 
 @functools.lru_cache(maxsize=4096)
 def _written_count(lang: str, count: int) -> str:
-    # Cached: most articles of a build share a few counts, and Babel took a tenth of the
-    # plugin's time in a 500-article build formatting each anew (cProfile).
-    return format_decimal(count, locale=_locale(lang), group_separator=True)
+    """``count`` in ``lang``'s digits, or in English's, the fallback texts' (left to Babel, a
+    language it does not know would get the building machine's LC_NUMERIC). Cached: a build's
+    articles share a few counts, and formatting each anew was a large share of the plugin's time
+    (measured: docs/performance.md#widget-texts-and-markup)."""
+    return format_decimal(count, locale=_parse(lang) or FALLBACK_LANGUAGE, group_separator=True)
 
 
 class TextCatalog:
     """Shipped translations and LIKES_TEXTS, looked up by an article's language."""
 
-    def __init__(self, overrides: Mapping[str, Mapping[str, object]]) -> None:
+    def __init__(self, overrides: Mapping[str, LanguageTexts]) -> None:
         self._shipped = _shipped()
         self._overrides = overrides
 
@@ -100,20 +114,22 @@ class TextCatalog:
         catalogs = (self._shipped, self._overrides)
         return locale is not None and any(_best_key(locale, c) is not None for c in catalogs)
 
-    def _texts(self, locale: Locale, layers: list[Mapping[str, object]]) -> WidgetTexts:
+    def _texts(self, locale: Locale, layers: list[LanguageTexts]) -> WidgetTexts:
         labels: dict[str, str] = {}
-        messages = dict.fromkeys(MESSAGE_NAMES, "")
+        error = limit = ""
         for layer in layers:
             labels.update(layer.get("label", {}))
-            messages.update({name: layer[name] for name in MESSAGE_NAMES if name in layer})
+            error = layer.get("error", error)
+            limit = layer.get("limit", limit)
         english = self._shipped[FALLBACK_LANGUAGE]
         if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
-            labels = dict(self._shipped[FALLBACK_LANGUAGE]["label"])
+            labels = dict(english["label"])
         return WidgetTexts(
             lang=str(locale).replace("_", "-"),
             direction="rtl" if locale.text_direction == "rtl" else "ltr",
             labels=tuple(sorted(labels.items())),
-            **{name: text or english[name] for name, text in messages.items()},
+            error=error or english["error"],
+            limit=limit or english["limit"],
         )
 
 
@@ -135,12 +151,12 @@ def catalog_for(overrides: object) -> TextCatalog:
     return text_catalog(json.dumps(given, sort_keys=True, default=repr))
 
 
-def checked_overrides(given: object) -> dict[str, dict[str, object]]:
+def checked_overrides(given: object) -> dict[str, LanguageTexts]:
     """LIKES_TEXTS with every mistake logged, naming it, and left out."""
     if not isinstance(given, Mapping):
         logger.error("LIKES_TEXTS must map languages to texts, e.g. {'fr': {'error': '...'}}")
         return {}
-    checked = {}
+    checked: dict[str, LanguageTexts] = {}
     for tag, texts in given.items():
         locale = _parse(tag)
         if locale is None or not isinstance(texts, Mapping):
@@ -150,19 +166,20 @@ def checked_overrides(given: object) -> dict[str, dict[str, object]]:
     return checked
 
 
-def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> dict[str, object]:
-    kept: dict[str, object] = {}
+def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> LanguageTexts:
+    kept: LanguageTexts = {}
     for name, value in texts.items():
         where = f"LIKES_TEXTS[{tag!r}][{name!r}]"
-        if name not in TEXT_NAMES:
+        if name == "label":
+            kept["label"] = _checked_labels(where, locale, value)
+        elif name not in MESSAGE_NAMES:
             logger.error("%s: unknown text; the widget's are %s", where, ", ".join(TEXT_NAMES))
-        elif name in MESSAGE_NAMES:
-            if isinstance(value, str) and value.strip():
-                kept[name] = value
-            else:
-                logger.error("%s: expected text; ignored", where)
+        elif not isinstance(value, str) or not value.strip():
+            logger.error("%s: expected text; ignored", where)
+        elif name == "error":
+            kept["error"] = value
         else:
-            kept[name] = _checked_labels(where, locale, value)
+            kept["limit"] = value
     return kept
 
 
@@ -187,8 +204,13 @@ def _checked_labels(where: str, locale: Locale, value: object) -> dict[str, str]
     return labels
 
 
+def shipped_languages() -> tuple[str, ...]:
+    """The tags of translations.toml, in its order: a language ships by being an entry there."""
+    return tuple(_shipped())
+
+
 @functools.cache
-def _shipped() -> dict[str, dict[str, object]]:
+def _shipped() -> dict[str, LanguageTexts]:
     text = files("pelican.plugins.likes").joinpath("translations.toml").read_text("utf-8")
     return tomllib.loads(text)
 
@@ -197,10 +219,14 @@ def _best_key(locale: Locale, catalog: Mapping[str, object]) -> str | None:
     """The key of ``catalog`` for ``locale``: the same tag, else the same language in the same
     script (``pt-BR`` finds ``pt``, ``zh-CN`` finds ``zh-Hans`` but ``zh-TW`` does not)."""
     wanted = _language_and_script(locale)
-    same = [key for key in catalog if _language_and_script(_parse(key)) == wanted]
-    exact = [key for key in same if _parse(key) == locale]
-    general = [key for key in same if _parse(key).territory is None]
-    return next(iter(exact + general + same), None)
+    same = {
+        key: found
+        for key in catalog
+        if (found := _parse(key)) is not None and _language_and_script(found) == wanted
+    }
+    exact = [key for key, found in same.items() if found == locale]
+    general = [key for key, found in same.items() if found.territory is None]
+    return next(iter(exact + general + list(same)), None)
 
 
 @functools.cache
@@ -226,10 +252,6 @@ def _parse(tag: object) -> Locale | None:
         return Locale.parse(tag.strip().replace("_", "-"), sep="-")
     except (UnknownLocaleError, ValueError):
         return None
-
-
-def _locale(tag: str) -> Locale:
-    return _parse(tag)
 
 
 def warn_about_untranslated_languages(generator: ArticlesGenerator) -> None:

@@ -21,7 +21,8 @@ from pelican_likes.storage.slugs import is_valid_slug
 # read it too, e.g. ``{{ article.likes_count }}``.
 COUNT_ATTRIBUTE = "likes_count"
 # And the page the widget's form sends the reader back to: Pelican computes ``article.url`` anew
-# at each use, which cost a 1,000-article build 0.6 s when done for every widget (bench/build.py).
+# at each use, too slow to do again for every widget (measured:
+# docs/performance.md#article-attributes-and-urls).
 RETURN_ATTRIBUTE = "likes_return_url"
 
 # The API's form endpoint, under LIKES_API_URL: what the widget posts to without JavaScript.
@@ -48,7 +49,8 @@ def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back:
     and sends the reader back to ``back``; every value put into it is escaped.
 
     ``str.format`` over escaped values, not ``Markup.format``, whose formatter is pure Python:
-    that was most of the widget's cost in a build (bench/build.py, profiled).
+    that was most of the widget's cost in a build (measured:
+    docs/performance.md#widget-texts-and-markup).
     """
     path = f"{api_url.rstrip('/')}{FORM_PATH}/{quote(slug, safe='')}"
     action = f"{path}?return={quote(back, safe='/:')}"
@@ -117,7 +119,7 @@ class LikesWidget:
         """The widget for Pelican's settings, or a page context (which holds them)."""
         return cls(
             LikesSettings.from_pelican(settings),
-            default_lang=settings.get("DEFAULT_LANG"),
+            default_lang=lang if isinstance(lang := settings.get("DEFAULT_LANG"), str) else None,
             siteurl=str(settings.get("SITEURL") or ""),
         )
 

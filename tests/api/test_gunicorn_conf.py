@@ -1,9 +1,11 @@
 """The shipped gunicorn settings: the worker count they choose (a pure function of the
-environment), the yield between two requests of one connection (in a fresh interpreter, so that
-gevent's patching stays out of the test process), and the API on SQLite as they start it."""
+environment; a bad WEB_CONCURRENCY refused in one line), the yield between two requests of one
+connection (in a fresh interpreter, so that gevent's patching stays out of the test process), and
+the API on SQLite as they start it."""
 
 import http.client
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,11 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pelican_likes.api.gunicorn_conf import _names_sqlite, default_workers
+from pelican_likes.api.setting_checks import ConfigError
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import is_sqlite
 from pelican_likes.storage.environment import database_url
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import Server, descendants, gunicorn
+from tests.support import API_APP, GUNICORN_CONFIG, Server, descendants, gunicorn
 
 CORES = 4
 SECRET = "a production-like secret, long enough: 0123456789"
@@ -67,6 +70,46 @@ def test_one_worker_on_sqlite_one_per_core_on_postgresql_unless_web_concurrency_
 
 def test_two_workers_at_least_on_postgresql():
     assert default_workers({"DATABASE_URL": "postgresql://db/likes"}, cores=1) == 2
+
+
+@pytest.mark.parametrize("given", [" 3 ", "3\n"])
+def test_web_concurrency_is_read_as_the_other_settings_are(given):
+    assert default_workers({"WEB_CONCURRENCY": given}, cores=CORES) == 3
+    assert default_workers({"WEB_CONCURRENCY": " "}, cores=CORES) == 1  # blank: unset
+
+
+# int() would read all but the last two. gunicorn's own default of the setting refuses those, and
+# negative numbers, before it loads these settings (its words, then, not ours).
+NOT_A_WORKER_COUNT = ["0", "-2", "+3", "3_0", "\u0663", "\uff13", "three", "2.5"]
+
+
+@pytest.mark.parametrize("given", NOT_A_WORKER_COUNT)
+def test_a_web_concurrency_of_no_worker_or_not_a_number_is_refused_naming_it(given):
+    with pytest.raises(ConfigError) as refused:
+        default_workers({"WEB_CONCURRENCY": given}, cores=CORES)
+
+    assert str(refused.value) == (
+        f"WEB_CONCURRENCY must be a whole number at least 1, not {given.strip()!r}"
+    )
+
+
+@pytest.mark.parametrize("given", ["0", "\u0663", "3_0"])
+def test_gunicorn_refuses_a_bad_web_concurrency_in_one_line(tmp_path, given):
+    """Values gunicorn itself lets through: without the check, 0 started a server with no
+    worker, which never answered."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'likes.sqlite3'}",
+        "LIKES_SECRET": SECRET,
+        "WEB_CONCURRENCY": given,
+    }
+    command = [sys.executable, "-m", "gunicorn", API_APP, "-c", GUNICORN_CONFIG, "--check-config"]
+
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 1
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert lines == [f"Error: WEB_CONCURRENCY must be a whole number at least 1, not {given!r}"]
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from pelican_likes.api.errors import ConfigError
 from pelican_likes.api.secret import SECRET_MIN_LENGTH, load_secret, read_or_create
+from pelican_likes.api.setting_checks import ConfigError
 
 
 def test_sqlite_key_is_made_private_and_kept(tmp_path):

@@ -6,19 +6,37 @@ tests/browser/test_languages.py.
 
 import logging
 import shutil
+import tomllib
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from babel import Locale
 
-from pelican.plugins.likes.texts import TEXT_NAMES, TextCatalog, catalog_for, checked_overrides
+from pelican.plugins.likes.texts import (
+    FALLBACK_LANGUAGE,
+    TEXT_NAMES,
+    TextCatalog,
+    catalog_for,
+    checked_overrides,
+    shipped_languages,
+)
 from tests.plugin.pelican_builds import ARTICLES
 
-SHIPPED = ["en", "fr", "de", "es", "pt", "it", "nl", "pl", "ja", "zh-Hans", "ar"]
+SHIPPED = shipped_languages()
 CATALOG = catalog_for(None)
+TRANSLATIONS = Path(__file__).parents[2] / "plugin" / "translations.toml"
 
 
 def texts(lang: str, default: str | None = None):
     return CATALOG.for_language(lang, default)
+
+
+def test_the_shipped_languages_are_the_entries_of_translations_toml():
+    entries = tomllib.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+
+    assert tuple(entries) == SHIPPED
+    assert FALLBACK_LANGUAGE in SHIPPED
 
 
 @pytest.mark.parametrize("lang", SHIPPED)
@@ -54,6 +72,14 @@ def test_every_shipped_language_has_a_label_for_each_of_its_plural_forms(lang):
 )
 def test_labels_take_the_plural_form_and_the_digits_of_the_language(lang, count, label):
     assert texts(lang).label(count) == label
+
+
+def test_texts_in_a_language_babel_does_not_know_count_in_the_other_form_with_english_digits():
+    unknown = replace(texts("en"), lang="xx-not-a-language")
+
+    assert unknown.label(1) == "1 likes, like this article"
+    assert unknown.count(1234) == "1,234"
+    assert unknown.label(1234) == "1,234 likes, like this article"
 
 
 def test_arabic_is_written_right_to_left_and_the_rest_left_to_right():
