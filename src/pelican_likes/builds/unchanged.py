@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import quote, unquote
 
 from pelican_likes.builds.publication import Publication, Published
-from pelican_likes.storage.records import ArticleInfo, Renamed, has_host
+from pelican_likes.storage.records import ArticleInfo, Renamed
+from pelican_likes.storage.rules import has_host
 from pelican_likes.storage.slugs import is_valid_slug
 
 if TYPE_CHECKING:

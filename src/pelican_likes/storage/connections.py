@@ -19,6 +19,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -30,6 +31,9 @@ from pelican_likes.storage.errors import StorageUnavailable, describe, translate
 # longest sleep between two tries: short, as another process's like holds the lock for about 0.3 ms.
 SQLITE_TRY_MILLISECONDS = 2
 SQLITE_LONGEST_PAUSE = 0.001
+
+# A statement's parameters as a DB-API driver takes them: by position or by name.
+DriverParameters = tuple[object, ...] | dict[str, object]
 
 _writer_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
 _making_lock = threading.Lock()
@@ -124,7 +128,7 @@ def on_driver(conn: Connection, sql: str, parameters: tuple = ()) -> sqlite3.Cur
         raise DBAPIError.instance(sql, parameters, error, sqlite3.Error) from error
 
 
-def driver_rows(conn: Connection, sql: str, parameters: tuple | dict) -> list[tuple]:
+def driver_rows(conn: Connection, sql: str, parameters: DriverParameters) -> list[tuple[Any, ...]]:
     """The rows of ``sql`` (in the driver's own paramstyle), read by the driver's own cursor:
     SQLAlchemy's handling of the statement and of each row was half of what reading 20 counts
     cost on SQLite, a tenth of a whole request (bench/peer.py, profiled).
