@@ -142,7 +142,7 @@ def _snapshot(url: str) -> Iterator[tuple[Cursor, Reads] | None]:
         with _reading(sqlite3.Error, _sqlite_snapshot, path) as cursor:
             yield cursor, READS["sqlite"]
     elif postgresql:
-        import psycopg2  # only for PostgreSQL: its import is a rebuild's cost
+        import psycopg2  # only for PostgreSQL: an SQLite blog's rebuild never pays its import
 
         with _reading(psycopg2.Error, _postgresql_snapshot, postgresql["rest"]) as cursor:
             yield cursor, READS["postgresql"]

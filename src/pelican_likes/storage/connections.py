@@ -28,7 +28,8 @@ from pelican_likes.storage.database import SQLITE_BUSY_TIMEOUT
 from pelican_likes.storage.errors import StorageUnavailable, describe, translated_errors
 
 # How long SQLite's own (blocking) busy handler may wait at one try of BEGIN IMMEDIATE, and the
-# longest sleep between two tries: short, as another process's like holds the lock for about 0.3 ms.
+# longest sleep between two tries: short, as another process's like holds the lock only briefly
+# (docs/performance.md#sqlites-write-lock).
 SQLITE_TRY_MILLISECONDS = 2
 SQLITE_LONGEST_PAUSE = 0.001
 
@@ -100,8 +101,8 @@ def _sqlite_writer_turn(engine: Engine) -> Iterator[float]:
 
 def _begin_immediate(conn: Connection, deadline: float) -> None:
     """``BEGIN IMMEDIATE``, retried while another process writes, sleeping between tries; on
-    the driver's own connection, as SQLAlchemy's handling of each statement would triple the cost
-    of a like (sqlite_votes.py)."""
+    the driver's own connection, as SQLAlchemy's handling of each statement would outweigh the
+    like itself (sqlite_votes.py)."""
     pause = 0.0002
     on_driver(conn, f"PRAGMA busy_timeout = {SQLITE_TRY_MILLISECONDS}")
     try:
@@ -130,8 +131,8 @@ def on_driver(conn: Connection, sql: str, parameters: tuple = ()) -> sqlite3.Cur
 
 def driver_rows(conn: Connection, sql: str, parameters: DriverParameters) -> list[tuple[Any, ...]]:
     """The rows of ``sql`` (in the driver's own paramstyle), read by the driver's own cursor:
-    SQLAlchemy's handling of the statement and of each row was half of what reading 20 counts
-    cost on SQLite, a tenth of a whole request (bench/peer.py, profiled).
+    SQLAlchemy's handling of the statement and of each row was a large share of a read on SQLite
+    (docs/performance.md#counts-on-the-drivers-cursor).
 
     SQLAlchemy keeps the failures: any driver error replays the statement through it, which wraps
     the error and, for a dropped connection, invalidates the pool as for any other statement. So

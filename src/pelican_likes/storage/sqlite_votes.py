@@ -1,11 +1,10 @@
 """SQLite's vote, as SQL compiled once and run on the driver's own cursor.
 
-A like on SQLite is four statements in one transaction, three more with the daily cap, each
-taking SQLite some microseconds; through SQLAlchemy each also cost about 0.4 ms of Python (cache
-keys, execution contexts, result objects), nearly all of it while the write lock was held:
-2.25 ms a like in-process, profiled with cProfile. Run here, a like takes 0.33 ms (0.54 ms with
-the cap, whose statements alone took 1.4 ms), and its errors are translated as any other
-statement's (connections.on_driver).
+A like on SQLite is four statements in one transaction, three more with the daily cap. SQLite
+runs each in far less time than SQLAlchemy spends on it in Python (cache keys, execution
+contexts, result objects), nearly all of it while the write lock is held; run here, a like costs
+a fraction of that (docs/performance.md#sqlites-vote-on-the-drivers-cursor), and its errors are
+translated as any other statement's (connections.on_driver).
 """
 
 import functools

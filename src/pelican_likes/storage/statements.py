@@ -46,7 +46,8 @@ def insert_for(dialect: str) -> Callable[..., Insert]:
     """The INSERT of ``dialect`` that knows ON CONFLICT; the store supports no other databases.
 
     Imported on first use: SQLAlchemy's PostgreSQL dialect brings every one of its drivers' modules
-    (asyncio included), 50 ms and some memory that an SQLite deployment would never use.
+    (asyncio included), import time and memory that an SQLite deployment would never use
+    (docs/performance.md#the-postgresql-dialect-on-first-use).
     """
     if dialect not in SUPPORTED_DIALECTS:
         raise StorageError(f"unsupported database: {dialect}")
@@ -68,8 +69,8 @@ def counts_by_own_slug() -> Select:
     """Slug and count of the articles whose own slugs are in ``slugs`` (an expanding parameter).
 
     Former slugs are looked up apart (aliases.counts_by_former_slug), for the slugs this leaves
-    unanswered: a union of both in one query took PostgreSQL longer to plan (0.15 ms) than to run
-    (0.06 ms) on every uncached read; this one plans in 0.05 ms (docs/performance.md).
+    unanswered: a union of both in one query took PostgreSQL longer to plan than to run, at every
+    uncached read, and this one plans in much less (docs/performance.md#counts-by-own-slug-first).
     """
     return counts_query().where(articles.c.slug.in_(bindparam("slugs", expanding=True)))
 
@@ -97,11 +98,12 @@ def open_titles() -> Select[str, str]:
 
 @functools.cache
 def upsert_articles(dialect: str) -> Insert:
-    """Create articles open to likes, or update those whose title or URL changed or that were
-    closed to likes (and only those, so a rebuild of an unchanged blog writes nothing).
+    """Create articles open to likes, or update those that registering changes (and only those,
+    so a rebuild of an unchanged blog writes nothing).
 
-    A URL without a host (a local build's ``/post.html``) never replaces one with a host (the
-    production build's ``https://blog.example/post.html``) in the same database.
+    rules.py in SQL: the URL kept is ``kept_url``'s (one without a host never replaces one with
+    a host), and a row is left alone where ``registers_nothing`` holds, which a rebuild's
+    shortcut asks without SQLAlchemy; tests/storage/test_rules.py holds the two together.
     """
     statement = insert_for(dialect)(articles)
     url = case(
@@ -123,7 +125,7 @@ def upsert_articles(dialect: str) -> Insert:
 
 
 def _has_host(url: ColumnElement[str]) -> ColumnElement[bool]:
-    """Whether ``url`` names its host: ``https://blog.example/...`` or ``//blog.example/...``."""
+    """rules.has_host in SQL."""
     return or_(url.like("%://%"), url.like("//%"))
 
 
