@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -119,17 +119,22 @@ def _begin_immediate(conn: Connection, deadline: float) -> None:
         on_driver(conn, f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}")
 
 
-def on_driver(conn: Connection, sql: str, parameters: tuple = ()) -> sqlite3.Cursor:
+def on_driver(conn: Connection, sql: str, parameters: tuple[object, ...] = ()) -> sqlite3.Cursor:
     """``sql`` run by the sqlite3 connection under ``conn`` itself, without SQLAlchemy's work per
     statement; its errors wrapped as SQLAlchemy wraps them, so they are translated as any other's.
     """
+    driver = conn.connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        raise TypeError(f"not an SQLite connection: {driver!r}")
     try:
-        return conn.connection.driver_connection.execute(sql, parameters)
+        return driver.execute(sql, parameters)
     except sqlite3.Error as error:
         raise DBAPIError.instance(sql, parameters, error, sqlite3.Error) from error
 
 
-def driver_rows(conn: Connection, sql: str, parameters: DriverParameters) -> list[tuple[Any, ...]]:
+def driver_rows(
+    conn: Connection, sql: str, parameters: DriverParameters
+) -> Sequence[tuple[Any, ...]]:
     """The rows of ``sql`` (in the driver's own paramstyle), read by the driver's own cursor:
     SQLAlchemy's handling of the statement and of each row was a large share of a read on SQLite
     (docs/performance.md#counts-on-the-drivers-cursor).
@@ -139,15 +144,18 @@ def driver_rows(conn: Connection, sql: str, parameters: DriverParameters) -> lis
     only statements that may run twice belong here: reads.
     """
     driver = conn.dialect.loaded_dbapi
-    try:
-        cursor = conn.connection.dbapi_connection.cursor()
+    dbapi_connection = conn.connection.dbapi_connection  # None once closed: SQLAlchemy says so
+    if dbapi_connection is not None:
         try:
-            cursor.execute(sql, parameters)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-    except driver.Error:
-        return [tuple(row) for row in conn.exec_driver_sql(sql, parameters)]
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(sql, parameters)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        except driver.Error:
+            pass
+    return [tuple(row) for row in conn.exec_driver_sql(sql, parameters)]
 
 
 # A lock some thread of the parent held when it forked stays held in the child: start afresh.

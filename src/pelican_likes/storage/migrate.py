@@ -28,7 +28,10 @@ def alembic_config(url: str) -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this release knows."""
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if head is None:
+        raise SchemaMismatch("this installation of pelican-likes ships no migrations")
+    return head
 
 
 def upgrade(url: str, revision: str = "head") -> None:

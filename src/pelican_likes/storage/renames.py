@@ -130,13 +130,16 @@ def _former_of(conn: Connection, slug: str) -> int | None:
 
 
 def _slug_of(conn: Connection, article_id: int) -> str:
-    return conn.execute(select(articles.c.slug).where(articles.c.id == article_id)).scalar_one()
+    slug: str = conn.execute(
+        select(articles.c.slug).where(articles.c.id == article_id)
+    ).scalar_one()
+    return slug
 
 
 def _base_likes(conn: Connection, article_id: int) -> int:
-    return conn.execute(
-        select(articles.c.base_likes).where(articles.c.id == article_id)
-    ).scalar_one()
+    query = select(articles.c.base_likes).where(articles.c.id == article_id)
+    base_likes: int = conn.execute(query).scalar_one()
+    return base_likes
 
 
 def _count(conn: Connection, article_id: int) -> int:

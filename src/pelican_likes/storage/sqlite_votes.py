@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Integer, Select, Text, bindparam, exists, select
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import SelectBase
 
 from pelican_likes.storage.aliases import article_by_slug
 from pelican_likes.storage.connections import on_driver
@@ -33,7 +34,7 @@ class Compiled:
     constants: Mapping[str, object]
 
     @classmethod
-    def of(cls, statement: ClauseElement) -> "Compiled":
+    def of(cls, statement: UpdateBase | SelectBase) -> "Compiled":
         compiled = statement.compile(dialect=sqlite.dialect())
         constants = {k: v for k, v in compiled.params.items() if v is not None}
         return cls(compiled.string, tuple(compiled.positiontup or ()), constants)
@@ -74,7 +75,7 @@ def vote_statements() -> VoteStatements:
     bump = sqlite.insert(like_counters).values(
         article_id=article_id, slot=bindparam("slot", type_=Integer), likes=delta
     )
-    count: Select = counts_query().where(articles.c.id == article_id)
+    count: Select[str, int] = counts_query().where(articles.c.id == article_id)
     return VoteStatements(
         article=Compiled.of(select(named.c.id, named.c.likes_closed)),
         insert=Compiled.of(

@@ -5,12 +5,13 @@
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Unpack
 
 from sqlalchemy import Engine, select
 
 from pelican_likes.storage import counts, daily_cap, flood, registry, renames, votes
 from pelican_likes.storage.daily_cap import Clock, DayKeys, utc_now
-from pelican_likes.storage.database import make_engine
+from pelican_likes.storage.database import PoolOptions, make_engine
 from pelican_likes.storage.engines import StoreEngines
 from pelican_likes.storage.errors import (
     ArticleClosed,
@@ -58,7 +59,9 @@ class LikeStore:
         self._day_keys = DayKeys(clock)
 
     @classmethod
-    def from_url(cls, url: str, *, clock: Clock = utc_now, **engine_options: int) -> "LikeStore":
+    def from_url(
+        cls, url: str, *, clock: Clock = utc_now, **engine_options: Unpack[PoolOptions]
+    ) -> "LikeStore":
         """A store on its own pooled engines for ``url``; the autocommit one's connections are
         not pinged before use (a dropped one is retried instead: StoreEngines.statement)."""
         return cls(

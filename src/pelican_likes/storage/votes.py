@@ -9,6 +9,8 @@ daily cap runs the same way, its network's tally checked and moved in the same u
 import zlib
 from datetime import date
 
+from sqlalchemy import Executable
+
 from pelican_likes.storage.daily_cap import DayKeys, StaleDayKey, Ticket, day_key
 from pelican_likes.storage.engines import StoreEngines
 from pelican_likes.storage.errors import (
@@ -74,7 +76,7 @@ def _in_one_statement(
     """PostgreSQL: the whole vote as one statement, the daily cap included: round trips, not
     SQL, bound the API (measured through gunicorn: docs/performance.md#writes-through-the-api)."""
     parameters: dict[str, object] = {"slug": slug, "voter": voter, "slot": slot}
-    statement = vote_statement(liked)
+    statement: Executable = vote_statement(liked)
     if ticket is not None:
         parameters.update(ticket.parameters())
         statement = capped_like_statement()
