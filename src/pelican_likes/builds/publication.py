@@ -3,7 +3,7 @@ the likes of their former slugs, close the articles that no longer take likes, r
 
 The Pelican plugin runs it in a process of its own, started as the build starts
 (plugin/storage_process.py): the storage layer and SQLAlchemy, slow to import
-(docs/performance.md#the-storage-process), then load on another core while Pelican reads the
+(docs/performance.md#the-storage-layers-import), then load on another core while Pelican reads the
 articles. So this module imports neither until ``publish`` runs, and what goes in and comes out
 is plain records, sent as a pickle over the process's pipes.
 """
