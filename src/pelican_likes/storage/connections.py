@@ -123,11 +123,11 @@ def on_driver(conn: Connection, sql: str, parameters: tuple[object, ...] = ()) -
     """``sql`` run by the sqlite3 connection under ``conn`` itself, without SQLAlchemy's work per
     statement; its errors wrapped as SQLAlchemy wraps them, so they are translated as any other's.
     """
-    driver = conn.connection.driver_connection
-    if not isinstance(driver, sqlite3.Connection):
-        raise TypeError(f"not an SQLite connection: {driver!r}")
+    sqlite_connection = conn.connection.driver_connection
+    if not isinstance(sqlite_connection, sqlite3.Connection):
+        raise TypeError(f"not an SQLite connection: {sqlite_connection!r}")
     try:
-        return driver.execute(sql, parameters)
+        return sqlite_connection.execute(sql, parameters)
     except sqlite3.Error as error:
         raise DBAPIError.instance(sql, parameters, error, sqlite3.Error) from error
 
@@ -144,7 +144,7 @@ def driver_rows(
     only statements that may run twice belong here: reads.
     """
     driver = conn.dialect.loaded_dbapi
-    dbapi_connection = conn.connection.dbapi_connection  # None once closed: SQLAlchemy says so
+    dbapi_connection = conn.connection.dbapi_connection  # None if closed: SQLAlchemy then says so
     if dbapi_connection is not None:
         try:
             cursor = dbapi_connection.cursor()
