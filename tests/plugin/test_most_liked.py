@@ -105,7 +105,7 @@ def test_more_pages_make_no_more_queries(
         statements.append(sql)
         return connections.driver_rows(conn, sql, parameters)
 
-    monkeypatch.setattr("pelican_likes.storage.store.driver_rows", driver_rows)
+    monkeypatch.setattr("pelican_likes.storage.counts.driver_rows", driver_rows)
     event.listen(Engine, "before_cursor_execute", count)
     try:
         build_site(

@@ -247,13 +247,15 @@ def test_a_dropped_pooled_connection_is_replaced_without_failing_the_read(postgr
     store = LikeStore.from_url(postgres_url, pool_size=1, max_overflow=0)
     store.register([ArticleInfo("dropped")])
     store.like("dropped", "reader-0123456789abcdef")
-    backend = store._statement(
+    backend = store._engines.statement(
         lambda conn: conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     )
     with store.engine.connect() as admin:
         admin.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
     assert store.counts(["dropped"]) == {"dropped": 1}
-    again = store._statement(lambda conn: conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+    again = store._engines.statement(
+        lambda conn: conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    )
     assert again != backend
     store.dispose()
 
@@ -264,7 +266,10 @@ def test_a_read_after_a_restart_replaces_every_dropped_connection_at_once(postgr
     store = LikeStore.from_url(postgres_url, pool_size=2, max_overflow=0)
     store.register([ArticleInfo("restarted")])
     store.like("restarted", "reader-0123456789abcdef")
-    with store._autocommit.connect() as first, store._autocommit.connect() as second:
+    with (
+        store._engines.autocommit.connect() as first,
+        store._engines.autocommit.connect() as second,
+    ):
         backends = [
             conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() for conn in (first, second)
         ]

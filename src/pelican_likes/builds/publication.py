@@ -2,10 +2,10 @@
 the likes of their former slugs, close the articles that no longer take likes, read every count.
 
 The Pelican plugin runs it in a process of its own, started as the build starts
-(plugin/storage_process.py): the storage layer and SQLAlchemy, a third of a second to import, then
-load on another core while Pelican reads the articles. So this module imports neither until
-``publish`` runs, and what goes in and comes out is plain records, sent as a pickle over the
-process's pipes.
+(plugin/storage_process.py): the storage layer and SQLAlchemy, slow to import
+(docs/performance.md#the-storage-layers-import), then load on another core while Pelican reads the
+articles. So this module imports neither until ``publish`` runs, and what goes in and comes out
+is plain records, sent as a pickle over the process's pipes.
 """
 
 import os

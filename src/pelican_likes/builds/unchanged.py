@@ -2,14 +2,16 @@
 
 Most builds are rebuilds: every article already registered as the build shows it, its former
 slugs merged, its closed articles closed. Then the build's exchange (publication.py) would write
-nothing and only read the counts, yet it cost the import of the storage layer and SQLAlchemy:
-0.3 s of CPU, a quarter of a 500-article build. Here the same answer comes from two plain
-SELECTs on the driver (sqlite3, already loaded by Python; psycopg2, 40 ms), read in one snapshot.
+nothing and only read the counts, yet it would cost the import of the storage layer and
+SQLAlchemy, a large share of a rebuild's time (docs/performance.md#a-rebuilds-shortcut). Here
+the same answer comes from plain SELECTs on the driver, read in one snapshot.
 
-The check is strict: anything it does not recognise as unchanged (a new or retitled article, a
-rename to make, a URL it cannot read, any error) answers None, and the build makes the whole
-exchange, which does the work and reports every problem in its own words. So nothing here ever
-writes, and nothing it misses can go wrong: it only costs the slower path.
+Nothing here decides on its own: the SELECTs are the store's queries as text (driver_sql.py), and
+whether registering or renaming would change anything is asked of the store's own rules
+(rules.py). The check is strict: anything it does not recognise as unchanged (a new or retitled
+article, a rename to make, a URL it cannot read, any error) answers None, and the build makes
+the whole exchange, which does the work and reports every problem in its own words. So nothing
+here ever writes, and nothing it misses can go wrong: it only costs the slower path.
 """
 
 import re
@@ -20,22 +22,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import quote, unquote
 
 from pelican_likes.builds.publication import Publication, Published
-from pelican_likes.storage.records import ArticleInfo, Renamed, has_host
+from pelican_likes.storage.driver_sql import READS, Reads
+from pelican_likes.storage.records import Renamed
+from pelican_likes.storage.rules import AlreadyMerged, Unknown, plan_rename, registers_nothing
 from pelican_likes.storage.slugs import is_valid_slug
 
 if TYPE_CHECKING:
     import psycopg2.extensions
-
-# Each article with its count: the carried-over base plus its counter slots (statements.py's
-# counts_query, written out for the driver).
-_ARTICLES = """
-    SELECT a.id, a.slug, a.title, a.url, a.likes_closed,
-           a.base_likes + COALESCE(SUM(c.likes), 0)
-    FROM articles AS a LEFT OUTER JOIN like_counters AS c ON c.article_id = a.id
-    GROUP BY a.id, a.slug, a.title, a.url, a.likes_closed, a.base_likes
-"""
-_FORMER_SLUGS = "SELECT slug, article_id FROM article_aliases"
-_OPEN_TITLES = "SELECT slug, title FROM articles WHERE NOT likes_closed"
 
 # The URLs read here. SQLite: a plain file path, no query (its options are the storage layer's).
 # PostgreSQL: through psycopg2, as database.parse_url maps these names.
@@ -49,18 +42,18 @@ class Cursor(Protocol):
     """What is used here of a DB-API cursor."""
 
     def execute(self, sql: str) -> object: ...
-    def fetchall(self) -> list[tuple]: ...
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
 
 
 class _Stored(NamedTuple):
-    """A row of ``_ARTICLES``."""
+    """A row of ``Reads.stored_articles``."""
 
-    id: int
     slug: str
+    likes: int
+    id: int
     title: str
     url: str
     closed: bool
-    likes: int
 
 
 def unchanged_publication(publication: Publication) -> Published | None:
@@ -69,11 +62,12 @@ def unchanged_publication(publication: Publication) -> Published | None:
     if not all(is_valid_slug(article.slug) for article in publication.articles):
         return None  # the store refuses them, in its own words
     try:
-        with _snapshot(publication.database_url) as cursor:
-            if cursor is None:
+        with _snapshot(publication.database_url) as snapshot:
+            if snapshot is None:
                 return None
-            stored = {row[1]: _Stored(*row) for row in _rows(cursor, _ARTICLES)}
-            former = dict(_rows(cursor, _FORMER_SLUGS)) if publication.former_slugs else {}
+            cursor, reads = snapshot
+            stored = {row[0]: _Stored(*row) for row in _rows(cursor, reads.stored_articles)}
+            former = dict(_rows(cursor, reads.former_slugs)) if publication.former_slugs else {}
     except _Unreadable:
         return None
     if not _registered(publication, stored):
@@ -90,48 +84,44 @@ def registered_titles(database_url: str) -> dict[str, str] | None:
     it cannot be read here. For a build to tell early whether it will have articles to register.
     """
     try:
-        with _snapshot(database_url) as cursor:
-            if cursor is None:
+        with _snapshot(database_url) as snapshot:
+            if snapshot is None:
                 return None
-            return dict(_rows(cursor, _OPEN_TITLES))
+            cursor, reads = snapshot
+            return dict(_rows(cursor, reads.open_titles))
     except _Unreadable:
         return None
 
 
 def _registered(publication: Publication, stored: dict[str, _Stored]) -> bool:
-    """Whether every article is stored open to likes as the build shows it, and every closed
-    slug that is registered is closed: register() and close_likes() would write nothing."""
+    """Whether register() and close_likes() would write nothing: every article stored as the
+    build shows it (rules.registers_nothing), every closed slug that is registered closed."""
     for article in publication.articles:
         row = stored.get(article.slug)
-        if row is None or row.closed or not _registers_nothing(row, article.fitted()):
+        if row is None or not registers_nothing(
+            title=row.title, url=row.url, closed=row.closed, built=article
+        ):
             return False
     return all(stored[slug].closed for slug in publication.closed if slug in stored)
-
-
-def _registers_nothing(row: _Stored, built: ArticleInfo) -> bool:
-    """Whether register() would leave ``row`` as it is for ``built``: same title and URL, or a
-    URL without a host (a local build's) where the stored one has a host (the production
-    build's), which it never replaces."""
-    if row.title != built.title:
-        return False
-    return row.url == built.url or (has_host(row.url) and not has_host(built.url))
 
 
 def _merged_former_slugs(
     publication: Publication, stored: dict[str, _Stored], former: dict[str, int]
 ) -> tuple[Renamed, ...] | None:
     """The outcomes of adopt_former_slugs() if each pair is merged already ("unchanged") or its
-    old slug was never registered (left out); None if any would rename, merge or be refused."""
+    old slug names no article (left out); None if any would rename, merge or be refused."""
+    own = {slug: row.id for slug, row in stored.items()}
+    by_id = {row.id: row for row in stored.values()}
     outcomes = []
     for old, new in publication.former_slugs:
-        if old in stored or old == new or not is_valid_slug(old):
-            return None
-        if old not in former:
+        plan = plan_rename(
+            old, new, own=own.get, former=former.get, slug_of=lambda i: by_id[i].slug
+        )
+        if isinstance(plan, Unknown):
             continue
-        article = stored[new]
-        if former[old] != article.id:
+        if not isinstance(plan, AlreadyMerged):
             return None
-        outcomes.append(Renamed(old, new, "unchanged", article.likes))
+        outcomes.append(Renamed(old, new, "unchanged", by_id[plan.article].likes))
     return tuple(outcomes)
 
 
@@ -140,22 +130,22 @@ class _Unreadable(Exception):
 
 
 @contextmanager
-def _snapshot(url: str) -> Iterator[Cursor | None]:
-    """A cursor reading ``url``'s database in one read-only snapshot, or None for a database
-    this module does not read; the driver's errors become _Unreadable. An SQLite file is opened
-    read-only: a missing one stays missing.
+def _snapshot(url: str) -> Iterator[tuple[Cursor, Reads] | None]:
+    """A cursor reading ``url``'s database in one read-only snapshot with the SQL its driver
+    reads it with, or None for a database this module does not read; the driver's errors become
+    _Unreadable. An SQLite file is opened read-only: a missing one stays missing.
     """
     sqlite_file = _SQLITE_FILE.fullmatch(url)
     path = unquote(sqlite_file["path"]) if sqlite_file else ":memory:"
     postgresql = _POSTGRESQL.fullmatch(url)
     if path != ":memory:":
         with _reading(sqlite3.Error, _sqlite_snapshot, path) as cursor:
-            yield cursor
+            yield cursor, READS["sqlite"]
     elif postgresql:
-        import psycopg2  # 40 ms: only for PostgreSQL
+        import psycopg2  # only for PostgreSQL: an SQLite blog's rebuild never pays its import
 
         with _reading(psycopg2.Error, _postgresql_snapshot, postgresql["rest"]) as cursor:
-            yield cursor
+            yield cursor, READS["postgresql"]
     else:
         yield None
 
@@ -202,6 +192,6 @@ def _without_password(url: str) -> str:
     return _PASSWORD.sub(r"\1***@", url, count=1)
 
 
-def _rows(cursor: Cursor, sql: str) -> list[tuple]:
+def _rows(cursor: Cursor, sql: str) -> list[tuple[Any, ...]]:
     cursor.execute(sql)
     return cursor.fetchall()

@@ -18,7 +18,7 @@ from pelican_likes.storage.schema import article_aliases, articles, like_counter
 
 
 @functools.cache
-def article_by_slug() -> CompoundSelect:
+def article_by_slug() -> CompoundSelect[int, int, bool]:
     """The id, base likes and closed flag of the article ``slug`` names, as its slug or a former
     one.
 
@@ -43,7 +43,7 @@ def total_likes() -> ColumnElement[int]:
 
 
 @functools.cache
-def counts_by_former_slug() -> Select:
+def counts_by_former_slug() -> Select[str, int]:
     """Slug and count of the articles that the former slugs in ``slugs`` (an expanding
     parameter) name; for slugs that no article has as its own, which come first."""
     return (

@@ -17,8 +17,9 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -27,9 +28,13 @@ from pelican_likes.storage.database import SQLITE_BUSY_TIMEOUT
 from pelican_likes.storage.errors import StorageUnavailable, describe, translated_errors
 
 # How long SQLite's own (blocking) busy handler may wait at one try of BEGIN IMMEDIATE, and the
-# longest sleep between two tries: short, as another process's like holds the lock for about 0.3 ms.
+# longest sleep between two tries: short, as another process's like holds the lock only briefly
+# (docs/performance.md#sqlites-write-lock).
 SQLITE_TRY_MILLISECONDS = 2
 SQLITE_LONGEST_PAUSE = 0.001
+
+# A statement's parameters as a DB-API driver takes them: by position or by name.
+DriverParameters = tuple[object, ...] | dict[str, object]
 
 _writer_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
 _making_lock = threading.Lock()
@@ -96,8 +101,8 @@ def _sqlite_writer_turn(engine: Engine) -> Iterator[float]:
 
 def _begin_immediate(conn: Connection, deadline: float) -> None:
     """``BEGIN IMMEDIATE``, retried while another process writes, sleeping between tries; on
-    the driver's own connection, as SQLAlchemy's handling of each statement would triple the cost
-    of a like (sqlite_votes.py)."""
+    the driver's own connection, as SQLAlchemy's handling of each statement would outweigh the
+    like itself (sqlite_votes.py)."""
     pause = 0.0002
     on_driver(conn, f"PRAGMA busy_timeout = {SQLITE_TRY_MILLISECONDS}")
     try:
@@ -114,35 +119,43 @@ def _begin_immediate(conn: Connection, deadline: float) -> None:
         on_driver(conn, f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}")
 
 
-def on_driver(conn: Connection, sql: str, parameters: tuple = ()) -> sqlite3.Cursor:
+def on_driver(conn: Connection, sql: str, parameters: tuple[object, ...] = ()) -> sqlite3.Cursor:
     """``sql`` run by the sqlite3 connection under ``conn`` itself, without SQLAlchemy's work per
     statement; its errors wrapped as SQLAlchemy wraps them, so they are translated as any other's.
     """
+    sqlite_connection = conn.connection.driver_connection
+    if not isinstance(sqlite_connection, sqlite3.Connection):
+        raise TypeError(f"not an SQLite connection: {sqlite_connection!r}")
     try:
-        return conn.connection.driver_connection.execute(sql, parameters)
+        return sqlite_connection.execute(sql, parameters)
     except sqlite3.Error as error:
         raise DBAPIError.instance(sql, parameters, error, sqlite3.Error) from error
 
 
-def driver_rows(conn: Connection, sql: str, parameters: tuple | dict) -> list[tuple]:
+def driver_rows(
+    conn: Connection, sql: str, parameters: DriverParameters
+) -> Sequence[tuple[Any, ...]]:
     """The rows of ``sql`` (in the driver's own paramstyle), read by the driver's own cursor:
-    SQLAlchemy's handling of the statement and of each row was half of what reading 20 counts
-    cost on SQLite, a tenth of a whole request (bench/peer.py, profiled).
+    SQLAlchemy's handling of the statement and of each row was a large share of a read on SQLite
+    (docs/performance.md#counts-on-the-drivers-cursor).
 
     SQLAlchemy keeps the failures: any driver error replays the statement through it, which wraps
     the error and, for a dropped connection, invalidates the pool as for any other statement. So
     only statements that may run twice belong here: reads.
     """
     driver = conn.dialect.loaded_dbapi
-    try:
-        cursor = conn.connection.dbapi_connection.cursor()
+    dbapi_connection = conn.connection.dbapi_connection  # None if closed: SQLAlchemy then says so
+    if dbapi_connection is not None:
         try:
-            cursor.execute(sql, parameters)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-    except driver.Error:
-        return [tuple(row) for row in conn.exec_driver_sql(sql, parameters)]
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(sql, parameters)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        except driver.Error:
+            pass
+    return [tuple(row) for row in conn.exec_driver_sql(sql, parameters)]
 
 
 # A lock some thread of the parent held when it forked stays held in the child: start afresh.

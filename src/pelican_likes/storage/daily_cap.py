@@ -2,10 +2,11 @@
 
 Every API host must count the same likes, so the count lives in the database; and no address
 may, so it is counted under a tally id, ``SHA-256(HMAC-SHA256(day key, network | day) | article
-id)`` cut to 16 bytes. The day key is 32 random bytes made by the first host to need it that UTC
-day (an INSERT that loses the race reads the winner's). Once the day is over its key and tallies
-are deleted (``forget_past_days``, run by ``start_cleanup``'s thread in the API): without the
-key, a copy of the database cannot be searched for an address by hashing candidates.
+id)`` cut to ``TALLY_ID_LENGTH`` bytes. The day key is ``DAY_KEY_LENGTH`` random bytes made by
+the first host to need it that UTC day (an INSERT that loses the race reads the winner's). Once
+the day is over its key and tallies are deleted (``forget_past_days``, run by a ``Cleanup``
+thread in each API worker): without the key, a copy of the database cannot be searched for an
+address by hashing candidates.
 """
 
 import datetime as dt
@@ -51,7 +52,8 @@ class Ticket:
     retry_after: int  # seconds until the next UTC midnight, when a new day's allowance starts
 
     def tally_id(self, article_id: int) -> bytes:
-        """The stored id of this network's tally of ``article_id`` (vote_statement's twin)."""
+        """The stored id of this network's tally of ``article_id``; its twin in SQL is in
+        statements.capped_like_statement."""
         digest = hashlib.sha256(self.client + str(article_id).encode())
         return digest.digest()[:TALLY_ID_LENGTH]
 

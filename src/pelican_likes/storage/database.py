@@ -3,11 +3,14 @@
 import os
 import sqlite3
 import weakref
+from collections.abc import Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import Any, TypedDict
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from pelican_likes.storage.errors import InvalidDatabaseURL, first_line
@@ -70,14 +73,17 @@ def check_url(url: str) -> URL:
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_options(parsed)
     try:
-        dialect = parsed.get_dialect()(dbapi=parsed.get_dialect().import_dbapi())
+        dialect_class = parsed.get_dialect()
+        if not issubclass(dialect_class, DefaultDialect):  # SQLAlchemy's own dialects all are
+            raise TypeError(f"{driver} is not a dialect of SQLAlchemy's")
+        dialect = dialect_class(dbapi=dialect_class.import_dbapi())
         args, options = dialect.create_connect_args(parsed)
     except (ImportError, ArgumentError, ValueError, TypeError) as error:
         raise InvalidDatabaseURL(f"{redacted(url)}: {first_line(error)}") from None
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_file(parsed)
     else:
-        _check_postgresql_options(url, dialect, args, options)
+        _check_postgresql_options(url, args, options)
     return parsed
 
 
@@ -110,11 +116,13 @@ def _check_sqlite_file(parsed: URL) -> None:
             raise InvalidDatabaseURL(f"{path} is not an SQLite database") from None
 
 
-def _check_postgresql_options(url: str, dialect, args: list, options: dict) -> None:
+def _check_postgresql_options(url: str, args: Sequence[str], options: Mapping[str, Any]) -> None:
     """libpq parses a connection string without connecting: an unknown option fails here."""
+    import psycopg2.extensions  # the driver of every PostgreSQL URL that passed check_url
+
     try:
-        dialect.dbapi.extensions.make_dsn(*args, **options)
-    except dialect.dbapi.ProgrammingError as error:
+        psycopg2.extensions.make_dsn(*args, **options)
+    except psycopg2.ProgrammingError as error:
         raise InvalidDatabaseURL(f"{redacted(url)}: {first_line(error)}") from None
 
 
@@ -130,6 +138,14 @@ def is_sqlite(url: str | URL) -> bool:
     """Whether ``url`` names an SQLite database."""
     parsed = url if isinstance(url, URL) else parse_url(url)
     return parsed.get_backend_name() == "sqlite"
+
+
+class PoolOptions(TypedDict, total=False):
+    """The sizes of an engine's pool that its caller may choose (``make_engine``'s defaults
+    otherwise)."""
+
+    pool_size: int
+    max_overflow: int
 
 
 def make_engine(
@@ -148,7 +164,7 @@ def make_engine(
     sharing its parent's sockets.
     """
     parsed = check_url(url)
-    options: dict = {"pool_pre_ping": pre_ping}
+    options: dict[str, object] = {"pool_pre_ping": pre_ping}
     if isolation_level is not None:
         options["isolation_level"] = isolation_level
     if parsed.get_backend_name() == "sqlite":
@@ -162,7 +178,7 @@ def make_engine(
     return engine
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     """WAL lets readers go on while a like is written; foreign keys are off by default in SQLite."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

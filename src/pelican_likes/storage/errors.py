@@ -3,8 +3,8 @@ and the translation of driver errors into them."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import ModuleType
 
+from sqlalchemy.engine.interfaces import DBAPIModule
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -63,7 +63,7 @@ _OLD_SCHEMA_CODES = {"42P01", "42703"}
 
 
 @contextmanager
-def translated_errors(driver: ModuleType) -> Iterator[None]:
+def translated_errors(driver: DBAPIModule) -> Iterator[None]:
     """Errors of ``driver`` (a DB-API module) that mean "the database is not usable" become
     StorageUnavailable; any other database error a StorageError, each of one line.
 

@@ -131,10 +131,11 @@ def _article_id(conn: Connection, slug: str) -> int:
     found = conn.execute(select(article_by_slug().subquery().c.id), {"slug": slug}).first()
     if found is None:
         raise UnknownArticle(slug)
-    return found.id
+    article_id: int = found.id
+    return article_id
 
 
-def _within(dialect: str, window: Window) -> list[ColumnElement]:
+def _within(dialect: str, window: Window) -> list[ColumnElement[bool]]:
     moment = _moment(dialect)
     conditions = []
     if window.start:
@@ -144,7 +145,7 @@ def _within(dialect: str, window: Window) -> list[ColumnElement]:
     return conditions
 
 
-def _moment(dialect: str) -> ColumnElement:
+def _moment(dialect: str) -> ColumnElement[datetime | str]:
     if dialect == "postgresql":
         return likes.c.created_at
     return type_coerce(func.strftime(_SQLITE_MOMENT, likes.c.created_at), String)
@@ -156,13 +157,13 @@ def _bound(dialect: str, moment: datetime) -> datetime | str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
-def _period_start(dialect: str, by: Period) -> ColumnElement:
+def _period_start(dialect: str, by: Period) -> ColumnElement[datetime | str]:
     # Literals, not parameters: PostgreSQL groups by the select's expression only if it is the
     # same text, and two parameters are two texts.
     if dialect == "postgresql":
         utc = func.timezone(literal_column("'UTC'"), likes.c.created_at)
         return func.date_trunc(literal_column(f"'{by}'"), utc)
-    form = literal_column(f"'{_SQLITE_PERIOD[by]}'")
+    form = literal_column(f"'{_SQLITE_PERIOD[by]}'", String)
     return type_coerce(func.strftime(form, likes.c.created_at), String)
 
 

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 
 from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import is_sqlite, make_engine, parse_url, redacted
-from pelican_likes.storage.errors import SchemaMismatch, StorageUnavailable
+from pelican_likes.storage.errors import SchemaMismatch, StorageError, StorageUnavailable
 
 
 def alembic_config(url: str) -> Config:
@@ -28,7 +28,10 @@ def alembic_config(url: str) -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this release knows."""
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if head is None:
+        raise StorageError("this installation of pelican-likes ships no migrations")
+    return head
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -38,10 +38,23 @@ class Renamed:
     shared: int = 0  # readers who liked both, counted once
 
 
-def has_host(url: str) -> bool:
-    """Whether ``url`` names its host: ``https://blog.example/...`` or ``//blog.example/...``
-    (statements.py asks the same in SQL)."""
-    return "://" in url or url.startswith("//")
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An article as the command line lists it."""
+
+    slug: str
+    title: str
+    url: str
+    likes: int
+
+
+@dataclass(frozen=True)
+class LikeState:
+    """An article's count and whether the asking voter is among those who like it."""
+
+    slug: str
+    likes: int
+    liked: bool
 
 
 def _fit(text: str, length: int) -> str:

@@ -5,12 +5,21 @@ A former slug (``article_aliases``) registered again as an article's slug is tha
 lookups put articles first (aliases.py), and a rename replaces what such a slug pointed to.
 """
 
-from sqlalchemy import Connection, bindparam, func, select, text
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, bindparam, func, select
 
 from pelican_likes.storage.errors import StorageError, UnknownArticle
 from pelican_likes.storage.records import Renamed
+from pelican_likes.storage.rules import (
+    AlreadyMerged,
+    Merge,
+    Refusal,
+    TakeName,
+    Unknown,
+    plan_rename,
+)
 from pelican_likes.storage.schema import article_aliases, articles, likes
-from pelican_likes.storage.slugs import SLUG_RULE, is_valid_slug
 from pelican_likes.storage.statements import bump_counter, counts_query, insert_for
 
 
@@ -18,47 +27,46 @@ class RenameRefused(StorageError, ValueError):
     """A rename that would lose or mix up likes; the message says why."""
 
 
-def lock_out_votes(conn: Connection, dialect: str) -> None:
-    """Make votes wait until this transaction ends, and see what it did once they run.
-
-    PostgreSQL takes a statement's table locks before its snapshot, so a vote that waited here
-    resolves its slug after the merge: none is written to an article the merge removed. The
-    mode also excludes a second merge. SQLite transactions of the store are already exclusive.
-    """
-    if dialect == "postgresql":
-        conn.execute(text("LOCK TABLE likes IN SHARE ROW EXCLUSIVE MODE"))
-
-
 def rename(conn: Connection, dialect: str, old: str, new: str) -> Renamed:
     """Give ``old``'s likes to ``new`` and keep ``old`` answering for it; see ``Renamed``.
 
-    Every check comes before any write, so a refusal leaves the transaction usable.
+    What to do is decided before any write (rules.plan_rename), so a refusal leaves the
+    transaction usable.
     """
-    _check_slugs(old, new)
-    source = _article(conn, old)
-    target = _article(conn, new)
-    target_id = target.id if target else _former_of(conn, new)
-    if source is None:
-        owner = _former_of(conn, old)
-        if owner is None:
+    plan = plan_rename(
+        old,
+        new,
+        own=lambda slug: _article_id(conn, slug),
+        former=lambda slug: _former_of(conn, slug),
+        slug_of=lambda article_id: _slug_of(conn, article_id),
+    )
+    match plan:
+        case Unknown():
             raise UnknownArticle(old)
-        if owner != target_id:
-            raise RenameRefused(f"{old!r} is already a former slug of {_slug_of(conn, owner)!r}")
-        return Renamed(old, new, "unchanged", _count(conn, owner))
-    if target is None:
-        if target_id is not None and target_id != source.id:
-            owner = _slug_of(conn, target_id)
-            raise RenameRefused(f"{new!r} is a former slug of {owner!r}; rename to {owner!r}")
-        return _take_name(conn, source.id, old, new)
-    return _merge(conn, dialect, source, target, old, new)
+        case Refusal(reason):
+            raise RenameRefused(reason)
+        case AlreadyMerged(article_id):
+            return Renamed(old, new, "unchanged", _count(conn, article_id))
+        case TakeName(article_id):
+            return _take_name(conn, article_id, old, new)
+        case Merge(source, target):
+            return _merge(conn, dialect, source, target, old, new)
 
 
-def _check_slugs(old: str, new: str) -> None:
-    for slug in (old, new):
-        if not is_valid_slug(slug):
-            raise RenameRefused(f"invalid article slug {slug!r}: a slug is {SLUG_RULE}")
-    if old == new:
-        raise RenameRefused(f"{old!r} is already the article's slug")
+def adopt(
+    conn: Connection, dialect: str, former: Sequence[tuple[str, str]]
+) -> list[Renamed | RenameRefused]:
+    """Each (old, new) pair renamed in turn, in the caller's transaction: pairs whose old slug
+    names no article are left out, refused ones returned as the error."""
+    outcomes: list[Renamed | RenameRefused] = []
+    for old, new in former:
+        try:
+            outcomes.append(rename(conn, dialect, old, new))
+        except UnknownArticle:
+            continue
+        except RenameRefused as refused:
+            outcomes.append(refused)
+    return outcomes
 
 
 def _take_name(conn: Connection, article_id: int, old: str, new: str) -> Renamed:
@@ -71,36 +79,36 @@ def _take_name(conn: Connection, article_id: int, old: str, new: str) -> Renamed
     return Renamed(old, new, "renamed", _count(conn, article_id))
 
 
-def _merge(conn: Connection, dialect: str, source, target, old: str, new: str) -> Renamed:
+def _merge(conn: Connection, dialect: str, source: int, target: int, old: str, new: str) -> Renamed:
     """Copy the like rows ``target`` lacks, move the count by as many, then remove ``source``,
     pointing its slug and its own former slugs at ``target``."""
-    total = conn.scalar(select(func.count()).where(likes.c.article_id == source.id))
+    total = conn.scalar(select(func.count()).where(likes.c.article_id == source)) or 0
     copied = conn.execute(
         insert_for(dialect)(likes)
         .from_select(
             ["article_id", "voter", "created_at"],
-            select(bindparam("target", target.id), likes.c.voter, likes.c.created_at).where(
-                likes.c.article_id == source.id
+            select(bindparam("target", target), likes.c.voter, likes.c.created_at).where(
+                likes.c.article_id == source
             ),
         )
         .on_conflict_do_nothing()
     ).rowcount
     if copied:
-        conn.execute(bump_counter(dialect, target.id, 0, copied))
-    if source.base_likes:
+        conn.execute(bump_counter(dialect, target, 0, copied))
+    if base_likes := _base_likes(conn, source):
         conn.execute(
             articles.update()
-            .where(articles.c.id == target.id)
-            .values(base_likes=articles.c.base_likes + source.base_likes, updated_at=func.now())
+            .where(articles.c.id == target)
+            .values(base_likes=articles.c.base_likes + base_likes, updated_at=func.now())
         )
     conn.execute(
         article_aliases.update()
-        .where(article_aliases.c.article_id == source.id)
-        .values(article_id=target.id)
+        .where(article_aliases.c.article_id == source)
+        .values(article_id=target)
     )
-    conn.execute(articles.delete().where(articles.c.id == source.id))
-    _point(conn, old, target.id)
-    return Renamed(old, new, "merged", _count(conn, target.id), copied, total - copied)
+    conn.execute(articles.delete().where(articles.c.id == source))
+    _point(conn, old, target)
+    return Renamed(old, new, "merged", _count(conn, target), copied, total - copied)
 
 
 def _point(conn: Connection, slug: str, article_id: int) -> None:
@@ -110,9 +118,9 @@ def _point(conn: Connection, slug: str, article_id: int) -> None:
     conn.execute(article_aliases.insert().values(slug=slug, article_id=article_id))
 
 
-def _article(conn: Connection, slug: str):
-    query = select(articles.c.id, articles.c.base_likes).where(articles.c.slug == slug)
-    return conn.execute(query).first()
+def _article_id(conn: Connection, slug: str) -> int | None:
+    """The id of the article whose own slug is ``slug``, if one is."""
+    return conn.scalar(select(articles.c.id).where(articles.c.slug == slug))
 
 
 def _former_of(conn: Connection, slug: str) -> int | None:
@@ -122,8 +130,18 @@ def _former_of(conn: Connection, slug: str) -> int | None:
 
 
 def _slug_of(conn: Connection, article_id: int) -> str:
-    return conn.scalar(select(articles.c.slug).where(articles.c.id == article_id))
+    slug: str = conn.execute(
+        select(articles.c.slug).where(articles.c.id == article_id)
+    ).scalar_one()
+    return slug
+
+
+def _base_likes(conn: Connection, article_id: int) -> int:
+    query = select(articles.c.base_likes).where(articles.c.id == article_id)
+    base_likes: int = conn.execute(query).scalar_one()
+    return base_likes
 
 
 def _count(conn: Connection, article_id: int) -> int:
-    return conn.execute(counts_query().where(articles.c.id == article_id)).one().likes
+    likes_after: int = conn.execute(counts_query().where(articles.c.id == article_id)).one().likes
+    return likes_after

@@ -1,11 +1,10 @@
 """SQLite's vote, as SQL compiled once and run on the driver's own cursor.
 
-A like on SQLite is four statements in one transaction, three more with the daily cap, each
-taking SQLite some microseconds; through SQLAlchemy each also cost about 0.4 ms of Python (cache
-keys, execution contexts, result objects), nearly all of it while the write lock was held:
-2.25 ms a like in-process, profiled with cProfile. Run here, a like takes 0.33 ms (0.54 ms with
-the cap, whose statements alone took 1.4 ms), and its errors are translated as any other
-statement's (connections.on_driver).
+A like on SQLite is four statements in one transaction, three more with the daily cap. SQLite
+runs each in far less time than SQLAlchemy spends on it in Python (cache keys, execution
+contexts, result objects), nearly all of it while the write lock is held; run here, a like costs
+a fraction of that (docs/performance.md#sqlites-vote-on-the-drivers-cursor), and its errors are
+translated as any other statement's (connections.on_driver).
 """
 
 import functools
@@ -15,7 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Integer, Select, Text, bindparam, exists, select
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import SelectBase
 
 from pelican_likes.storage.aliases import article_by_slug
 from pelican_likes.storage.connections import on_driver
@@ -34,7 +34,7 @@ class Compiled:
     constants: Mapping[str, object]
 
     @classmethod
-    def of(cls, statement: ClauseElement) -> "Compiled":
+    def of(cls, statement: UpdateBase | SelectBase) -> "Compiled":
         compiled = statement.compile(dialect=sqlite.dialect())
         constants = {k: v for k, v in compiled.params.items() if v is not None}
         return cls(compiled.string, tuple(compiled.positiontup or ()), constants)
@@ -75,7 +75,7 @@ def vote_statements() -> VoteStatements:
     bump = sqlite.insert(like_counters).values(
         article_id=article_id, slot=bindparam("slot", type_=Integer), likes=delta
     )
-    count: Select = counts_query().where(articles.c.id == article_id)
+    count: Select[str, int] = counts_query().where(articles.c.id == article_id)
     return VoteStatements(
         article=Compiled.of(select(named.c.id, named.c.likes_closed)),
         insert=Compiled.of(

@@ -2,15 +2,17 @@
 these (measured with cProfile), so the store keeps to calling them."""
 
 import functools
-import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
     Date,
+    Delete,
     Insert,
     Integer,
+    Label,
     LargeBinary,
     Select,
     SmallInteger,
@@ -25,11 +27,13 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.schema import Table
 
 from pelican_likes.storage.aliases import article_by_slug, total_likes
 from pelican_likes.storage.errors import StorageError
 from pelican_likes.storage.schema import (
     TALLY_ID_LENGTH,
+    article_aliases,
     articles,
     daily_keys,
     daily_tallies,
@@ -37,23 +41,35 @@ from pelican_likes.storage.schema import (
     likes,
 )
 
-SUPPORTED_DIALECTS = ("postgresql", "sqlite")
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+
+# An INSERT that knows ON CONFLICT, of either database the store supports.
+UpsertInsert: TypeAlias = "PostgresqlInsert | SqliteInsert"
 
 
 @functools.cache
-def insert_for(dialect: str) -> Callable[..., Insert]:
+def insert_for(dialect: str) -> Callable[[Table], UpsertInsert]:
     """The INSERT of ``dialect`` that knows ON CONFLICT; the store supports no other databases.
 
     Imported on first use: SQLAlchemy's PostgreSQL dialect brings every one of its drivers' modules
-    (asyncio included), 50 ms and some memory that an SQLite deployment would never use.
+    (asyncio included), import time and memory that an SQLite deployment would never use
+    (docs/performance.md#the-postgresql-dialect-on-first-use).
     """
-    if dialect not in SUPPORTED_DIALECTS:
-        raise StorageError(f"unsupported database: {dialect}")
-    return importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    raise StorageError(f"unsupported database: {dialect}")
 
 
 @functools.cache
-def counts_query() -> Select:
+def counts_query() -> Select[str, int]:
     """Slug and count (carried-over base plus the sum of the counter slots) of articles."""
     return (
         select(articles.c.slug, total_likes().label("likes"))
@@ -63,23 +79,45 @@ def counts_query() -> Select:
 
 
 @functools.cache
-def counts_by_own_slug() -> Select:
+def counts_by_own_slug() -> Select[str, int]:
     """Slug and count of the articles whose own slugs are in ``slugs`` (an expanding parameter).
 
     Former slugs are looked up apart (aliases.counts_by_former_slug), for the slugs this leaves
-    unanswered: a union of both in one query took PostgreSQL longer to plan (0.15 ms) than to run
-    (0.06 ms) on every uncached read; this one plans in 0.05 ms (docs/performance.md).
+    unanswered: a union of both in one query took PostgreSQL longer to plan than to run, at every
+    uncached read, and this one plans in much less (docs/performance.md#counts-by-own-slug-first).
     """
     return counts_query().where(articles.c.slug.in_(bindparam("slugs", expanding=True)))
 
 
 @functools.cache
-def upsert_articles(dialect: str) -> Insert:
-    """Create articles open to likes, or update those whose title or URL changed or that were
-    closed to likes (and only those, so a rebuild of an unchanged blog writes nothing).
+def stored_articles() -> Select[str, int, int, str, str, bool]:
+    """Slug, count, id, title, URL and closed flag of every article: what a rebuild's shortcut
+    compares the build's articles with (driver_sql.py holds it as text)."""
+    return (
+        counts_query()
+        .add_columns(articles.c.id, articles.c.title, articles.c.url, articles.c.likes_closed)
+        .group_by(articles.c.title, articles.c.url, articles.c.likes_closed)
+    )
 
-    A URL without a host (a local build's ``/post.html``) never replaces one with a host (the
-    production build's ``https://blog.example/post.html``) in the same database.
+
+def former_slugs() -> Select[str, int]:
+    """Each former slug and the id of its article (driver_sql.py holds it as text)."""
+    return select(article_aliases.c.slug, article_aliases.c.article_id)
+
+
+def open_titles() -> Select[str, str]:
+    """Slug and title of the articles open to likes (driver_sql.py holds it as text)."""
+    return select(articles.c.slug, articles.c.title).where(~articles.c.likes_closed)
+
+
+@functools.cache
+def upsert_articles(dialect: str) -> Insert:
+    """Create articles open to likes, or update those that registering changes (and only those,
+    so a rebuild of an unchanged blog writes nothing).
+
+    rules.py in SQL: the URL kept is ``kept_url``'s (one without a host never replaces one with
+    a host), and a row is left alone where ``registers_nothing`` holds, which a rebuild's
+    shortcut asks without SQLAlchemy; tests/storage/test_rules.py holds the two together.
     """
     statement = insert_for(dialect)(articles)
     url = case(
@@ -101,7 +139,7 @@ def upsert_articles(dialect: str) -> Insert:
 
 
 def _has_host(url: ColumnElement[str]) -> ColumnElement[bool]:
-    """Whether ``url`` names its host: ``https://blog.example/...`` or ``//blog.example/...``."""
+    """rules.has_host in SQL."""
     return or_(url.like("%://%"), url.like("//%"))
 
 
@@ -116,7 +154,7 @@ def bump_counter(dialect: str, article_id: int, slot: int, delta: int) -> Insert
     )
 
 
-def rebuilt_counters() -> Select:
+def rebuilt_counters() -> Select[int, int, int]:
     """Each article's count from its like rows, as the rows of counter slot 0."""
     return select(likes.c.article_id, literal(0, SmallInteger), func.count()).group_by(
         likes.c.article_id
@@ -124,7 +162,7 @@ def rebuilt_counters() -> Select:
 
 
 @functools.cache
-def vote_statement(liked: bool) -> Select:
+def vote_statement(liked: bool) -> Select[int, bool]:
     """Add or remove a like and move its counter slot by one, in one PostgreSQL statement.
 
     Parameters: ``slug``, ``voter`` and ``slot``; it returns the article's count after the vote
@@ -135,6 +173,7 @@ def vote_statement(liked: bool) -> Select:
     article = article_by_slug().cte("article")
     open_article = select(article.c.id).where(~article.c.likes_closed)
     voter = bindparam("voter", type_=likes.c.voter.type)
+    change: UpsertInsert | Delete
     if liked:
         change = (
             insert_for("postgresql")(likes)
@@ -150,7 +189,7 @@ def vote_statement(liked: bool) -> Select:
 
 
 @functools.cache
-def capped_like_statement() -> Select:
+def capped_like_statement() -> Select[int, bool, bool, bool]:
     """A like counted against the daily cap of the voter's network, in one PostgreSQL statement.
 
     Parameters: those of ``vote_statement`` and a Ticket's (``day``, ``key``, ``client``,
@@ -202,7 +241,7 @@ def capped_like_statement() -> Select:
     )
 
 
-def _count_after(article: CTE, changed: CTE, delta: int):
+def _count_after(article: CTE, changed: CTE, delta: int) -> Label[int]:
     """The article's count once the rows in ``changed`` moved the voter's slot by ``delta``."""
     bump = insert_for("postgresql")(like_counters).from_select(
         ["article_id", "slot", "likes"],
