@@ -12,8 +12,8 @@ from babel import Locale
 
 from pelican.plugins.likes.texts import TEXT_NAMES, TextCatalog, catalog_for, checked_overrides
 from tests.plugin.pelican_builds import ARTICLES
+from tests.support import SHIPPED
 
-SHIPPED = ["en", "fr", "de", "es", "pt", "it", "nl", "pl", "ja", "zh-Hans", "ar"]
 CATALOG = catalog_for(None)
 
 
