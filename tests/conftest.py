@@ -37,6 +37,29 @@ ADMIN_URL = os.environ.get("LIKES_TEST_DATABASE_URL", "postgresql://postgres@127
 TABLES = "article_aliases, like_counters, likes, articles, daily_tallies, daily_keys"
 
 
+# Modules that keep one worker busy longest (virtualenvs, command processes, browsers, servers
+# kept waiting on purpose), started first: last, one of them would run on alone at the end.
+LONGEST_FIRST = (
+    "tests/packaging/",
+    "tests/commands/",
+    "tests/faults/",
+    "tests/browser/",
+    "tests/api/test_gunicorn",
+    "tests/deploy/",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the modules for ``--dist loadfile``, which hands them out in collection order."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        starts = [n for n, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)]
+        return starts[0] if starts else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True)
 def stop_cleanup_threads() -> Iterator[None]:
     """Stop every daily-cap cleanup started by an app the test built: on the database the
