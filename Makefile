@@ -52,8 +52,12 @@ vendor-uplot:
 	  && cp package/dist/uPlot.iife.min.js package/dist/uPlot.min.css $(CURDIR)/$(UPLOT_DIR)/ \
 	  && cp package/LICENSE $(CURDIR)/$(UPLOT_DIR)/uPlot.LICENSE && rm -rf $$tmp
 
+# The suite on several pytest-xdist workers, each test module on one (so that a module's server
+# or built blog is made once), in the order tests/conftest.py gives them: most of the suite waits
+# on servers, builds and Chromium rather than on the CPU, so there are more workers than cores.
+TEST_WORKERS ?= 3
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

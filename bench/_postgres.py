@@ -4,14 +4,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
-
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
+from tests.support import PostgresDatabases
 
 ADMIN_URL = os.environ.get("LIKES_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -38,16 +36,7 @@ def pgbench(url: str, script: str, clients: int, seconds: int) -> float:
 @contextmanager
 def throwaway_database() -> Iterator[str]:
     """Create and migrate a database; drop it when the benchmark is done."""
-    admin_url = parse_url(ADMIN_URL)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"likes_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with PostgresDatabases(ADMIN_URL, prefix="likes_bench") as databases:
+        url = databases.create()
         migrate.upgrade(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

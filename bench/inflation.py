@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bench._load import distinct_voters, serve, wrk
 from bench._postgres import throwaway_database
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import API_APP
+from tests.support import API_APP, SECRET
 
 DAY = 24 * 60 * 60
 DEFAULT_LIMIT = 20  # LIKES_DAILY_LIMIT's default
@@ -41,7 +41,7 @@ def flood(url: str, daily_limit: int, seconds: int, connections: int) -> Inflati
     """One address flooding one article for ``seconds``, the cap at ``daily_limit``."""
     env = {
         "DATABASE_URL": url,
-        "LIKES_SECRET": "bench-secret-0123456789abcdef-0123456789",
+        "LIKES_SECRET": SECRET,
         "LIKES_DAILY_LIMIT": str(daily_limit),
     }
     store = LikeStore.from_url(url)

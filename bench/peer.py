@@ -42,22 +42,22 @@ from urllib.parse import urlencode
 
 from bench._load import Load, distinct_voters, wrk
 from bench._postgres import throwaway_database
-from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import (
     REPO,
+    SECRET,
     Server,
     descendants,
     free_port,
     gunicorn,
     resident_memory,
+    sqlite_database,
     wait_for_url,
 )
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pelican-likes-bench"
 ISSO_VENV = CACHE / "isso-venv"
 ISSO_WORKERS = 2
-SECRET = "bench-secret-0123456789abcdef-0123456789"
 SLUGS = [f"article-{n}" for n in range(20)]
 URIS = [f"/{slug}.html" for slug in SLUGS]
 OUR_READ = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
@@ -195,8 +195,7 @@ def main() -> None:
 
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="likes-peer-")))
-        sqlite_url = f"sqlite:///{folder / 'likes.sqlite3'}"
-        migrate.upgrade(sqlite_url)
+        sqlite_url = sqlite_database(folder)
         postgresql_url = stack.enter_context(throwaway_database())
         stores = {"SQLite": seed_ours(sqlite_url), "PostgreSQL": seed_ours(postgresql_url)}
         servers: dict[str, Server] = {}

@@ -23,11 +23,10 @@ from urllib.parse import urlencode
 from bench._load import Load, serve, wrk
 from bench._postgres import throwaway_database
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import API_APP
+from tests.support import API_APP, SECRET
 
 SLUGS = [f"article-{n}" for n in range(20)]
 QUERY = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
-SECRET = "bench-secret-0123456789abcdef-0123456789"
 
 # wrk counts a 304 as a success ("Non-2xx or 3xx responses" leaves 3xx out).
 _IF_NONE_MATCH = """

@@ -27,9 +27,8 @@ from urllib.parse import urlencode
 from bench._load import Load, distinct_voters, wrk
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import REPO, Server, gunicorn, resident_memory
+from tests.support import REPO, SECRET, Server, gunicorn, resident_memory
 
-SECRET = "bench-secret-0123456789abcdef-0123456789"
 SLUGS = [f"article-{n}" for n in range(20)]
 READ = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
 # wrk sends every like from one address: the per-address limits would refuse them.

@@ -17,8 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 from pelican.plugins.likes.assets import STATIC_FOLDER
-from pelican_likes.storage import migrate
-from tests.support import REPO, WEIGHT_BUDGETS, launch_chromium, static_files
+from tests.support import REPO, WEIGHT_BUDGETS, launch_chromium, sqlite_database, static_files
 
 ARTICLE_PAGE = "writing-a-static-blog.html"
 PAGES = (ARTICLE_PAGE, "index.html")
@@ -51,8 +50,7 @@ def print_sizes() -> None:
 
 def build_demo(root: Path) -> Path:
     """The demo blog built as its README says, counts from a fresh SQLite database."""
-    url = f"sqlite:///{root / 'likes.sqlite3'}"
-    migrate.upgrade(url)
+    url = sqlite_database(root)
     output = root / "output"
     result = subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),

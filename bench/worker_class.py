@@ -28,9 +28,8 @@ from bench._load import DISTINCT_VOTERS, wrk
 from bench._postgres import throwaway_database
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import REPO, Server, cpu_seconds, gunicorn, resident_memory
+from tests.support import REPO, SECRET, Server, cpu_seconds, gunicorn, resident_memory
 
-SECRET = "bench-secret-0123456789abcdef-0123456789"
 # Each as shipped: 0.1's gthread with its worker count (2 x cores + 1, at most 8), and gevent with
 # the settings' own (one per core, two at least).
 _OLD_WORKERS = min(2 * multiprocessing.cpu_count() + 1, 8)

@@ -31,7 +31,7 @@ from pelican_likes.api.config import Config
 from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.schema import COUNTER_SLOTS
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import API_APP
+from tests.support import API_APP, SECRET
 
 # What LikeStore.like() sends on PostgreSQL for one like: one statement, in autocommit.
 LIKE_TRANSACTION = f"""\\set v random(1, 9000000000000000000)
@@ -78,7 +78,7 @@ def api_writes(url: str, seconds: int, connections: int) -> tuple[float, int]:
     """Requests/s of the API and the likes it lost (answered 200 but not counted)."""
     env = {
         "DATABASE_URL": url,
-        "LIKES_SECRET": "bench-secret-0123456789abcdef-0123456789",
+        "LIKES_SECRET": SECRET,
         "LIKES_RATE_LIMIT": "0",
     }
     with serve(API_APP, env) as base:
@@ -112,7 +112,7 @@ def cap_writes(seconds: int, connections: int, rounds: int) -> dict[str, list[fl
             LikeStore.from_url(url).register([ArticleInfo("viral")])
             env = {
                 "DATABASE_URL": url,
-                "LIKES_SECRET": "bench-secret-0123456789abcdef-0123456789",
+                "LIKES_SECRET": SECRET,
                 "LIKES_RATE_LIMIT": "0",
                 "LIKES_TRUSTED_PROXIES": "127.0.0.1",
                 "LIKES_DAILY_LIMIT": limit,

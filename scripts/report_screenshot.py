@@ -14,9 +14,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pelican_likes.storage import migrate
 from scripts.screenshot import build
-from tests.support import launch_chromium, record_likes
+from tests.support import launch_chromium, record_likes, sqlite_database
 
 DAYS = 90
 # Likes a day, by days ago: how each article's readers came.
@@ -31,8 +30,7 @@ PATTERNS = {
 
 def main(target: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'likes.sqlite3'}"
-        migrate.upgrade(url)
+        url = sqlite_database(Path(tmp))
         build(Path(tmp) / "output", url)
         record_likes(url, dated_likes())
         report = Path(tmp) / "likes.html"

@@ -11,17 +11,15 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pelican_likes.storage import migrate
 from pelican_likes.storage.store import LikeStore
-from tests.support import REPO, gunicorn, launch_chromium
+from tests.support import REPO, gunicorn, launch_chromium, sqlite_database
 
 ARTICLE = "writing-a-static-blog"
 
 
 def main(target: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'likes.sqlite3'}"
-        migrate.upgrade(url)
+        url = sqlite_database(Path(tmp))
         build(Path(tmp) / "output", url)
         store = LikeStore.from_url(url)
         for n in range(41):

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pelican_likes.storage import migrate
 from tests.support import (
     THEME_ARTICLE,
     THEMES,
     build_theme_site,
     launch_chromium,
+    sqlite_database,
     static_files,
 )
 
@@ -27,8 +27,7 @@ def main(target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        url = f"sqlite:///{root / 'likes.sqlite3'}"
-        migrate.upgrade(url)
+        url = sqlite_database(root)
         served = root / "served"
         served.mkdir()
         for theme in THEMES:

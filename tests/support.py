@@ -1,35 +1,57 @@
-"""What the tests, the benchmarks and the scripts share: free ports, the API under gunicorn, a
-folder served over HTTP, waiting for a URL, Chromium's arguments, the widget's weight budget and
-likes recorded in the past.
+"""What the tests, the benchmarks and the scripts share: free ports, waiting for a condition, the
+API under gunicorn, a folder served over HTTP, databases of their own, the ``pelican-likes``
+command, Chromium, a load of likes kept answer by answer, and likes recorded in the past.
 
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
+When the suite runs in parallel (pytest-xdist), everything a worker starts is its own: its ports,
+its databases, its temporary folders.
 """
 
 import datetime as dt
+import http.client
+import itertools
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import NoReturn, TypeVar
+from urllib.parse import urlsplit
 
-from sqlalchemy import insert, select
+import pytest
+from sqlalchemy import bindparam, create_engine, insert, select, text
+from sqlalchemy.pool import NullPool
 
+from pelican_likes.storage import migrate
+from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.schema import articles, likes
-from pelican_likes.storage.store import LikeStore
+from pelican_likes.storage.store import ArticleInfo, LikeStore
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parent.parent
 
 API_APP = "pelican_likes.api.wsgi:app"
 GUNICORN_CONFIG = "python:pelican_likes.api.gunicorn_conf"
+
+# The HMAC key of every API the tests start (LIKES_SECRET), long enough to be accepted.
+SECRET = "the test suite's secret, long enough to be accepted: 0123456789"
+
+# The articles the API's tests register: titled, untitled, and a slug beyond ASCII.
+ARTICLES = [ArticleInfo("first", "First"), ArticleInfo("second", "Second"), ArticleInfo("été-2024")]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps dialling Google's hosts, which this network refuses.
@@ -47,6 +69,68 @@ CHROMIUM_ARGS = [
 # through Intl) and to take over a form: measured 1,942 -> 2,145 bytes (bench/weight.py).
 WEIGHT_BUDGETS = {"likes.js": 2304, "likes.css": 1024}
 
+NGINX = Path("/usr/sbin/nginx")
+NGINX_CONF = REPO / "deploy" / "nginx.conf"
+DAILY_LIMIT = 20  # the deployment's LIKES_DAILY_LIMIT, set so that no test rests on the default
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip the test for want of what ``reason`` names (a server, a browser), except under
+    ``CI=true``: there a skip would let the suite pass without having run, so it fails."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"required under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def poll(condition: Callable[[], T], timeout: float, interval: float = 0.02) -> T | None:
+    """``condition``'s first true value, asked every ``interval`` seconds for up to ``timeout``
+    seconds; None if none came."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() >= deadline:
+            return value or None
+        time.sleep(interval)
+
+
+def wait_until(condition: Callable[[], T], timeout: float = 10, interval: float = 0.02) -> T:
+    """``condition``'s first true value, polled; a failure after ``timeout`` seconds. For what a
+    test must see happen (a log line, a thread gone), in place of a sleep that is too long on a
+    quiet machine and too short on a loaded one."""
+    value = poll(condition, timeout, interval)
+    if value is None:
+        name = getattr(condition, "__name__", repr(condition))
+        raise AssertionError(f"{name}: not so within {timeout}s")
+    return value
+
+
+# Each process takes its ports from a block of its own, below the kernel's ephemeral range that
+# outgoing connections draw from: parallel workers, and the thousands of connections load tests
+# open, never take the port a server is about to bind.
+_PORT_BASE = 20000
+_PORT_BLOCK = 500
+_next_port = itertools.count()
+
+
+def worker_id() -> str:
+    """This process's pytest-xdist worker ("gw0", "gw1"...), "main" outside a parallel run."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at this moment, from this process's block."""
+    worker = worker_id()
+    block = int(worker[2:]) + 1 if worker.startswith("gw") else 0
+    for _ in range(_PORT_BLOCK):
+        port = _PORT_BASE + block * _PORT_BLOCK + next(_next_port) % _PORT_BLOCK
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in block {block} from {_PORT_BASE}")
+
 
 @dataclass(frozen=True)
 class Server:
@@ -58,13 +142,6 @@ class Server:
     pid: int
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on at this moment."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for_url(
     url: str,
     timeout: float = 30,
@@ -72,19 +149,21 @@ def wait_for_url(
     log: Path | None = None,
 ) -> None:
     """Return once ``url`` answers with any HTTP status; fail early if ``process`` exits."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         if process is not None and process.poll() is not None:
             output = log.read_text() if log else ""
             raise RuntimeError(f"the server exited with {process.returncode}: {output}")
         try:
             urllib.request.urlopen(url, timeout=2).close()
-            return
         except urllib.error.HTTPError:
-            return  # it answers, if only with an error
+            return True  # it answers, if only with an error
         except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
+            return False
+        return True
+
+    if not poll(answers, timeout, interval=0.05):
+        raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
 @contextmanager
@@ -122,6 +201,34 @@ def gunicorn(
             output.close()
 
 
+def api_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of an API whose readers all come from 127.0.0.1, as a test's do: neither
+    the rate limit nor the daily cap may refuse their likes unless ``extra`` turns one on."""
+    return {
+        "DATABASE_URL": database_url,
+        "LIKES_SECRET": SECRET,
+        "LIKES_RATE_LIMIT": "0",
+        "LIKES_DAILY_LIMIT": "0",
+        **extra,
+    }
+
+
+def wait_for_log(log: Path, *fragments: str, since: int = 0, timeout: float = 10) -> str:
+    """The whole of ``log`` once each of ``fragments`` is in what was written to it past byte
+    ``since`` (its size before the requests a test waits for), as many times as it is listed.
+    A server logs a request after answering it: the answer does not say its lines are written."""
+    wanted = Counter(fragments)
+
+    def written() -> bool:
+        with log.open("rb") as file:
+            file.seek(since)
+            tail = file.read().decode(errors="replace")
+        return all(tail.count(fragment) >= times for fragment, times in wanted.items())
+
+    wait_until(written, timeout)
+    return log.read_text()
+
+
 @contextmanager
 def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
     """``folder`` served by ``python -m http.server`` on a free local port; yields its base URL."""
@@ -137,6 +244,62 @@ def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
         yield base
     finally:
         stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server as its service manager would (SIGTERM), killing it if it hangs."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def sqlite_database(folder: Path) -> str:
+    """The URL of a migrated SQLite database made in ``folder``, as ``likes.sqlite3``."""
+    url = f"sqlite:///{folder / 'likes.sqlite3'}"
+    migrate.upgrade(url)
+    return url
+
+
+class PostgresDatabases:
+    """Empty databases made on the PostgreSQL server of ``admin_url``, named ``prefix`` and a
+    random part; all of them dropped by ``close``, connections or not."""
+
+    def __init__(self, admin_url: str, prefix: str) -> None:
+        self._admin_url = parse_url(admin_url)
+        # One connection per statement, so that ``close`` can drop the databases side by side.
+        self._admin = create_engine(
+            self._admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        self._prefix = prefix
+        self._made: list[str] = []
+
+    def __enter__(self) -> "PostgresDatabases":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def create(self) -> str:
+        """A new empty database; its URL."""
+        name = f"{self._prefix}_{uuid.uuid4().hex[:12]}"
+        with self._admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self._made.append(name)
+        return self._admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        """Drop them all at once: each DROP DATABASE waits for a checkpoint of the whole server,
+        and drops that wait together share one."""
+        with ThreadPoolExecutor(max_workers=max(1, len(self._made))) as drops:
+            list(drops.map(self._drop, self._made))
+        self._made.clear()
+
+    def _drop(self, name: str) -> None:
+        with self._admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def build_blog(output: Path, database_url: str, api_url: str) -> None:
@@ -186,6 +349,12 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+def click_and_settle(page, button, method: str) -> None:
+    """Click a widget's ``button`` and return once the API answered the ``method`` it sent."""
+    with page.expect_response(lambda r: r.request.method == method and "/like" in r.url):
+        button.click()
+
+
 def record_likes(url: str, dated: Iterable[tuple[str, datetime]]) -> None:
     """Like rows recorded at the given times, one new reader each, then the counts rebuilt.
 
@@ -207,14 +376,208 @@ def record_likes(url: str, dated: Iterable[tuple[str, datetime]]) -> None:
         store.dispose()
 
 
-def stop_process(process: subprocess.Popen) -> None:
-    """Stop a server as its service manager would (SIGTERM), killing it if it hangs."""
-    process.terminate()
+# The hour a flood of likes arrives in, for the tests that find and remove one.
+FLOOD = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+def liked_at(store: LikeStore, slug: str, moments: list[datetime]) -> list[str]:
+    """One new reader's like of ``slug`` per moment, through the store's own vote, then dated."""
+    voters = [uuid.uuid4().hex * 2 for _ in moments]
+    for voter in voters:
+        store.like(slug, voter)
+    dated = (
+        likes.update()
+        .where(likes.c.voter == bindparam("b_voter"))
+        .values(created_at=bindparam("b_moment"))
+    )
+    with store.engine.begin() as conn:
+        rows = [{"b_voter": v, "b_moment": m} for v, m in zip(voters, moments, strict=True)]
+        conn.execute(dated, rows)
+    return voters
+
+
+class ManualClock:
+    """A store's clock (``LikeStore(clock=...)``) that a test moves by setting ``now``, to cross
+    midnight UTC without waiting for it."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def run_command(
+    *args: str, url: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    """``pelican-likes *args`` in a process of its own, as a user runs it, on ``url`` (its
+    ``DATABASE_URL``; none set if None)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if url is not None:
+        env["DATABASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "pelican_likes.commands.main", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
+    """The command failed as every user mistake must end: one line naming it, no traceback."""
+    assert result.returncode == 1
+    assert result.stderr.startswith("pelican-likes: error: ")
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+class ReportData(HTMLParser):
+    """The text of the report's ``#likes-data`` script element."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._inside = False
+        self.text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self._inside = tag == "script" and ("id", "likes-data") in attrs
+
+    def handle_endtag(self, tag):
+        self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.text += data
+
+
+@dataclass(frozen=True)
+class Release:
+    """The built distributions and a virtualenv with the wheel installed."""
+
+    dist: Path
+    venv: Path
+
+    def tool(self, name: str) -> Path:
+        return self.venv / "bin" / name
+
+    def run(self, *command: str, cwd: Path, env: dict[str, str]) -> str:
+        done = subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without what would point Python at the test virtualenv."""
+    kept = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return {**kept, "COLUMNS": "500", **extra}
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The blog behind nginx, and what is behind it."""
+
+    url: str  # nginx, serving the blog and proxying /api/
+    port: int
+    apis: tuple[Server, Server]
+    database_url: str
+    slugs: tuple[str, ...]  # the demo blog's articles, registered by its build
+
+
+REQUEST_TIMEOUT = 5.0
+LOAD_LIMIT = 40.0  # a load never left running longer than this, whatever happens
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One reader's one PUT: when it was sent and answered, and the answer.
+
+    ``status`` is None when no answer came (connection error or timeout): that reader's like may
+    or may not have been stored, and is the only kind of attempt allowed to be either.
+    """
+
+    token: str
+    sent: float
+    answered: float
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+def put_like(base: str, slug: str, token: str) -> Attempt:
+    """Like ``slug`` as the reader ``token``, on a new connection as a new visitor would."""
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=REQUEST_TIMEOUT)
+    sent = time.monotonic()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        connection.request("PUT", f"/api/articles/{slug}/like", headers={"Likes-Voter": token})
+        response = connection.getresponse()
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        body = response.read()
+    except (OSError, http.client.HTTPException):
+        return Attempt(token, sent, time.monotonic(), None)
+    finally:
+        connection.close()
+    return Attempt(token, sent, time.monotonic(), response.status, headers, body)
+
+
+class WriteLoad:
+    """Threads liking ``slug`` back to back, every PUT from a reader never seen before, so that
+    each stored like can be traced to exactly one answer."""
+
+    def __init__(self, base: str, threads: int, slug: str) -> None:
+        self._base = base
+        self._slug = slug
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._attempts: list[Attempt] = []
+        self._threads = [
+            threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)
+        ]
+
+    def __enter__(self) -> "WriteLoad":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=REQUEST_TIMEOUT * 2)
+
+    def attempts(self) -> list[Attempt]:
+        with self._lock:
+            return list(self._attempts)
+
+    def first_success(self, sent_after: float, timeout: float) -> Attempt | None:
+        """The first 200 to a PUT sent after ``sent_after``, waiting up to ``timeout`` seconds."""
+        return self._first(lambda a: a.status == 200 and a.sent >= sent_after, timeout)
+
+    def first_refusal(self, sent_after: float, timeout: float) -> Attempt | None:
+        """The first 503 to a PUT sent after ``sent_after``, waiting up to ``timeout`` seconds."""
+        return self._first(lambda a: a.status == 503 and a.sent >= sent_after, timeout)
+
+    def _first(self, wanted: Callable[[Attempt], bool], timeout: float) -> Attempt | None:
+        def found() -> Attempt | None:
+            matching = [a for a in self.attempts() if wanted(a)]
+            return min(matching, key=lambda a: a.answered) if matching else None
+
+        return poll(found, timeout)
+
+    def _run(self, thread: int) -> None:
+        deadline = time.monotonic() + LOAD_LIMIT
+        number = 0
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            token = f"{self._slug}-reader-{thread:02d}-{number:06d}"
+            attempt = put_like(self._base, self._slug, token)
+            with self._lock:
+                self._attempts.append(attempt)
+            number += 1
 
 
 # Themes the widget is placed in, each built with its comments on: Pelican's own two and the
@@ -275,14 +638,3 @@ def build_theme_site(theme: str, folder: Path, database_url: str) -> Path:
     )  # fmt: skip
     Pelican(settings).run()
     return output
-
-
-class ManualClock:
-    """A store's clock (``LikeStore(clock=...)``) that a test moves by setting ``now``, to cross
-    midnight UTC without waiting for it."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now

@@ -12,10 +12,8 @@ import pytest
 from pelican_likes.api.app import create_app
 from pelican_likes.api.config import Config
 from pelican_likes.api.openapi import DOCUMENT
-from pelican_likes.storage.store import ArticleInfo, LikeStore
-
-SECRET = b"a test secret that is long enough to be accepted"
-ARTICLES = [ArticleInfo("first", "First"), ArticleInfo("second", "Second"), ArticleInfo("été-2024")]
+from pelican_likes.storage.store import LikeStore
+from tests.support import ARTICLES, SECRET
 
 _TEMPLATES = {
     re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]*", template) + "$"): template
@@ -81,7 +79,7 @@ class ContractClient(falcon.testing.TestClient):
 @pytest.fixture
 def secret() -> bytes:
     """The HMAC key of the apps under test."""
-    return SECRET
+    return SECRET.encode()
 
 
 @pytest.fixture

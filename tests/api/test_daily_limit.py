@@ -6,12 +6,12 @@ import secrets
 from collections.abc import Callable, Iterator
 from ipaddress import ip_network
 
+import falcon.testing
 import pytest
 
 from pelican_likes.api.errors import DAILY_LIMIT_TYPE
 from pelican_likes.storage.store import LikeStore
-from tests.api.conftest import ARTICLES, ContractClient
-from tests.support import ManualClock
+from tests.support import ARTICLES, ManualClock
 
 START = dt.datetime(2026, 12, 1, 23, 0, tzinfo=dt.UTC)  # an hour before midnight UTC
 BLOG = "https://blog.example"
@@ -31,7 +31,7 @@ def timed_store(database_url: str, clock: ManualClock) -> Iterator[LikeStore]:
 
 
 @pytest.fixture
-def capped(timed_store, client_for) -> Callable[..., ContractClient]:
+def capped(timed_store, client_for) -> Callable[..., falcon.testing.TestClient]:
     """Clients of an app whose daily cap is ``limit``, without the per-worker rate limit (the
     tests below send bursts from one address on purpose)."""
     return lambda limit, **settings: client_for(

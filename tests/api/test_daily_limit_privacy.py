@@ -14,8 +14,7 @@ from sqlalchemy import MetaData, func, select
 from pelican_likes.storage.daily_cap import Cleanup
 from pelican_likes.storage.schema import daily_keys, daily_tallies
 from pelican_likes.storage.store import LikeStore
-from tests.api.conftest import ARTICLES
-from tests.support import ManualClock
+from tests.support import ARTICLES, ManualClock
 
 IPV4 = "198.51.100.23"
 IPV6 = "2001:db8:abcd:12:5:6:7:8"
@@ -115,3 +114,14 @@ def test_the_app_starts_its_cleanup_only_with_the_cap_on(store, client_for, limi
     after = {t for t in threading.enumerate() if t.name == "likes-daily-cleanup"}
 
     assert len(after - before) == (1 if limit else 0)
+
+
+def test_whoever_built_the_app_can_stop_its_cleanup(store, client_for):
+    before = set(Cleanup.running())
+    client_for(store, daily_limit=20)
+    (started,) = set(Cleanup.running()) - before
+
+    started.stop()
+
+    assert not started.thread.is_alive()
+    assert started not in Cleanup.running()

@@ -17,9 +17,8 @@ import pytest
 from pelican_likes.api.gunicorn_conf import BODY_READ_TIMEOUT
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import Server, gunicorn
+from tests.support import SECRET, Server, gunicorn, wait_for_log
 
-SECRET = "a production-like secret, long enough: 0123456789"
 SLOW_CLIENTS = 200
 # What "still answering" means for a reader while the slow clients hold their sockets.
 ANSWER_WITHIN = 1.0
@@ -127,8 +126,9 @@ CHUNKED_HEAD = (
     ],
 )
 def test_a_malformed_chunked_body_is_400_json_and_no_traceback(api, body, half_close):
+    since = api.log.stat().st_size
     status, answer = send_raw(api, CHUNKED_HEAD + body, half_close)
-    time.sleep(0.3)  # the access log is written after the answer
+    wait_for_log(api.log, '"PUT /api/articles/first/like HTTP/1.1" ', since=since)
 
     assert status == 400
     assert "request body is malformed" in json.loads(answer)["detail"]
@@ -163,8 +163,9 @@ MALFORMED_REQUESTS = [
 
 
 def test_no_log_line_names_a_client_after_malformed_requests(api):
+    since = api.log.stat().st_size
     statuses = [send_raw(api, request)[0] for request in MALFORMED_REQUESTS]
-    time.sleep(0.5)
+    wait_for_log(api.log, *["Invalid request"] * len(MALFORMED_REQUESTS), since=since)
 
     log = api.log.read_text()
     assert all(400 <= status < 600 for status in statuses), statuses

@@ -21,10 +21,9 @@ from pelican_likes.storage import migrate
 from pelican_likes.storage.database import is_sqlite
 from pelican_likes.storage.environment import database_url
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import API_APP, GUNICORN_CONFIG, Server, descendants, gunicorn
+from tests.support import API_APP, GUNICORN_CONFIG, SECRET, Server, descendants, gunicorn
 
 CORES = 4
-SECRET = "a production-like secret, long enough: 0123456789"
 # Every request comes from 127.0.0.1: neither the rate limit nor the daily cap may refuse them.
 LIMITS_OFF = {"LIKES_RATE_LIMIT": "0", "LIKES_DAILY_LIMIT": "0"}
 READERS = 300

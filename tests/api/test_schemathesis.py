@@ -11,8 +11,8 @@ from pelican_likes.api.config import Config
 from pelican_likes.api.openapi import DOCUMENT
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
+from tests.support import SECRET
 
-SECRET = b"a test secret that is long enough to be accepted"
 # Every operation with valid requests; those that take parameters also with invalid ones.
 CASES = [
     (path, method.upper(), mode)
@@ -29,7 +29,7 @@ def api_schema(tmp_path_factory):
     migrate.upgrade(url)
     store = LikeStore.from_url(url)
     store.register([ArticleInfo("first"), ArticleInfo("second"), ArticleInfo("été-2024")])
-    app = create_app(Config(database_url=url, secret=SECRET, rate_limit=0), store)
+    app = create_app(Config(database_url=url, secret=SECRET.encode(), rate_limit=0), store)
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
 

@@ -1,10 +1,9 @@
 """The demo blog built into a temporary folder, served with the API, and a headless Chromium.
 
-Chromium is Debian's (/usr/bin/chromium), driven by Playwright. Without it these tests skip,
-saying why, except under ``CI=true``, where a missing browser is a failure.
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright, one per worker. Without it these
+tests skip, saying why, except under ``CI=true``, where a missing browser is a failure.
 """
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,11 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from pelican_likes.storage import migrate
 from pelican_likes.storage.store import LikeStore
-from tests.support import CHROMIUM, build_blog, free_port, launch_chromium, static_files
+from tests.support import (
+    CHROMIUM,
+    api_env,
+    build_blog,
+    free_port,
+    launch_chromium,
+    sqlite_database,
+    static_files,
+    unavailable,
+)
 
-SECRET = "browser-tests-secret-0123456789abcdef"
 SEEDED_LIKES = 3
 
 
@@ -34,9 +40,7 @@ class Site:
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is required under CI=true: {CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+        unavailable(f"{CHROMIUM} is missing: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -82,18 +86,6 @@ def seeded_site(tmp: Path, url: str, api_url: str) -> tuple[Path, str, str, Like
     return output, path, slug, store
 
 
-def api_env(database_url: str, **extra: str) -> dict[str, str]:
-    """Every reader here comes from 127.0.0.1: neither limit may refuse the likes of tests about
-    the widget; ``capped_site`` turns the daily cap on for the test of its refusal."""
-    return {
-        "DATABASE_URL": database_url,
-        "LIKES_SECRET": SECRET,
-        "LIKES_RATE_LIMIT": "0",
-        "LIKES_DAILY_LIMIT": "0",
-        **extra,
-    }
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, start_gunicorn) -> Site:
     """The blog and the API on one origin, as ``make run`` serves them."""
@@ -125,9 +117,3 @@ def cross_origin_site(tmp_path_factory, start_gunicorn) -> Iterator[Site]:
     output, path, slug, store = seeded_site(tmp, database_url, f"{api}/api")
     with static_files(output, port=blog_port):
         yield Site(blog=blog, article=f"{blog}/{path}", slug=slug, store=store)
-
-
-def sqlite_database(folder: Path) -> str:
-    url = f"sqlite:///{folder / 'likes.sqlite3'}"
-    migrate.upgrade(url)
-    return url

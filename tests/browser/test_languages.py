@@ -7,9 +7,7 @@ from playwright.sync_api import Page, expect
 
 from pelican.plugins.likes.texts import catalog_for, shipped_languages
 from pelican_likes.storage.store import LikeStore
-from tests.browser.conftest import api_env, sqlite_database
-from tests.browser.test_widget import click_and_settle
-from tests.support import build_blog
+from tests.support import api_env, build_blog, click_and_settle, sqlite_database
 
 SLUG = "reading-notes-slow-reading"
 CARRIED_OVER = 1233  # likes from an older system, so that the count needs grouping

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pelican_likes.storage.store import ArticleInfo
-from tests.commands.test_main import run
 from tests.support import record_likes
+from tests.support import run_command as run
 
 TODAY = datetime.now(UTC).date()
 

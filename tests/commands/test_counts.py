@@ -3,7 +3,8 @@
 import pytest
 
 from pelican_likes.storage.store import LikeStore
-from tests.commands.test_main import assert_one_line_error, run
+from tests.support import assert_one_line_error
+from tests.support import run_command as run
 
 
 def test_import_counts_sets_base_likes(database_url, tmp_path):

@@ -9,7 +9,8 @@ from sqlalchemy import create_engine, text
 
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
-from tests.commands.test_main import assert_one_line_error, run
+from tests.support import assert_one_line_error
+from tests.support import run_command as run
 
 
 def test_db_upgrade_uses_the_default_sqlite_file_in_the_current_folder(tmp_path):

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from pelican_likes.storage.store import ArticleInfo
-from tests.commands.test_main import assert_one_line_error, run
-from tests.storage.test_flood import FLOOD, liked_at
+from tests.support import FLOOD, assert_one_line_error, liked_at
+from tests.support import run_command as run
 
 
 @pytest.fixture

@@ -1,28 +1,11 @@
 """The ``pelican-likes`` command as a user runs it: real processes, one-line errors."""
 
-import os
-import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
-from tests.support import REPO
-
-
-def run(*args: str, url: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    if url is not None:
-        env["DATABASE_URL"] = url
-    return subprocess.run(
-        [sys.executable, "-m", "pelican_likes.commands.main", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=60,
-    )
+from tests.support import REPO, assert_one_line_error
+from tests.support import run_command as run
 
 
 def test_version_is_the_released_one():
@@ -31,14 +14,6 @@ def test_version_is_the_released_one():
     result = run("--version")
 
     assert (result.returncode, result.stdout) == (0, f"pelican-likes {project['version']}\n")
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
-    assert result.returncode == 1
-    assert result.stderr.startswith("pelican-likes: error: ")
-    assert fragment in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize(

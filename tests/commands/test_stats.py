@@ -6,7 +6,6 @@ import json
 import os
 import stat
 from datetime import UTC, date, datetime, timedelta
-from html.parser import HTMLParser
 
 import pytest
 
@@ -14,8 +13,8 @@ from pelican_likes.commands.stats import parse_since, parse_top
 from pelican_likes.commands.usage import UsageError
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo
-from tests.commands.test_main import assert_one_line_error, run
-from tests.support import record_likes
+from tests.support import ReportData, assert_one_line_error, record_likes
+from tests.support import run_command as run
 
 TODAY = datetime.now(UTC).date()
 
@@ -104,26 +103,6 @@ def test_report_writes_one_page_with_the_data_of_its_charts(blog, tmp_path):
     assert data["articles"] == stats["articles"]
     assert data["blog"] == stats["blog"]
     assert oct(stat.S_IMODE(target.stat().st_mode)) == oct(0o666 & ~_umask())
-
-
-class ReportData(HTMLParser):
-    """The text of the report's ``#likes-data`` script element."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._inside = False
-        self.text = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self._inside = tag == "script" and ("id", "likes-data") in attrs
-
-    def handle_endtag(self, tag):
-        self._inside = False
-
-    def handle_data(self, data):
-        if self._inside:
-            self.text += data
 
 
 @pytest.mark.parametrize(

@@ -13,18 +13,24 @@ import re
 import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from pelican_likes.storage import migrate
-from tests.support import REPO, Server, build_blog, free_port, stop_process, wait_for_url
-
-NGINX = Path("/usr/sbin/nginx")
-NGINX_CONF = REPO / "deploy" / "nginx.conf"
-SECRET = "deploy-tests-secret-0123456789abcdef"
-DAILY_LIMIT = 20  # LIKES_DAILY_LIMIT, set explicitly so that the tests do not rest on its default
+from tests.support import (
+    DAILY_LIMIT,
+    NGINX,
+    NGINX_CONF,
+    SECRET,
+    Deployment,
+    Server,
+    build_blog,
+    free_port,
+    stop_process,
+    unavailable,
+    wait_for_url,
+)
 
 # The main configuration the shipped file is included from, as nginx.conf includes conf.d/*.conf
 # on a Debian host; here every path nginx writes is under the test's folder.
@@ -46,17 +52,6 @@ http {{
     include {site};
 }}
 """
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """The blog behind nginx, and what is behind it."""
-
-    url: str  # nginx, serving the blog and proxying /api/
-    port: int
-    apis: tuple[Server, Server]
-    database_url: str
-    slugs: tuple[str, ...]  # the demo blog's articles, registered by its build
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
@@ -94,9 +89,7 @@ def nginx(site: str, folder: Path, port: int) -> Iterator[Server]:
 def deployment(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iterator[Deployment]:
     """The demo blog and two API hosts on one PostgreSQL, behind the shipped nginx.conf."""
     if not NGINX.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"nginx is required under CI=true: {NGINX} is missing", pytrace=False)
-        pytest.skip(f"{NGINX} is missing: apt-get install nginx")
+        unavailable(f"{NGINX} is missing: apt-get install nginx")
     tmp = tmp_path_factory.mktemp("deploy")
     database_url = make_postgres_database()
     migrate.upgrade(database_url)

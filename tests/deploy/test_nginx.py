@@ -9,8 +9,7 @@ from collections import Counter
 
 from pelican_likes.api.errors import DAILY_LIMIT_TYPE
 from pelican_likes.storage.store import LikeStore
-from tests.deploy.conftest import DAILY_LIMIT, NGINX_CONF, Deployment
-from tests.support import REPO, Server
+from tests.support import DAILY_LIMIT, NGINX_CONF, REPO, Deployment, Server
 
 READERS = 30
 # Far more than the cap and than the per-worker rate limits let through together (a burst of 30

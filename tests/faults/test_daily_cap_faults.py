@@ -19,9 +19,9 @@ from pelican_likes.api.voters import Voters
 from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.schema import daily_keys, daily_tallies, likes
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.faults.test_postgres_restart import SLUG, WriteLoad
+from tests.support import SECRET, WriteLoad
 
-SECRET = "the daily cap faults' secret, long enough: 0123456789"
+SLUG = "capped"
 FLOOD_THREADS = 4
 
 
@@ -90,12 +90,12 @@ def test_the_tallies_dropped_mid_flood_cost_503s_not_likes(
         workers=2,
     )
     engine = create_engine(parse_url(own_database_url))
-    with WriteLoad(server.url, FLOOD_THREADS) as load:
-        time.sleep(1.0)
+    with WriteLoad(server.url, FLOOD_THREADS, SLUG) as load:
+        assert load.first_success(sent_after=0, timeout=10) is not None
         with engine.begin() as conn:
             daily_tallies.drop(conn)
         dropped = time.monotonic()
-        time.sleep(1.0)
+        assert load.first_refusal(sent_after=dropped, timeout=10) is not None
         with engine.begin() as conn:
             daily_tallies.create(conn)
         restored = time.monotonic()

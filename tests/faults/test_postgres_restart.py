@@ -9,11 +9,10 @@ operator's upgrade or a managed database's maintenance does it, and ``-m immedia
 
 import http.client
 import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,49 +26,14 @@ from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.schema import articles, like_counters, likes
 from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.faults.clusters import Cluster
+from tests.support import REQUEST_TIMEOUT, SECRET, Attempt, WriteLoad
 
 SLUG = "restart"
-SECRET = "the restart test's secret, long enough: 0123456789"
 LOAD_THREADS = 8
 WARM_UP = 1.5  # seconds of load before the stop
 OUTAGE = 2.5  # seconds the database stays down
 RECOVERY_LIMIT = 10.0  # seconds after the restart within which likes must succeed again
 AFTER_RECOVERY = 1.5  # seconds of load kept up once they do
-REQUEST_TIMEOUT = 5.0
-LOAD_LIMIT = 40.0  # a load never left running longer than this, whatever happens
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One reader's one PUT: when it was sent and answered, and the answer.
-
-    ``status`` is None when no answer came (connection error or timeout): that reader's like may
-    or may not have been stored, and is the only kind of attempt allowed to be either.
-    """
-
-    token: str
-    sent: float
-    answered: float
-    status: int | None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-
-def put_like(base: str, token: str) -> Attempt:
-    """Like ``SLUG`` as the reader ``token``, on a new connection as a new visitor would."""
-    address = urlsplit(base)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=REQUEST_TIMEOUT)
-    sent = time.monotonic()
-    try:
-        connection.request("PUT", f"/api/articles/{SLUG}/like", headers={"Likes-Voter": token})
-        response = connection.getresponse()
-        headers = {name.lower(): value for name, value in response.getheaders()}
-        body = response.read()
-    except (OSError, http.client.HTTPException):
-        return Attempt(token, sent, time.monotonic(), None)
-    finally:
-        connection.close()
-    return Attempt(token, sent, time.monotonic(), response.status, headers, body)
 
 
 def get(base: str, path: str) -> tuple[int, bytes]:
@@ -81,53 +45,6 @@ def get(base: str, path: str) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         connection.close()
-
-
-class WriteLoad:
-    """Threads liking one article back to back, every PUT from a reader never seen before, so
-    that each stored like can be traced to exactly one answer."""
-
-    def __init__(self, base: str, threads: int) -> None:
-        self._base = base
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._attempts: list[Attempt] = []
-        self._threads = [
-            threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)
-        ]
-
-    def __enter__(self) -> "WriteLoad":
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=REQUEST_TIMEOUT * 2)
-
-    def attempts(self) -> list[Attempt]:
-        with self._lock:
-            return list(self._attempts)
-
-    def first_success(self, sent_after: float, timeout: float) -> Attempt | None:
-        """The first 200 to a PUT sent after ``sent_after``, waiting up to ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            successes = [a for a in self.attempts() if a.status == 200 and a.sent >= sent_after]
-            if successes:
-                return min(successes, key=lambda a: a.answered)
-            time.sleep(0.02)
-        return None
-
-    def _run(self, thread: int) -> None:
-        deadline = time.monotonic() + LOAD_LIMIT
-        number = 0
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            attempt = put_like(self._base, f"restart-reader-{thread:02d}-{number:06d}")
-            with self._lock:
-                self._attempts.append(attempt)
-            number += 1
 
 
 def stored_likes(url: str) -> tuple[list[str], int]:
@@ -274,7 +191,7 @@ def test_likes_survive_a_postgresql_restart_under_load(
     )
     base, log = server.url, server.log
 
-    with WriteLoad(base, LOAD_THREADS) as load:
+    with WriteLoad(base, LOAD_THREADS, SLUG) as load:
         outage = restart(postgres_cluster, stop_mode, base)
         recovered = load.first_success(sent_after=outage.up, timeout=RECOVERY_LIMIT)
         time.sleep(AFTER_RECOVERY)

@@ -11,8 +11,7 @@ import subprocess
 import venv
 from pathlib import Path
 
-from tests.packaging.test_wheel import Release, clean_environment
-from tests.support import REPO
+from tests.support import REPO, Release, clean_environment
 
 SLUG = re.compile(r'data-likes-slug="([^"]+)"')
 

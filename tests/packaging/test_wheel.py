@@ -7,7 +7,6 @@ alembic.ini and the gunicorn settings can only come from the wheel.
 """
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -15,13 +14,12 @@ import tomllib
 import urllib.request
 import venv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from pelican_likes.storage import migrate
-from tests.support import REPO, gunicorn
+from tests.support import REPO, SECRET, Release, clean_environment, gunicorn
 
 ARTICLE = """\
 ---
@@ -50,32 +48,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 """
 
-SECRET = "a-clean-machine-secret-0123456789abcdef"
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
-
-
-@dataclass(frozen=True)
-class Release:
-    """The built distributions and a virtualenv with the wheel installed."""
-
-    dist: Path
-    venv: Path
-
-    def tool(self, name: str) -> Path:
-        return self.venv / "bin" / name
-
-    def run(self, *command: str, cwd: Path, env: dict[str, str]) -> str:
-        done = subprocess.run(
-            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout + done.stderr
-
-
-def clean_environment(**extra: str) -> dict[str, str]:
-    """This process's environment without what would point Python at the test virtualenv."""
-    kept = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return {**kept, "COLUMNS": "500", **extra}
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,15 @@
 """What the plugin's tests share: fixture folders, Pelican settings and a built site's pages."""
 
 import json
+import logging
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from pelican.settings import read_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -73,3 +76,24 @@ class Site:
 
     def page(self, name: str) -> str:
         return (self.output / name).read_text(encoding="utf-8")
+
+
+# Fixture articles a build publishes, and those it leaves out (drafts, hidden, future-dated...).
+PUBLISHED = ["astro-post.md", "hugo-json.md", "script-title.md"]
+UNPUBLISHED = ["hugo-toml.md", "jekyll-post.md", "lists-and-markdown.md", "native-pelican.md"]
+
+
+def count_in(html: str, slug: str) -> int:
+    """The count baked into the one widget of ``slug`` on a page."""
+    found = re.findall(rf'data-likes-slug="{slug}" data-likes-count="(\d+)"', html)
+    assert len(found) == 1, found
+    return int(found[0])
+
+
+def likes_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The warnings (and worse) the plugin logged."""
+    return [
+        r
+        for r in caplog.records
+        if r.name.startswith("pelican.plugins.likes") and r.levelno >= logging.WARNING
+    ]

@@ -1,33 +1,15 @@
 """Counts in the HTML from a real database, articles registered, and a build that survives the
 database being down (unless told to be strict)."""
 
-import logging
-import re
 import shutil
 
 import pytest
 
 from pelican.plugins.likes.baked_counts import LikesDatabaseError
 from pelican_likes.storage.store import ArticleClosed, ArticleInfo
-from tests.plugin.pelican_builds import ARTICLES
+from tests.plugin.pelican_builds import ARTICLES, PUBLISHED, UNPUBLISHED, count_in, likes_warnings
 
 UNREACHABLE = "postgresql://postgres:s3cret@127.0.0.1:1/none"
-PUBLISHED = ["astro-post.md", "hugo-json.md", "script-title.md"]
-UNPUBLISHED = ["hugo-toml.md", "jekyll-post.md", "lists-and-markdown.md", "native-pelican.md"]
-
-
-def count_in(html: str, slug: str) -> int:
-    found = re.findall(rf'data-likes-slug="{slug}" data-likes-count="(\d+)"', html)
-    assert len(found) == 1, found
-    return int(found[0])
-
-
-def likes_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        r
-        for r in caplog.records
-        if r.name.startswith("pelican.plugins.likes") and r.levelno >= logging.WARNING
-    ]
 
 
 def test_counts_from_the_database_are_in_the_html(build_site, store, database_url):

@@ -4,7 +4,7 @@ SQLite and PostgreSQL."""
 import logging
 
 from pelican_likes.storage.store import ArticleInfo
-from tests.plugin.test_baked_counts import count_in, likes_warnings
+from tests.plugin.pelican_builds import count_in, likes_warnings
 
 TYPO_READERS = ["a" * 64, "b" * 64, "c" * 64]
 

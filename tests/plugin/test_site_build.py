@@ -7,7 +7,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from tests.plugin.test_baked_counts import PUBLISHED, UNPUBLISHED, count_in
+from tests.plugin.pelican_builds import PUBLISHED, UNPUBLISHED, count_in
 
 REPO = Path(__file__).resolve().parents[2]
 

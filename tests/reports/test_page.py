@@ -9,7 +9,7 @@ import pytest
 from pelican_likes.reports.page import render_report, uplot, write_report
 from pelican_likes.reports.stats import ArticleLikes, LikesStats
 from pelican_likes.reports.summary import as_json
-from tests.commands.test_stats import ReportData
+from tests.support import ReportData
 
 FIRST = date(2026, 2, 1)
 HOSTILE = "Why </script><script>alert(1)</script> & <b>stays</b> text"

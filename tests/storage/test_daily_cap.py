@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from pelican_likes.storage.daily_cap import Cleanup
+from pelican_likes.storage.daily_cap import CLEANUP_INTERVAL, Cleanup
 from pelican_likes.storage.schema import daily_keys, daily_tallies
 from pelican_likes.storage.store import ArticleInfo, DailyLimitReached, LikeStore
-from tests.support import ManualClock
+from tests.support import ManualClock, poll
 
 THREADS = 16
 START = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
@@ -20,14 +20,6 @@ START = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 def voter(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
-
-
-@pytest.fixture
-def database_url(own_database_url: str) -> str:
-    """A database of the test's own on each backend. On the session's shared one, the cleanup
-    thread of another test's API, on the real clock, deletes the days that this test's clock
-    puts in the past, in the middle of the test."""
-    return own_database_url
 
 
 @pytest.fixture
@@ -102,9 +94,7 @@ def test_past_days_are_deleted_by_the_cleanup_thread(hosts, clock):
     assert store.holds_past_days()
 
     cleanups = [Cleanup(s.forget_past_days, interval=0.05) for s in hosts]  # at once: no harm
-    deadline = time.monotonic() + 10
-    while store.holds_past_days() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    poll(lambda: not store.holds_past_days(), timeout=10)
     for cleanup in cleanups:
         cleanup.stop()
 
@@ -128,7 +118,7 @@ def test_a_cleanup_that_fails_tries_again(tmp_path, clock, caplog):
     """An SQLite file without tables: each run logs one warning, and the thread keeps going."""
     store = LikeStore.from_url(f"sqlite:///{tmp_path / 'empty.sqlite3'}", clock=clock)
     cleanup = Cleanup(store.forget_past_days, interval=0.02)
-    time.sleep(0.2)
+    poll(lambda: len([r for r in caplog.records if "cleanup failed" in r.getMessage()]) >= 2, 10)
     alive = cleanup.thread.is_alive()
     cleanup.stop()
     store.dispose()
@@ -136,3 +126,17 @@ def test_a_cleanup_that_fails_tries_again(tmp_path, clock, caplog):
     assert alive
     warnings = [r for r in caplog.records if "cleanup failed" in r.getMessage()]
     assert len(warnings) >= 2
+
+
+def test_a_stopped_cleanup_is_gone_without_waiting_out_its_interval(sqlite_url, clock):
+    store = new_store(sqlite_url, clock)
+    cleanup = Cleanup(store.forget_past_days)  # the API's interval
+    assert cleanup in Cleanup.running()
+
+    stopping = time.monotonic()
+    cleanup.stop()
+
+    assert time.monotonic() - stopping < CLEANUP_INTERVAL / 2
+    assert not cleanup.thread.is_alive()
+    assert cleanup not in Cleanup.running()
+    store.dispose()

@@ -1,33 +1,15 @@
 """Seeing and removing a flood of likes: per-period counts, and a window's likes removed with the
 count fixed in the same transaction, exact whatever slots the counters are in."""
 
-import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from pelican_likes.storage.flood import BadTime, Window, parse_time
 from pelican_likes.storage.schema import likes
 from pelican_likes.storage.store import ArticleInfo, LikeStore, UnknownArticle
-
-FLOOD = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-
-
-def liked_at(store: LikeStore, slug: str, moments: list[datetime]) -> list[str]:
-    """One new reader's like of ``slug`` per moment, through the store's own vote, then dated."""
-    voters = [uuid.uuid4().hex * 2 for _ in moments]
-    for voter in voters:
-        store.like(slug, voter)
-    dated = (
-        likes.update()
-        .where(likes.c.voter == bindparam("b_voter"))
-        .values(created_at=bindparam("b_moment"))
-    )
-    with store.engine.begin() as conn:
-        rows = [{"b_voter": v, "b_moment": m} for v, m in zip(voters, moments, strict=True)]
-        conn.execute(dated, rows)
-    return voters
+from tests.support import FLOOD, liked_at
 
 
 def rows_of(store: LikeStore) -> int:

@@ -18,6 +18,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sqlalchemy import Connection, exists, select
 
@@ -127,8 +128,12 @@ class Cleanup:
     thread (a greenlet under gevent's patching), for as long as its store is alive.
 
     Each worker of each host runs one: a DELETE of no rows is an index probe, and a failure (the
-    database away) is logged and tried again at the next run.
+    database away) is logged and tried again at the next run. A server's workers end with their
+    process; whoever builds apps in a process that goes on (a test) stops theirs, found through
+    ``running()``: left going, one deletes past days from a database others go on using.
     """
+
+    _started: ClassVar["weakref.WeakSet[Cleanup]"] = weakref.WeakSet()
 
     def __init__(self, forget: Callable[[], int], interval: float = CLEANUP_INTERVAL) -> None:
         self._forget = weakref.WeakMethod(forget)  # an unused store is not kept alive by this
@@ -136,8 +141,16 @@ class Cleanup:
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="likes-daily-cleanup", daemon=True)
         self.thread.start()
+        Cleanup._started.add(self)
+
+    @classmethod
+    def running(cls) -> list["Cleanup"]:
+        """The cleanups of this process whose thread has not ended: ``create_app`` keeps none
+        where its caller could reach it."""
+        return [cleanup for cleanup in list(cls._started) if cleanup.thread.is_alive()]
 
     def stop(self) -> None:
+        """End the thread now, not at its next run, and return once it has ended."""
         self._stop.set()
         self.thread.join()
 
