@@ -55,9 +55,13 @@ vendor-uplot:
 # The suite on several pytest-xdist workers, each test module on one (so that a module's server
 # or built blog is made once), in the order tests/conftest.py gives them: most of the suite waits
 # on servers, builds and Chromium rather than on the CPU, so there are more workers than cores.
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE): the suite
+# starts hundreds of Pythons (gunicorn workers, builds, commands), which would otherwise compile
+# the project anew each, where an installed package has its bytecode compiled once.
 TEST_WORKERS ?= 3
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	env -u PYTHONDONTWRITEBYTECODE \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

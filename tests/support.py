@@ -498,7 +498,8 @@ class Attempt:
     """One reader's one PUT: when it was sent and answered, and the answer.
 
     ``status`` is None when no answer came (connection error or timeout): that reader's like may
-    or may not have been stored, and is the only kind of attempt allowed to be either.
+    or may not have been stored. Besides a 503 for a like in flight as the database stopped (see
+    tests/faults/test_postgres_restart.py), it is the only kind of attempt allowed to be either.
     """
 
     token: str

@@ -137,26 +137,33 @@ def check_timeline(attempts: list[Attempt], outage: Outage, recovered: Attempt |
     assert after and set(after) == {200}, Counter(after)
 
 
-def check_stored(attempts: list[Attempt], url: str, shown_count: int) -> None:
-    """Every like answered 200 is stored exactly once, nothing refused is stored, and the
-    counter agrees with the rows. Only a PUT that got no answer may have gone either way.
+def check_stored(attempts: list[Attempt], outage: Outage, url: str, shown_count: int) -> None:
+    """Every like answered 200 is stored exactly once, nothing refused is stored unless it was
+    in flight as the server went down, and the counter agrees with the rows. Only a PUT that got
+    no answer may have gone either way.
 
-    A stop landing between a like's commit and its reply could in principle store a like
-    answered 503; that window is microseconds wide and was never hit in repeated runs, so a
-    stored 503 is taken for what it most likely is, a success the API mislabelled.
+    A stop landing between a like's commit and its reply stores a like that its connection's
+    loss turns into a 503: no server can tell that reader it was stored. It is harmless (PUT is
+    idempotent: the widget's retry answers 200, counting nothing twice) and only possible for a
+    like sent before the server had exited and answered after the stop began; a busy machine
+    widens that window enough to hit it now and then.
     """
     assert len({a.token for a in attempts}) == len(attempts)
     voters = Voters(SECRET.encode())
     liked = {voters.voter(a.token) for a in attempts if a.status == 200}
-    refused = {voters.voter(a.token) for a in attempts if a.status == 503}
+    refused = {voters.voter(a.token): a for a in attempts if a.status == 503}
     unanswered = {voters.voter(a.token) for a in attempts if a.status is None}
     stored, counted = stored_likes(url)
     assert len(stored) == len(set(stored))
     lost = liked - set(stored)
     assert not lost, f"{len(lost)} likes answered 200 were lost"
-    mislabelled = set(stored) & refused
-    assert not mislabelled, f"{len(mislabelled)} likes answered 503 were stored"
-    unexplained = set(stored) - liked - unanswered - refused
+    mislabelled = [
+        refused[voter]
+        for voter in set(stored) & set(refused)
+        if not (refused[voter].sent <= outage.down and refused[voter].answered >= outage.stopping)
+    ]
+    assert not mislabelled, f"likes answered 503 outside the stop were stored: {mislabelled}"
+    unexplained = set(stored) - liked - unanswered - set(refused)
     assert not unexplained, f"{len(unexplained)} stored likes were never sent"
     assert counted == len(stored) == shown_count
     assert max(json.loads(a.body)["likes"] for a in attempts if a.status == 200) <= len(stored)
@@ -211,7 +218,7 @@ def test_likes_survive_a_postgresql_restart_under_load(
     check_answers(attempts, output)
     check_timeline(attempts, outage, recovered)
     assert health_after == 200
-    check_stored(attempts, url, json.loads(counts)["likes"][SLUG])
+    check_stored(attempts, outage, url, json.loads(counts)["likes"][SLUG])
     # The workers rode the outage out: none crashed or was replaced.
     assert "Traceback" not in output, first_traceback(output)
     assert output.count("Booting worker") == 2
