@@ -7,8 +7,10 @@ When the suite runs in parallel (pytest-xdist), everything a worker starts is it
 its databases, its temporary folders.
 """
 
+import contextlib
 import datetime as dt
 import http.client
+import io
 import itertools
 import json
 import os
@@ -35,6 +37,7 @@ import pytest
 from sqlalchemy import bindparam, create_engine, insert, select, text
 from sqlalchemy.pool import NullPool
 
+from pelican_likes.commands.main import main
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.schema import articles, likes
@@ -407,9 +410,9 @@ class ManualClock:
         return self.now
 
 
-def run_command(
+def run_process(
     *args: str, url: str | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess:
+) -> subprocess.CompletedProcess[str]:
     """``pelican-likes *args`` in a process of its own, as a user runs it, on ``url`` (its
     ``DATABASE_URL``; none set if None)."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -423,6 +426,43 @@ def run_command(
         cwd=cwd,
         timeout=60,
     )
+
+
+def run_command(
+    *args: str, url: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``pelican-likes *args`` as ``run_process`` runs it, answered the same way, but by the
+    command's ``main`` in this process: a new interpreter per command would cost the suite more
+    than the rest of each test (what only a real process shows stays with ``run_process``).
+
+    An exception ``main`` does not turn into one line escapes to the test, as a traceback would
+    reach the user."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        _database_url_set(url),
+        contextlib.chdir(cwd or Path.cwd()),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse's usage errors, --help and --version
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(args, code, stdout.getvalue(), stderr.getvalue())
+
+
+@contextmanager
+def _database_url_set(url: str | None) -> Iterator[None]:
+    """``DATABASE_URL`` set to ``url`` (unset if None) for the duration, then as it was."""
+    before = os.environ.pop("DATABASE_URL", None)
+    if url is not None:
+        os.environ["DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        os.environ.pop("DATABASE_URL", None)
+        if before is not None:
+            os.environ["DATABASE_URL"] = before
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:

@@ -5,7 +5,7 @@ import tomllib
 import pytest
 
 from tests.support import REPO, assert_one_line_error
-from tests.support import run_command as run
+from tests.support import run_process as run
 
 
 def test_version_is_the_released_one():

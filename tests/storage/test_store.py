@@ -278,3 +278,12 @@ def test_a_read_after_a_restart_replaces_every_dropped_connection_at_once(postgr
             admin.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
     assert store.counts(["restarted"]) == {"restarted": 1}
     store.dispose()
+
+
+def test_a_store_used_as_a_context_closes_its_connections(database_url):
+    with LikeStore.from_url(database_url) as store:
+        store.register([ArticleInfo("hello")])
+        assert store.counts(["hello"]) == {"hello": 0}
+        assert store.engine.pool.checkedin() >= 1
+
+    assert store.engine.pool.checkedin() == 0

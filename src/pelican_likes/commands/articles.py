@@ -37,20 +37,22 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def add_articles(args: argparse.Namespace, url: str) -> None:
-    store = LikeStore.from_url(url)
-    store.register(ArticleInfo(slug, args.title or slug) for slug in args.slugs)
+    with LikeStore.from_url(url) as store:
+        store.register(ArticleInfo(slug, args.title or slug) for slug in args.slugs)
     print(f"registered {len(set(args.slugs))} article(s)")
 
 
 def list_articles(args: argparse.Namespace, url: str) -> None:
     """Plain columns on a terminal too: the list is read by eye and by ``grep`` alike."""
-    summaries = LikeStore.from_url(url).articles()
+    with LikeStore.from_url(url) as store:
+        summaries = store.articles()
     rows = [("SLUG", "TITLE", "LIKES")] + [(a.slug, a.title, str(a.likes)) for a in summaries]
     print_columns(rows, "<<>", sys.stdout)
 
 
 def rename_article(args: argparse.Namespace, url: str) -> None:
-    renamed = LikeStore.from_url(url).rename(args.old, args.new, dry_run=args.dry_run)
+    with LikeStore.from_url(url) as store:
+        renamed = store.rename(args.old, args.new, dry_run=args.dry_run)
     print(describe_rename(renamed, dry_run=args.dry_run))
 
 

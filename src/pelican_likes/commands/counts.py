@@ -31,13 +31,15 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def recount_likes(args: argparse.Namespace, url: str) -> None:
-    changed = LikeStore.from_url(url).recount()
+    with LikeStore.from_url(url) as store:
+        changed = store.recount()
     print(f"recounted; {changed} article count(s) changed")
 
 
 def import_counts(args: argparse.Namespace, url: str) -> None:
     counts = read_counts(args.file)
-    LikeStore.from_url(url).set_base_likes(counts)
+    with LikeStore.from_url(url) as store:
+        store.set_base_likes(counts)
     print(f"imported counts for {len(counts)} article(s)")
 
 

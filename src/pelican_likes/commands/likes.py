@@ -77,11 +77,8 @@ def read_window(args: argparse.Namespace) -> Window:
 
 def show_likes(args: argparse.Namespace, url: str) -> None:
     window = read_window(args)
-    store = LikeStore.from_url(url)
-    try:
+    with LikeStore.from_url(url) as store:
         periods = store.likes_per_period(args.slug, args.by, window)
-    finally:
-        store.dispose()
     print_listing(
         args.format,
         table=lambda out: likes_table(args.slug, args.by, window, periods, out),
@@ -92,11 +89,8 @@ def show_likes(args: argparse.Namespace, url: str) -> None:
 
 def remove_window(args: argparse.Namespace, url: str) -> None:
     window = read_window(args)
-    store = LikeStore.from_url(url)
-    try:
+    with LikeStore.from_url(url) as store:
         removal = store.remove_likes(args.slug, window, dry_run=args.dry_run)
-    finally:
-        store.dispose()
     print(describe_removal(removal, dry_run=args.dry_run))
 
 

@@ -79,6 +79,13 @@ class LikeStore:
         """Close every pooled connection (the store opens new ones if used again)."""
         self._engines.dispose()
 
+    def __enter__(self) -> "LikeStore":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """A store used for one task (a command) closes its connections when the task ends."""
+        self.dispose()
+
     def like(
         self, slug: str, voter: str, *, network: str | None = None, daily_limit: int = 0
     ) -> LikeState:
