@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import MetaData, func, select
 
 from pelican_likes.storage.daily_cap import Cleanup
-from pelican_likes.storage.schema import daily_keys, daily_tallies
+from pelican_likes.storage.schema import FORGOTTEN_DAY_KEY, daily_keys, daily_tallies
 from pelican_likes.storage.store import LikeStore
 from tests.support import ARTICLES, ManualClock
 
@@ -102,7 +102,10 @@ def test_no_address_is_stored_or_logged_and_the_day_is_forgotten(database_url, c
     finally:
         cleanup.stop()
 
-    assert (rows(store, daily_keys), rows(store, daily_tallies)) == (0, 0)
+    with store.engine.connect() as conn:
+        left = conn.execute(select(daily_keys)).all()
+    assert [(day, bytes(key)) for day, key in left] == [(START.date(), FORGOTTEN_DAY_KEY)]
+    assert rows(store, daily_tallies) == 0
     assert store.counts(["first", "second"]) == {"first": 6, "second": 6}
     store.dispose()
 

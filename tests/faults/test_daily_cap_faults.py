@@ -19,7 +19,7 @@ from pelican_likes.api.voters import Voters
 from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.schema import daily_keys, daily_tallies, likes
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import SECRET, WriteLoad
+from tests.support import SECRET, ManualClock, WriteLoad
 
 SLUG = "capped"
 FLOOD_THREADS = 4
@@ -127,15 +127,16 @@ def test_the_cap_needs_no_clock_agreement_beyond_the_day(own_database_url):
     late = LikeStore.from_url(
         own_database_url, clock=lambda: dt.datetime(2026, 12, 1, 23, 59, 59, tzinfo=dt.UTC)
     )
-    early = LikeStore.from_url(
-        own_database_url, clock=lambda: dt.datetime(2026, 12, 2, 0, 0, 1, tzinfo=dt.UTC)
-    )
+    early_clock = ManualClock(dt.datetime(2026, 12, 2, 0, 0, 1, tzinfo=dt.UTC))
+    early = LikeStore.from_url(own_database_url, clock=early_clock)
     late.register([ArticleInfo(SLUG)])
 
     late.like(SLUG, "a" * 64, network="192.0.2.1", daily_limit=1)
     early.like(SLUG, "b" * 64, network="192.0.2.1", daily_limit=1)
 
     assert late.counts([SLUG]) == {SLUG: 2}
+    assert early.forget_past_days() == 0  # the late host may still be in its day
+    early_clock.now += dt.timedelta(minutes=5)
     assert early.forget_past_days() == 2  # the late host's key and tally, of a day now over
     late.dispose()
     early.dispose()

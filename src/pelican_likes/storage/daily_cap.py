@@ -7,6 +7,16 @@ the first host to need it that UTC day (an INSERT that loses the race reads the 
 the day is over its key and tallies are deleted (``forget_past_days``, run by a ``Cleanup``
 thread in each API worker): without the key, a copy of the database cannot be searched for an
 address by hashing candidates.
+
+Hosts' clocks differ, so a day is forgotten only once it is over for a clock ``CLOCK_SKEW``
+behind the forgetting host's: until then a slower host may still be counting under its key.
+A forgotten day keeps its row with the key blanked (``FORGOTTEN_DAY_KEY``), and no key is made
+for it or for any day before it again: a host further behind than that, which would otherwise
+make the day a fresh key and with it a fresh allowance, is refused (``DayForgotten``, the API's
+503) until its clock reaches a day not forgotten. The row, rather than a rule such as "no key
+older than the newest", is what makes this hold against a host making the key at the moment
+the day is forgotten: both write the same primary key, so one of them waits for the other and
+finds its row. Only the newest forgotten day's row is kept; it stands for every day before it.
 """
 
 import datetime as dt
@@ -20,15 +30,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection, Date, exists, literal, select, update
 
-from pelican_likes.storage.errors import StorageError
-from pelican_likes.storage.schema import DAY_KEY_LENGTH, TALLY_ID_LENGTH, daily_keys, daily_tallies
-from pelican_likes.storage.statements import day_key_insert
+from pelican_likes.storage.errors import StorageError, StorageUnavailable
+from pelican_likes.storage.schema import (
+    DAY_KEY_LENGTH,
+    FORGOTTEN_DAY_KEY,
+    TALLY_ID_LENGTH,
+    daily_keys,
+    daily_tallies,
+)
+from pelican_likes.storage.statements import day_key_insert, forgotten_day_insert, forgotten_since
 
 Clock = Callable[[], dt.datetime]
 
-# Seconds between two runs of the cleanup: a past day's key outlives its midnight by at most this.
+# How far behind the forgetting host's clock another host's may be and still find the key of the
+# day it is in: a past day's key outlives its midnight by this, plus CLEANUP_INTERVAL.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+# Seconds between two runs of the cleanup.
 CLEANUP_INTERVAL = 60
 
 log = logging.getLogger(__name__)
@@ -40,6 +60,11 @@ def utc_now() -> dt.datetime:
 
 class StaleDayKey(StorageError):
     """The day key a vote was hashed with is no longer the database's (deleted, or remade)."""
+
+
+class DayForgotten(StorageUnavailable):
+    """The key of a day already forgotten was asked for: this host's clock is more than
+    CLOCK_SKEW behind the one that forgot it."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,10 @@ class DayKeys:
     def today(self) -> dt.date:
         return self.clock().astimezone(dt.UTC).date()
 
+    def first_kept_day(self) -> dt.date:
+        """The oldest day another host may still be in: today by a clock CLOCK_SKEW behind."""
+        return (self.clock() - CLOCK_SKEW).astimezone(dt.UTC).date()
+
     def ticket(self, network: str, limit: int, fetch: Callable[[dt.date], bytes]) -> Ticket:
         """A ticket for ``network`` (an address, or an IPv6 /64, as text) today; ``fetch`` reads
         or makes the day's key when this process does not know it yet."""
@@ -98,27 +127,41 @@ class DayKeys:
 
 def day_key(conn: Connection, dialect: str, day: dt.date) -> bytes:
     """``day``'s key, made now if no host made it yet: insert-or-nothing, then read, so hosts
-    racing at midnight all end up with the one key that won."""
+    racing at midnight all end up with the one key that won. DayForgotten if ``day`` is over
+    for the hosts that forgot it."""
     conn.execute(day_key_insert(dialect), {"day": day, "key": os.urandom(DAY_KEY_LENGTH)})
     key = conn.scalar(select(daily_keys.c.key).where(daily_keys.c.day == day))
-    if key is None:  # deleted between the two statements by a cleanup with a clock ahead
-        raise StaleDayKey(f"the key of {day} was deleted as it was made")
-    return bytes(key)
+    if key is not None and bytes(key) != FORGOTTEN_DAY_KEY:
+        return bytes(key)
+    if key is None and not conn.scalar(select(forgotten_since(literal(day, Date)))):
+        raise StaleDayKey(f"the key of {day} was deleted as it was made")  # by hand: a fault
+    raise DayForgotten(
+        f"the daily cap's key of {day} is deleted: this host's clock is behind the database's"
+    )
 
 
-def forget_past_days(conn: Connection, today: dt.date) -> int:
-    """Delete the keys and tallies of every day before ``today``; the number of rows deleted.
+def forget_past_days(conn: Connection, dialect: str, first_kept: dt.date) -> int:
+    """Delete the keys and tallies of every day before ``first_kept``, leaving the last of those
+    days marked forgotten; the number of keys and tallies deleted.
 
-    Idempotent, so any number of hosts may run it at once.
+    Idempotent, so any number of hosts may run it at once; each statement commits on its own,
+    the mark first, so that from then on no key of those days can be made.
     """
-    tallies = conn.execute(daily_tallies.delete().where(daily_tallies.c.day < today))
-    keys = conn.execute(daily_keys.delete().where(daily_keys.c.day < today))
-    return tallies.rowcount + keys.rowcount
+    last_forgotten = first_kept - dt.timedelta(days=1)
+    conn.execute(forgotten_day_insert(dialect), {"day": last_forgotten})
+    blanked = conn.execute(
+        update(daily_keys)
+        .where(daily_keys.c.day < first_kept, daily_keys.c.key != FORGOTTEN_DAY_KEY)
+        .values(key=FORGOTTEN_DAY_KEY)
+    )
+    conn.execute(daily_keys.delete().where(daily_keys.c.day < last_forgotten))
+    tallies = conn.execute(daily_tallies.delete().where(daily_tallies.c.day < first_kept))
+    return blanked.rowcount + tallies.rowcount
 
 
 def has_past_days(conn: Connection, today: dt.date) -> bool:
     """Whether any key or tally of a day before ``today`` is still stored."""
-    old_key = exists().where(daily_keys.c.day < today)
+    old_key = exists().where(daily_keys.c.day < today, daily_keys.c.key != FORGOTTEN_DAY_KEY)
     old_tally = exists().where(daily_tallies.c.day < today)
     return bool(conn.scalar(select(old_key | old_tally)))
 

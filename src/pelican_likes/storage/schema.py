@@ -108,6 +108,8 @@ article_aliases = Table(
 # Both are deleted once their day is over, so yesterday's hashes can no longer be recomputed.
 DAY_KEY_LENGTH = 32
 TALLY_ID_LENGTH = 16
+# A forgotten day's key: its row stays, keyless, so that no host makes that day a key again.
+FORGOTTEN_DAY_KEY = b""
 
 daily_keys = Table(
     "daily_keys",

@@ -3,6 +3,7 @@ these (measured with cProfile), so the store keeps to calling them."""
 
 import functools
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import (
@@ -32,6 +33,7 @@ from sqlalchemy.schema import Table
 from pelican_likes.storage.aliases import article_by_slug, total_likes
 from pelican_likes.storage.errors import StorageError
 from pelican_likes.storage.schema import (
+    FORGOTTEN_DAY_KEY,
     TALLY_ID_LENGTH,
     article_aliases,
     articles,
@@ -268,10 +270,33 @@ def _count_after(article: CTE, changed: CTE, delta: int) -> Label[int]:
     return (article.c.base_likes + counted + moved * delta).label("likes")
 
 
+def forgotten_since(day: ColumnElement[date]) -> ColumnElement[bool]:
+    """Whether ``day`` or a later day was forgotten: a day before a forgotten one is forgotten too,
+    though only the newest forgotten day keeps its row."""
+    return exists().where(daily_keys.c.day >= day, daily_keys.c.key == _forgotten_key())
+
+
+def _forgotten_key() -> ColumnElement[bytes]:
+    return bindparam("forgotten", FORGOTTEN_DAY_KEY, type_=LargeBinary)
+
+
 @functools.cache
 def day_key_insert(dialect: str) -> Insert:
-    """Store a new day key (``day``, ``key``) unless that day has one already."""
-    return insert_for(dialect)(daily_keys).on_conflict_do_nothing(index_elements=[daily_keys.c.day])
+    """Store a new day key (``day``, ``key``) unless that day has a row already (its key, or
+    FORGOTTEN_DAY_KEY), or a later day was forgotten."""
+    day = bindparam("day", type_=Date)
+    new = select(day, bindparam("key", type_=LargeBinary)).where(~forgotten_since(day))
+    statement = insert_for(dialect)(daily_keys).from_select(["day", "key"], new)
+    return statement.on_conflict_do_nothing(index_elements=[daily_keys.c.day])
+
+
+@functools.cache
+def forgotten_day_insert(dialect: str) -> Insert:
+    """Mark ``day`` forgotten, unless it has a row already (the caller then blanks its key): a
+    host making the day's key at the same moment then finds this row and makes none."""
+    row = {"day": bindparam("day", type_=Date), "key": _forgotten_key()}
+    statement = insert_for(dialect)(daily_keys).values(row)
+    return statement.on_conflict_do_nothing(index_elements=[daily_keys.c.day])
 
 
 @functools.cache

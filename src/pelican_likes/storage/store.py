@@ -93,7 +93,8 @@ class LikeStore:
 
         With a ``daily_limit``, ``network`` (the client's address, or its IPv6 /64) may add at
         most that many likes to the article per UTC day, on every host sharing this database;
-        DailyLimitReached refuses the next, recording nothing.
+        DailyLimitReached refuses the next, recording nothing. A clock more than CLOCK_SKEW
+        behind the host that forgot its day gets StorageUnavailable (daily_cap.DayForgotten).
         """
         slot = votes.slot_of(voter, self.counter_slots)
         if network is None or daily_limit <= 0:
@@ -207,13 +208,18 @@ class LikeStore:
         )
 
     def forget_past_days(self) -> int:
-        """Delete the daily cap's keys and tallies of every day before today (by the store's
-        clock); the number of rows deleted. The API runs this by itself (daily_cap.py)."""
-        today = self._day_keys.today()
-        return self._engines.statement(lambda conn: daily_cap.forget_past_days(conn, today))
+        """Delete the daily cap's keys and tallies of every day over for a clock CLOCK_SKEW (5
+        minutes) behind the store's; the number of rows deleted. The API runs this by itself,
+        and no key of those days is made again (daily_cap.py)."""
+        first_kept = self._day_keys.first_kept_day()
+        dialect = self._engines.dialect
+        return self._engines.statement(
+            lambda conn: daily_cap.forget_past_days(conn, dialect, first_kept)
+        )
 
     def holds_past_days(self) -> bool:
-        """Whether a key or tally of a day before today is still stored."""
+        """Whether a key or tally of a day before today is still stored (past days are
+        deleted CLOCK_SKEW after their midnight)."""
         today = self._day_keys.today()
         return self._engines.statement(lambda conn: daily_cap.has_past_days(conn, today))
 
