@@ -24,12 +24,16 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"https?://[^/]", re.IGNORECASE)
 
+# What browsers send for an opaque origin (a sandboxed frame, a data: URL, a page under
+# no-referrer): any page can make it theirs, so it is never a sender, even when all are allowed.
+OPAQUE_ORIGIN = "null"
+
 
 class FormOrigins:
     """The origins allowed to send the form: the API's public one, and LIKES_ALLOWED_ORIGINS.
 
-    With ``*`` any page may send it, as any page may call the API; the reader is then sent back
-    only to the origin of the page that sent the form.
+    With ``*`` any page may send it, as any page may call the API, but never an opaque origin;
+    the reader is then sent back only to the origin of the page that sent the form.
     """
 
     def __init__(self, allowed_origins: tuple[str, ...], public_origin: str | None) -> None:
@@ -40,7 +44,7 @@ class FormOrigins:
     def sender(self, req: falcon.Request) -> str:
         """The origin of the page that sent the form, if it may have; otherwise a 403."""
         origin = req.get_header("Origin")
-        if origin and (self._any or origin in self._listed):
+        if origin and origin != OPAQUE_ORIGIN and (self._any or origin in self._listed):
             return origin
         raise falcon.HTTPForbidden(
             description="This form is accepted only from the blog's own pages: the request's "
