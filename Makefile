@@ -29,12 +29,14 @@ $(TEST_STAMP): pyproject.toml $(PACKAGE_FOLDERS) | $(BIN)/python
 	$(INSTALL) '.[test]'
 	touch $@ $(RUN_STAMP)
 
-# The demo blog and the API on one local port, on the SQLite default (likes.sqlite3).
+# The demo blog and the API on one local port, on the SQLite default (likes.sqlite3); the API's
+# public origin is that address, where the widget's form is sent from.
 run: $(RUN_STAMP)
 	$(BIN)/pelican-likes db upgrade
 	$(BIN)/pelican content -s pelicanconf.py -o output
 	@echo "Serving the demo blog and its API on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	LIKES_SITE_DIR=output $(BIN)/gunicorn -c python:pelican_likes.api.gunicorn_conf \
+	LIKES_SITE_DIR=output LIKES_PUBLIC_ORIGIN=http://127.0.0.1:$(PORT) \
+		$(BIN)/gunicorn -c python:pelican_likes.api.gunicorn_conf \
 		pelican_likes.api.wsgi:app --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile /dev/null
 
 # docs/widget.png and docs/report.png for the README, from a freshly built demo.

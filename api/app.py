@@ -65,7 +65,7 @@ def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
         Cleanup(store.forget_past_days)  # past days' keys and tallies, deleted without cron
     writes = LikeWrites(store, write_limit, daily_limit, cache)
     app.add_route("/api/articles/{slug}/like", ArticleLike(store, voters, writes))
-    origins = FormOrigins(config.allowed_origins)
+    origins = FormOrigins(config.allowed_origins, config.public_origin)
     app.add_route(FORM_PATH + "/{slug}", FormLike(voters, writes, origins))
     app.add_route("/api/health", Health(store))
     app.add_route("/api/openapi.json", OpenAPIDocument())

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican_likes.api.clients import Network
+from pelican_likes.api.form_origins import serialised_origin
 from pelican_likes.api.secret import check_secret, load_secret
 from pelican_likes.api.setting_checks import ConfigError, whole_number
 from pelican_likes.storage.database import check_url
@@ -28,6 +29,9 @@ class Config:
     secret: bytes = field(repr=False)
     # LIKES_ALLOWED_ORIGINS: blog origins allowed to call the API from a browser; "*" for any.
     allowed_origins: tuple[str, ...] = ()
+    # LIKES_PUBLIC_ORIGIN: the origin readers' browsers reach the API at, whose pages may send
+    # the widget's form; none: only LIKES_ALLOWED_ORIGINS may. Never taken from a request's Host.
+    public_origin: str | None = None
     # LIKES_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed (addresses or CIDRs).
     trusted_proxies: tuple[Network, ...] = ()
     # LIKES_RATE_LIMIT writes per LIKES_RATE_WINDOW seconds per client address; 0 turns it off.
@@ -54,6 +58,7 @@ class Config:
             database_url=url,
             secret=load_secret(environ, url),
             allowed_origins=_origins(environ.get("LIKES_ALLOWED_ORIGINS", "")),
+            public_origin=_public_origin(environ.get("LIKES_PUBLIC_ORIGIN", "")),
             trusted_proxies=_networks(environ.get("LIKES_TRUSTED_PROXIES", "")),
             rate_limit=whole_number(environ, "LIKES_RATE_LIMIT", cls.rate_limit),
             rate_window=whole_number(environ, "LIKES_RATE_WINDOW", cls.rate_window, minimum=1),
@@ -109,6 +114,21 @@ def _origins(text: str) -> tuple[str, ...]:
                 "with no path or trailing slash, e.g. https://blog.example.com"
             )
     return tuple(origins)
+
+
+def _public_origin(text: str) -> str | None:
+    """One origin, compared as a string with what browsers send: so written as they serialise
+    it (lower case, no default port, no path), or it would silently never match."""
+    origin = text.strip()
+    if not origin:
+        return None
+    serialised = serialised_origin(origin)
+    if serialised != origin:
+        hint = f"write {serialised}" if serialised else "write scheme://host[:port]"
+        raise ConfigError(
+            f"LIKES_PUBLIC_ORIGIN: {origin!r} is not an origin as browsers send it; {hint}"
+        )
+    return origin
 
 
 def _networks(text: str) -> tuple[Network, ...]:

@@ -2,9 +2,12 @@
 
 A form post is the one write a foreign page can make a reader's browser send without a CORS
 preflight: auto-submitted from many readers' browsers, it would plant likes from as many
-addresses. So the ``Origin`` header browsers add to every form post must be the API's own origin
-or one in LIKES_ALLOWED_ORIGINS. The reader is then sent back only to a page of such an origin:
-a return URL anywhere else would make the API an open redirect.
+addresses. So the ``Origin`` header browsers add to every form post must be the API's public
+origin (LIKES_PUBLIC_ORIGIN) or one in LIKES_ALLOWED_ORIGINS. The reader is then sent back only to
+a page of such an origin: a return URL anywhere else would make the API an open redirect.
+
+The API's own origin is a setting, never the request's ``Host``: a page whose host name is made
+to resolve to the API's address (DNS rebinding) sends a matching ``Host`` and ``Origin`` itself.
 """
 
 import re
@@ -21,31 +24,31 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"https?://[^/]", re.IGNORECASE)
 
-
-def own_origin(req: falcon.Request) -> str:
-    """The API's origin as the browser addressed it (the Host header, without a default port)."""
-    return f"{req.scheme}://{req.netloc.lower()}"
+# What browsers send for an opaque origin (a sandboxed frame, a data: URL, a page under
+# no-referrer): any page can make it theirs, so it is never a sender, even when all are allowed.
+OPAQUE_ORIGIN = "null"
 
 
 class FormOrigins:
-    """The origins allowed to send the form: the API's own, and LIKES_ALLOWED_ORIGINS.
+    """The origins allowed to send the form: the API's public one, and LIKES_ALLOWED_ORIGINS.
 
-    With ``*`` any page may send it, as any page may call the API; the reader is then sent back
-    only to the origin of the page that sent the form.
+    With ``*`` any page may send it, as any page may call the API, but never an opaque origin;
+    the reader is then sent back only to the origin of the page that sent the form.
     """
 
-    def __init__(self, allowed_origins: tuple[str, ...]) -> None:
+    def __init__(self, allowed_origins: tuple[str, ...], public_origin: str | None) -> None:
         self._any = allowed_origins == ("*",)
-        self._listed = frozenset() if self._any else frozenset(allowed_origins)
+        listed = () if self._any else allowed_origins
+        self._listed = frozenset(listed + ((public_origin,) if public_origin else ()))
 
     def sender(self, req: falcon.Request) -> str:
         """The origin of the page that sent the form, if it may have; otherwise a 403."""
         origin = req.get_header("Origin")
-        if origin and (self._any or self._may_receive(origin, req)):
+        if origin and origin != OPAQUE_ORIGIN and (self._any or origin in self._listed):
             return origin
         raise falcon.HTTPForbidden(
             description="This form is accepted only from the blog's own pages: the request's "
-            "Origin must be this API's origin or one in LIKES_ALLOWED_ORIGINS."
+            "Origin must be LIKES_PUBLIC_ORIGIN or one in LIKES_ALLOWED_ORIGINS."
         )
 
     def return_url(self, req: falcon.Request, sender: str) -> str:
@@ -53,16 +56,13 @@ class FormOrigins:
         sending page's origin, on that origin or another allowed one; otherwise a 400."""
         value = req.get_param(RETURN_PARAMETER) or ""
         target = _absolute(value, sender)
-        origin = _origin(target) if target else None
-        if not target or origin is None or not (origin == sender or self._may_receive(origin, req)):
+        origin = serialised_origin(target) if target else None
+        if not target or origin is None or not (origin == sender or origin in self._listed):
             raise falcon.HTTPBadRequest(
                 description=f"The {RETURN_PARAMETER!r} parameter must be the URL of the page "
                 "the form was sent from, on the blog's origin (or this API's)."
             )
         return quote(target, safe=_URL_SAFE)
-
-    def _may_receive(self, origin: str, req: falcon.Request) -> bool:
-        return origin in self._listed or origin == own_origin(req)
 
 
 def _absolute(value: str, base: str) -> str | None:
@@ -84,7 +84,7 @@ def _absolute(value: str, base: str) -> str | None:
     return urljoin(f"{base}/", value)
 
 
-def _origin(url: str) -> str | None:
+def serialised_origin(url: str) -> str | None:
     """``url``'s origin as a browser serialises it, or None for anything but http(s)."""
     try:
         parts = urlsplit(url)

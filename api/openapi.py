@@ -236,8 +236,9 @@ DOCUMENT = {
                 "name": "Origin",
                 "in": "header",
                 "required": True,
-                "description": "Sent by browsers with every form post: the API's own origin or "
-                "one in LIKES_ALLOWED_ORIGINS, so that no other site can make readers like.",
+                "description": "Sent by browsers with every form post: the API's own origin "
+                "(LIKES_PUBLIC_ORIGIN, never the Host header) or one in LIKES_ALLOWED_ORIGINS, "
+                "so that no other site can make readers like.",
                 "schema": {"type": "string"},
             },
             "VoterCookie": {

@@ -184,17 +184,21 @@ def gunicorn(
     by the interpreter ``python`` (another virtualenv's, say).
 
     Its output goes to ``log`` (a pipe nobody reads would fill up and stall the workers), else
-    nowhere. Yields once ``/api/health`` answers (any answer, for apps without it); stops it after.
+    nowhere. Its public origin (LIKES_PUBLIC_ORIGIN) is its own URL, as ``make run`` sets it,
+    unless ``env`` says otherwise. Yields once ``/api/health`` answers (any answer, for apps
+    without it); stops it after.
     """
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     output = log.open("w") if log else subprocess.DEVNULL
     worker_count = [] if workers is None else ["--workers", str(workers)]
     process = subprocess.Popen(
         [str(python), "-m", "gunicorn", app, "-c", GUNICORN_CONFIG,
          "--bind", f"127.0.0.1:{port}", *worker_count, *arguments],
-        cwd=cwd, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT,
+        cwd=cwd, env={**os.environ, "LIKES_PUBLIC_ORIGIN": url, **env},
+        stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log, pid=process.pid)
+    server = Server(url=url, port=port, log=log, pid=process.pid)
     try:
         wait_for_url(f"{server.url}/api/health", process=process, log=log)
         yield server
@@ -524,6 +528,7 @@ class Deployment:
 
     url: str  # nginx, serving the blog and proxying /api/
     port: int
+    host: str  # the Host header of the blog's pages: nginx answers no other
     apis: tuple[Server, Server]
     database_url: str
     slugs: tuple[str, ...]  # the demo blog's articles, registered by its build

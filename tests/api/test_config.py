@@ -18,6 +18,7 @@ def test_defaults(tmp_path):
     assert config.database_url == url
     assert len(config.secret) >= 32
     assert config.allowed_origins == ()
+    assert config.public_origin is None
     assert config.trusted_proxies == ()
     assert (config.rate_limit, config.rate_window, config.cache_max_age) == (30, 60, 5)
     assert config.daily_limit == 20
@@ -29,6 +30,7 @@ def test_every_setting_is_read():
             "DATABASE_URL": POSTGRES,
             "LIKES_SECRET": SECRET,
             "LIKES_ALLOWED_ORIGINS": "https://blog.example.com, http://localhost:8000",
+            "LIKES_PUBLIC_ORIGIN": " http://[::1]:8000 ",
             "LIKES_TRUSTED_PROXIES": "10.0.0.0/8, ::1",
             "LIKES_RATE_LIMIT": "10",
             "LIKES_RATE_WINDOW": "30",
@@ -40,6 +42,7 @@ def test_every_setting_is_read():
     assert config.database_url == POSTGRES
     assert config.secret == SECRET.encode()
     assert config.allowed_origins == ("https://blog.example.com", "http://localhost:8000")
+    assert config.public_origin == "http://[::1]:8000"
     assert config.trusted_proxies == (ip_network("10.0.0.0/8"), ip_network("::1/128"))
     assert (config.rate_limit, config.rate_window, config.cache_max_age) == (10, 30, 0)
     assert config.daily_limit == 0
@@ -60,6 +63,31 @@ def test_origins_must_be_written_as_browsers_send_them(origin):
         Config.from_environ(
             {"DATABASE_URL": POSTGRES, "LIKES_SECRET": SECRET, "LIKES_ALLOWED_ORIGINS": origin}
         )
+
+
+@pytest.mark.parametrize(
+    ("origin", "hint"),
+    [
+        ("https://Blog.example.com", "https://blog.example.com"),
+        ("https://blog.example.com:443", "https://blog.example.com"),
+        ("https://blog.example.com/", "https://blog.example.com"),
+        ("https://blog.example.com/blog", "https://blog.example.com"),
+        ("blog.example.com", "scheme://host[:port]"),
+        ("*", "scheme://host[:port]"),
+        ("null", "scheme://host[:port]"),
+    ],
+)
+def test_the_public_origin_must_be_written_as_browsers_send_it(origin, hint):
+    """Compared as a string with the Origin header, it would otherwise silently never match."""
+    environ = {"DATABASE_URL": POSTGRES, "LIKES_SECRET": SECRET, "LIKES_PUBLIC_ORIGIN": origin}
+
+    with pytest.raises(ConfigError) as error:
+        Config.from_environ(environ)
+
+    message = str(error.value)
+    assert message.startswith("LIKES_PUBLIC_ORIGIN: ")
+    assert f"write {hint}" in message
+    assert "\n" not in message
 
 
 @pytest.mark.parametrize(

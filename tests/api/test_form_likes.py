@@ -88,8 +88,9 @@ def test_the_cookie_and_the_header_are_one_reader_when_they_hold_one_token(blog_
     assert result.json == {"slug": "first", "likes": 1, "liked": True}
 
 
-def test_the_apis_own_pages_may_send_the_form(client, store):
+def test_the_apis_own_pages_may_send_the_form(make_client, store):
     own = "http://falconframework.org"  # the test client's host
+    client = make_client(public_origin=own)
 
     result = send_form(client, headers={"Origin": own}, back="/first.html")
 
@@ -207,3 +208,17 @@ def test_form_likes_spend_the_write_budget(make_client, store):
 
 def test_only_post_is_served(blog_client):
     assert blog_client.simulate_get("/api/form-likes/first").status_code == 405
+
+
+def test_with_any_origin_allowed_an_opaque_origin_is_still_refused(make_client, store):
+    """``null`` names no page (a sandboxed frame, a page under no-referrer, a data: URL): any
+    page could send it, so even ``*`` does not let it in."""
+    own = "https://likes.example"
+    client = make_client(allowed_origins=("*",), public_origin=own)
+
+    result = send_form(client, headers={"Origin": "null"}, back=f"{own}/first.html")
+
+    assert result.status_code == 403
+    assert "Origin" in result.json["detail"]
+    assert VOTER_COOKIE not in result.cookies
+    assert store.counts(["first"]) == {"first": 0}

@@ -1,12 +1,17 @@
 """A like with JavaScript turned off: the widget's form, in headless Chromium against the built
-demo blog and the API under gunicorn, on one origin and on two."""
+demo blog and the API under gunicorn, on one origin and on two, and from a page whose host name
+was pointed at the API (DNS rebinding)."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from pelican_likes.api.form_likes import VOTER_COOKIE
+from tests.support import CHROMIUM, CHROMIUM_ARGS
+
+REBOUND = "evil.example"  # a name its owner points at the API's address
 
 
 @pytest.fixture
@@ -15,6 +20,18 @@ def no_script(browser):
     context = browser.new_context(java_script_enabled=False)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def rebound_no_script(browser):
+    """A page without JavaScript in a Chromium that resolves REBOUND to this machine, as a DNS
+    rebinding attacker's name resolves to the API's address once the reader is on their page."""
+    rules = f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"
+    rebound = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, rules]
+    )
+    yield rebound.new_context(java_script_enabled=False).new_page()
+    rebound.close()
 
 
 def like_without_script(page, site) -> None:
@@ -65,6 +82,23 @@ def test_a_like_without_javascript_across_origins(no_script, cross_origin_site):
 
     assert no_script.url == site.article  # back on the blog's origin, not the API's
     assert site.store.counts([site.slug])[site.slug] == before + 1
+
+
+def test_a_page_on_a_rebound_host_name_cannot_like(rebound_no_script, site):
+    """The attacker's page, under their name but served from the API's address, sends the form
+    with its own name as Host and Origin alike: the API's own origin is its setting, not that."""
+    page = rebound_no_script
+    before = site.store.counts([site.slug])[site.slug]
+    port = urlsplit(site.blog).port
+    page.goto(f"http://{REBOUND}:{port}{urlsplit(site.article).path}")
+    button = page.locator(f'.likes[data-likes-slug="{site.slug}"] button').first
+
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        button.click()
+
+    assert answer.value.status == 403
+    assert site.store.counts([site.slug])[site.slug] == before
+    assert page.context.cookies() == []
 
 
 def test_with_javascript_the_script_takes_the_form_over(page, site):

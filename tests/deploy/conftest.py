@@ -32,6 +32,9 @@ from tests.support import (
     wait_for_url,
 )
 
+# The blog's host name; the tests reach nginx at 127.0.0.1 and name the blog in their Host header.
+SERVER_NAME = "blog.example.com"
+
 # The main configuration the shipped file is included from, as nginx.conf includes conf.d/*.conf
 # on a Debian host; here every path nginx writes is under the test's folder.
 MAIN_CONF = """\
@@ -95,17 +98,19 @@ def deployment(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iter
     migrate.upgrade(database_url)
     output = tmp / "output"
     build_blog(output, database_url, "/api")
+    port = free_port()
+    host = f"{SERVER_NAME}:{port}"
     env = {
         "DATABASE_URL": database_url,
         "LIKES_SECRET": SECRET,
+        "LIKES_PUBLIC_ORIGIN": f"http://{host}",  # nginx's, where readers' browsers reach the API
         "LIKES_TRUSTED_PROXIES": "127.0.0.1",
         "LIKES_DAILY_LIMIT": str(DAILY_LIMIT),
     }
     apis = (start_gunicorn(env), start_gunicorn(env))
-    port = free_port()
     values = {
         "LISTEN": f"127.0.0.1:{port}",
-        "SERVER_NAME": "blog.example.com",
+        "SERVER_NAME": SERVER_NAME,
         "BLOG_ROOT": str(output),
         "CACHE_DIR": str(tmp / "nginx" / "cache"),
         "API_1": f"127.0.0.1:{apis[0].port}",
@@ -115,4 +120,4 @@ def deployment(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iter
         sorted(re.findall(r'data-likes-slug="([^"]+)"', (output / "index.html").read_text()))
     )
     with nginx(fill(NGINX_CONF.read_text(), values), tmp / "nginx", port) as proxy:
-        yield Deployment(proxy.url, port, apis, database_url, slugs)
+        yield Deployment(proxy.url, port, host, apis, database_url, slugs)

@@ -1,6 +1,6 @@
 """The shipped nginx.conf for real: the blog's pages, and likes through /api/ on two API hosts,
 where readers on distinct addresses all count and one address, however it forges its headers,
-adds no more than the daily cap."""
+adds no more than the daily cap; and no host name but the blog's is answered."""
 
 import http.client
 import json
@@ -26,10 +26,14 @@ def connect(deployment: Deployment, source: str) -> http.client.HTTPConnection:
 
 
 def like(
-    conn: http.client.HTTPConnection, slug: str, headers: list[tuple[str, str]] = ()
+    conn: http.client.HTTPConnection,
+    deployment: Deployment,
+    slug: str,
+    headers: list[tuple[str, str]] = (),
 ) -> tuple[int, dict, http.client.HTTPResponse]:
     """PUT a like as a new reader (a fresh token), with ``headers`` besides, repeats included."""
-    conn.putrequest("PUT", f"/api/articles/{slug}/like", skip_accept_encoding=True)
+    conn.putrequest("PUT", f"/api/articles/{slug}/like", skip_host=True, skip_accept_encoding=True)
+    conn.putheader("Host", deployment.host)
     conn.putheader("Likes-Voter", secrets.token_urlsafe(24))
     conn.putheader("Content-Length", "0")
     for name, value in headers:
@@ -62,10 +66,10 @@ def test_the_deployment_guide_shows_the_shipped_file():
 
 def test_the_blog_is_served_from_its_root(deployment):
     conn = connect(deployment, "127.0.0.1")
-    conn.request("GET", "/")
+    conn.request("GET", "/", headers={"Host": deployment.host})
     index = conn.getresponse()
     page = index.read().decode()
-    conn.request("GET", "/api/health")
+    conn.request("GET", "/api/health", headers={"Host": deployment.host})
     health = conn.getresponse()
     health.read()
 
@@ -81,7 +85,7 @@ def test_thirty_readers_on_thirty_addresses_all_count_on_both_hosts(deployment):
     answers = []
     for n in range(READERS):
         conn = connect(deployment, f"127.0.0.{n + 2}")
-        answers.append(like(conn, slug)[:2])
+        answers.append(like(conn, deployment, slug)[:2])
         conn.close()
 
     assert [status for status, _ in answers] == [200] * READERS, answers
@@ -113,7 +117,7 @@ def test_a_flood_from_one_address_moves_the_count_by_the_daily_cap_at_most(deplo
     statuses: Counter[int] = Counter()
     refusals = []
     for n in range(FLOOD_REQUESTS):
-        status, body, response = like(conn, slug, forged_headers(n))
+        status, body, response = like(conn, deployment, slug, forged_headers(n))
         statuses[status] += 1
         if status == 429:
             refusals.append((body, response.getheader("Retry-After")))
@@ -130,3 +134,48 @@ def test_a_flood_from_one_address_moves_the_count_by_the_daily_cap_at_most(deplo
     served = [puts_served(api, slug, 429) + puts_served(api, slug, 200) for api in deployment.apis]
     assert sum(served) == FLOOD_REQUESTS
     assert min(served) > 0, f"one API host got every request: {served}"
+
+
+def send_form(deployment: Deployment, slug: str, host: str) -> http.client.HTTPResponse:
+    """The widget's form as a browser sends it from a page of ``host``: named in Host and Origin."""
+    conn = connect(deployment, "127.0.0.1")
+    headers = {
+        "Host": host,
+        "Origin": f"http://{host}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Length": "0",
+    }
+    conn.request("POST", f"/api/form-likes/{slug}?return=/", headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
+
+
+def test_a_form_like_from_the_blogs_pages_counts(deployment):
+    slug = deployment.slugs[2]
+    before = count(deployment, slug)
+
+    response = send_form(deployment, slug, deployment.host)
+
+    assert response.status == 303
+    assert response.getheader("Location") == f"http://{deployment.host}/"
+    assert count(deployment, slug) == before + 1
+
+
+def test_no_other_host_name_reaches_the_blog_or_the_api(deployment):
+    """DNS rebinding: a page of a name its owner pointed at nginx's address sends that name in
+    Host and Origin alike; nginx answers only the blog's name, so its likes never reach the API."""
+    slug = deployment.slugs[2]
+    before = count(deployment, slug)
+    rebound = "evil.example"  # as browsers name a page on port 80, where a deployment listens
+    conn = connect(deployment, "127.0.0.1")
+    conn.request("GET", "/", headers={"Host": rebound})
+    page = conn.getresponse()
+    page.read()
+    conn.close()
+
+    form = send_form(deployment, slug, rebound)
+
+    assert (page.status, form.status) == (421, 421)
+    assert count(deployment, slug) == before  # 421 is nginx's: no API host was asked
