@@ -95,6 +95,14 @@ def test_remove_a_dry_run_first_then_the_flood_hour(blog, store):
         ),
         (["list", "post", "--to", "2026-02-30"], "--to: expected an ISO 8601 time"),
         (
+            ["list", "post", "--to", "9999-12-31T23:00-05:00"],
+            "--to 9999-12-31T23:00-05:00: in UTC that is outside the years 1 to 9999",
+        ),
+        (
+            ["remove", "post", "--from", "0001-01-01T00:30+01:00", "--to", "2026-12-01"],
+            "--from 0001-01-01T00:30+01:00: in UTC that is outside the years 1 to 9999",
+        ),
+        (
             ["remove", "post", "--from", "2026-11-30T11:00", "--to", "2026-11-30T11:00+01:00"],
             "--from 2026-11-30 11:00:00 is not before --to 2026-11-30 10:00:00 (UTC)",
         ),

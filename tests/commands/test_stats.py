@@ -112,6 +112,7 @@ def test_report_writes_one_page_with_the_data_of_its_charts(blog, tmp_path):
         (["--since", "last tuesday"], "--since: expected a number of days such as 30d"),
         (["--since", "0d"], "a period is at least 1 day"),
         (["--since", "2999-01-01"], "is after today"),
+        (["--since", "1000000d"], "--since 1000000d: at most"),
         (["--top", "-3"], "--top: expected a whole number >= 0"),
         (["--top", "\u0663"], "--top: expected a whole number >= 0, got '\u0663'"),
         (["--top", "\u00b2"], "--top: expected a whole number >= 0, got '\u00b2'"),
@@ -202,6 +203,13 @@ def test_since_nothing_is_all_time():
 def test_since_rejects_what_is_not_a_period(text):
     with pytest.raises(UsageError, match="--since"):
         parse_since(text, date(2026, 3, 10))
+
+
+@pytest.mark.parametrize("text", ["11d", "9" * 5000 + "d"])
+def test_since_goes_back_to_the_first_day_of_the_calendar_at_most(text):
+    assert parse_since("10d", date(1, 1, 10)) == date(1, 1, 1)
+    with pytest.raises(UsageError, match=r"--since .*: at most 10d, which starts on 0001-01-01"):
+        parse_since(text, date(1, 1, 10))
 
 
 @pytest.mark.parametrize(("text", "top"), [("0", 0), ("3", 3), (" 12 ", 12)])

@@ -1,6 +1,7 @@
 """Seeing and removing a flood of likes: per-period counts, and a window's likes removed with the
 count fixed in the same transaction, exact whatever slots the counters are in."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -173,3 +174,10 @@ def test_windows_before_the_year_1000_and_in_9999_hold_their_likes_only(flooded)
     assert flooded.remove_likes("post", centuries).removed == 1
     assert rows_of(flooded) == 18 + 5 + 2
     assert centuries.describe() == "from 0100-01-01 00:00:00 to 0300-01-01 00:00:00 UTC"
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:00-05:00", "0001-01-01T00:30+01:00"])
+def test_a_time_outside_the_years_1_to_9999_in_utc_is_refused(text):
+    outside = re.escape(f"--to {text}: in UTC that is outside the years 1 to 9999")
+    with pytest.raises(BadTime, match=outside):
+        parse_time(text, "--to")

@@ -82,7 +82,13 @@ def parse_time(text: str, option: str) -> datetime:
             f"{option}: expected an ISO 8601 time such as 2026-12-01T10:00 (UTC) or "
             f"2026-12-01T11:00+01:00, got {text!r}"
         ) from None
-    return _in_utc(moment)
+    try:
+        return _in_utc(moment)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
+        raise BadTime(
+            f"{option} {text.strip()}: in UTC that is outside the years 1 to 9999, the times "
+            "a like can have"
+        ) from None
 
 
 def _in_utc(moment: datetime) -> datetime:
