@@ -2,6 +2,7 @@
 
 import pytest
 
+from pelican_likes.storage.schema import MAX_LIKES
 from pelican_likes.storage.store import LikeStore
 from tests.support import assert_one_line_error
 from tests.support import run_command as run
@@ -64,3 +65,16 @@ def test_articles_rename_refusals_are_one_line(database_url, old, new, message):
     seed_renamed_pair(database_url)
 
     assert_one_line_error(run("articles", "rename", old, new, url=database_url), message)
+
+
+def test_articles_rename_past_the_largest_count_is_one_line_and_changes_nothing(database_url):
+    store = seed_renamed_pair(database_url)
+    store.set_base_likes({"typo-slug": MAX_LIKES, "fixed-slug": MAX_LIKES})
+
+    result = run("articles", "rename", "typo-slug", "fixed-slug", url=database_url)
+
+    assert_one_line_error(result, "more than the 2,147,483,647 an article can hold")
+    assert store.counts(["typo-slug", "fixed-slug"]) == {
+        "typo-slug": MAX_LIKES + 2,
+        "fixed-slug": MAX_LIKES + 2,
+    }
