@@ -1,9 +1,11 @@
 """``pelican-likes stats`` and ``report`` as an author runs them, on SQLite and PostgreSQL."""
 
+import contextlib
 import csv
 import io
 import json
 import os
+import socket
 import stat
 from datetime import UTC, date, datetime, timedelta
 
@@ -173,6 +175,43 @@ def test_a_report_that_cannot_be_written_is_one_line(blog, tmp_path, target, mes
 
     assert_one_line_error(result, message)
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_report_through_a_symlink_is_written_to_its_target(blog, tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "likes.html").write_text("the report of last week")
+    (tmp_path / "likes.html").symlink_to(reports / "likes.html")
+    (tmp_path / "new.html").symlink_to(reports / "new.html")  # dangling: the report makes it
+
+    for link in ("likes.html", "new.html"):
+        result = run("report", "-o", link, url=blog, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / link).is_symlink()
+        assert json.loads(ReportData((reports / link).read_text()).text)["articles"]
+    assert sorted(path.name for path in reports.iterdir()) == ["likes.html", "new.html"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "symlink to a device"])
+def test_a_report_never_replaces_what_is_not_a_regular_file(blog, tmp_path, kind):
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "likes.html"
+    with contextlib.closing(socket.socket(socket.AF_UNIX)) as listener:
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "socket":
+            listener.bind(str(target))
+        else:
+            target.symlink_to("/dev/null")
+        before = target.lstat()
+
+        result = run("report", "-o", str(target), url=blog)
+
+    assert_one_line_error(result, "is not a regular file")
+    after = target.lstat()
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert list(target.parent.iterdir()) == [target]
 
 
 def test_a_failed_report_leaves_the_previous_one_whole(blog, tmp_path):

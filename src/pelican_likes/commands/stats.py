@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pelican_likes.commands.output import add_format_argument, print_listing
 from pelican_likes.commands.usage import UsageError, is_whole_number
-from pelican_likes.reports.page import render_report, write_report
+from pelican_likes.reports.page import render_report, report_file, write_report
 from pelican_likes.reports.stats import LikesStats, open_stats_engine, read_stats
 from pelican_likes.reports.summary import as_json, as_rows, stats_table
 
@@ -139,9 +139,7 @@ def _read(args: argparse.Namespace, url: str) -> LikesStats:
 
 def _check_writable(target: Path) -> None:
     """Fail before the database is read if the report could not be written anyway."""
-    folder = target.parent
-    if target.is_dir():
-        raise OSError(f"cannot write the report to {target}: it is a folder")
+    folder = report_file(target).parent
     if not folder.is_dir():
         raise OSError(f"cannot write the report to {target}: no folder {folder}")
     if not os.access(folder, os.W_OK):
