@@ -3,7 +3,7 @@
 import pytest
 
 from pelican_likes.storage.schema import MAX_LIKES
-from pelican_likes.storage.store import LikeStore
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import assert_one_line_error
 from tests.support import run_command as run
 
@@ -15,6 +15,14 @@ def test_articles_add_and_list_most_liked_first(database_url):
     assert listing.returncode == 0
     lines = [line.split() for line in listing.stdout.splitlines()]
     assert lines == [["SLUG", "TITLE", "LIKES"], ["loud", "T", "1"], ["quiet", "T", "0"]]
+
+
+def test_articles_list_shows_a_title_s_control_characters_as_replacement_marks(database_url):
+    LikeStore.from_url(database_url).register([ArticleInfo("evil", "Clear\x1b[2J\x1b]0;x\x07")])
+
+    listing = run("articles", "list", url=database_url)
+
+    assert listing.stdout.splitlines()[1].split() == ["evil", "Clear\ufffd[2J\ufffd]0;x\ufffd", "0"]
 
 
 def seed_renamed_pair(url: str) -> LikeStore:

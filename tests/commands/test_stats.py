@@ -93,6 +93,21 @@ def test_stats_csv_for_named_articles_since_a_date(blog):
     ]
 
 
+def test_stats_titles_stay_text_in_a_spreadsheet_and_in_a_terminal(blog, store):
+    formula = '=HYPERLINK("https://evil.example","Click")'
+    store.register([ArticleInfo("evergreen", formula), ArticleInfo("this-week", "Bell\x07\x1b[2J")])
+
+    as_csv = run("stats", "--format", "csv", url=blog)
+    table = run("stats", url=blog)
+
+    assert [row["title"] for row in csv.DictReader(io.StringIO(as_csv.stdout))] == [
+        "'" + formula,
+        "Bell\x07\x1b[2J",
+    ]
+    assert "\x1b" not in table.stdout and "\x07" not in table.stdout
+    assert "Bell\ufffd\ufffd[2J" in table.stdout
+
+
 def test_report_writes_one_page_with_the_data_of_its_charts(blog, tmp_path):
     target = tmp_path / "likes.html"
     result = run("report", "-o", str(target), "--since", "30d", url=blog)
