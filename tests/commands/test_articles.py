@@ -2,7 +2,8 @@
 
 import pytest
 
-from pelican_likes.storage.store import LikeStore
+from pelican_likes.storage.schema import MAX_LIKES
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import assert_one_line_error
 from tests.support import run_command as run
 
@@ -14,6 +15,14 @@ def test_articles_add_and_list_most_liked_first(database_url):
     assert listing.returncode == 0
     lines = [line.split() for line in listing.stdout.splitlines()]
     assert lines == [["SLUG", "TITLE", "LIKES"], ["loud", "T", "1"], ["quiet", "T", "0"]]
+
+
+def test_articles_list_shows_a_title_s_control_characters_as_replacement_marks(database_url):
+    LikeStore.from_url(database_url).register([ArticleInfo("evil", "Clear\x1b[2J\x1b]0;x\x07")])
+
+    listing = run("articles", "list", url=database_url)
+
+    assert listing.stdout.splitlines()[1].split() == ["evil", "Clear\ufffd[2J\ufffd]0;x\ufffd", "0"]
 
 
 def seed_renamed_pair(url: str) -> LikeStore:
@@ -64,3 +73,16 @@ def test_articles_rename_refusals_are_one_line(database_url, old, new, message):
     seed_renamed_pair(database_url)
 
     assert_one_line_error(run("articles", "rename", old, new, url=database_url), message)
+
+
+def test_articles_rename_past_the_largest_count_is_one_line_and_changes_nothing(database_url):
+    store = seed_renamed_pair(database_url)
+    store.set_base_likes({"typo-slug": MAX_LIKES, "fixed-slug": MAX_LIKES})
+
+    result = run("articles", "rename", "typo-slug", "fixed-slug", url=database_url)
+
+    assert_one_line_error(result, "more than the 2,147,483,647 an article can hold")
+    assert store.counts(["typo-slug", "fixed-slug"]) == {
+        "typo-slug": MAX_LIKES + 2,
+        "fixed-slug": MAX_LIKES + 2,
+    }

@@ -4,7 +4,7 @@ SQLite and PostgreSQL."""
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -95,6 +95,14 @@ def test_remove_a_dry_run_first_then_the_flood_hour(blog, store):
         ),
         (["list", "post", "--to", "2026-02-30"], "--to: expected an ISO 8601 time"),
         (
+            ["list", "post", "--to", "9999-12-31T23:00-05:00"],
+            "--to 9999-12-31T23:00-05:00: in UTC that is outside the years 1 to 9999",
+        ),
+        (
+            ["remove", "post", "--from", "0001-01-01T00:30+01:00", "--to", "2026-12-01"],
+            "--from 0001-01-01T00:30+01:00: in UTC that is outside the years 1 to 9999",
+        ),
+        (
             ["remove", "post", "--from", "2026-11-30T11:00", "--to", "2026-11-30T11:00+01:00"],
             "--from 2026-11-30 11:00:00 is not before --to 2026-11-30 10:00:00 (UTC)",
         ),
@@ -106,6 +114,30 @@ def test_mistakes_are_one_line_and_remove_nothing(blog, store, arguments, messag
     assert_one_line_error(result, message)
     assert result.stdout == ""
     assert store.counts(["post"]) == {"post": 9}
+
+
+def test_remove_a_window_centuries_ago_takes_its_likes_only(blog, store):
+    liked_at(store, "post", [datetime(200, 5, 1, 12, tzinfo=UTC)])
+
+    listed = run("likes", "list", "post", "--to", "1000-01-01", url=blog)
+    result = run("likes", "remove", "post", "--from", "0100-01-01", "--to", "0300-01-01", url=blog)
+
+    assert listed.stdout.splitlines()[2].split() == ["0200-05-01", "1", "█" * 40]
+    assert (result.returncode, result.stdout) == (
+        0,
+        "removed 1 like(s) of 'post' recorded from 0100-01-01 00:00:00 to 0300-01-01 00:00:00 "
+        "UTC; its count went from 10 to 9\n",
+    )
+    assert store.counts(["post"]) == {"post": 9}
+
+
+def test_a_window_may_span_every_year_there_is(blog):
+    window = ["--from", "0001-01-01", "--to", "9999-12-31T23:59:59.999"]
+
+    result = run("likes", "list", "post", *window, "--format", "json", url=blog)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total"] == 9
 
 
 def test_remove_needs_both_ends_of_the_window(blog, store):

@@ -85,6 +85,26 @@ def test_csv_has_unix_line_ends_and_quotes_what_needs_it():
     ]
 
 
+def test_csv_texts_a_spreadsheet_would_run_as_formulas_start_with_a_quote():
+    out = io.StringIO()
+    formulas = [
+        '=HYPERLINK("https://evil.example","Click")',
+        "+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+    ]
+
+    write_csv([formulas, ["a=1", " =1", "'quoted", "a\rb", -3, 0.5]], out)
+
+    assert out.getvalue().count("\n") == 2
+    assert list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [
+        ["'" + cell for cell in formulas],
+        ["a=1", " =1", "'quoted", "a\rb", "-3", "0.5"],  # numbers are numbers, not formulas
+    ]
+
+
 def test_json_is_indented_keeps_text_as_written_and_ends_its_line():
     out = io.StringIO()
 

@@ -1,9 +1,11 @@
 """``pelican-likes stats`` and ``report`` as an author runs them, on SQLite and PostgreSQL."""
 
+import contextlib
 import csv
 import io
 import json
 import os
+import socket
 import stat
 from datetime import UTC, date, datetime, timedelta
 
@@ -91,6 +93,21 @@ def test_stats_csv_for_named_articles_since_a_date(blog):
     ]
 
 
+def test_stats_titles_stay_text_in_a_spreadsheet_and_in_a_terminal(blog, store):
+    formula = '=HYPERLINK("https://evil.example","Click")'
+    store.register([ArticleInfo("evergreen", formula), ArticleInfo("this-week", "Bell\x07\x1b[2J")])
+
+    as_csv = run("stats", "--format", "csv", url=blog)
+    table = run("stats", url=blog)
+
+    assert [row["title"] for row in csv.DictReader(io.StringIO(as_csv.stdout))] == [
+        "'" + formula,
+        "Bell\x07\x1b[2J",
+    ]
+    assert "\x1b" not in table.stdout and "\x07" not in table.stdout
+    assert "Bell\ufffd\ufffd[2J" in table.stdout
+
+
 def test_report_writes_one_page_with_the_data_of_its_charts(blog, tmp_path):
     target = tmp_path / "likes.html"
     result = run("report", "-o", str(target), "--since", "30d", url=blog)
@@ -112,6 +129,7 @@ def test_report_writes_one_page_with_the_data_of_its_charts(blog, tmp_path):
         (["--since", "last tuesday"], "--since: expected a number of days such as 30d"),
         (["--since", "0d"], "a period is at least 1 day"),
         (["--since", "2999-01-01"], "is after today"),
+        (["--since", "1000000d"], "--since 1000000d: at most"),
         (["--top", "-3"], "--top: expected a whole number >= 0"),
         (["--top", "\u0663"], "--top: expected a whole number >= 0, got '\u0663'"),
         (["--top", "\u00b2"], "--top: expected a whole number >= 0, got '\u00b2'"),
@@ -174,6 +192,43 @@ def test_a_report_that_cannot_be_written_is_one_line(blog, tmp_path, target, mes
     assert sorted(tmp_path.iterdir()) == before
 
 
+def test_a_report_through_a_symlink_is_written_to_its_target(blog, tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "likes.html").write_text("the report of last week")
+    (tmp_path / "likes.html").symlink_to(reports / "likes.html")
+    (tmp_path / "new.html").symlink_to(reports / "new.html")  # dangling: the report makes it
+
+    for link in ("likes.html", "new.html"):
+        result = run("report", "-o", link, url=blog, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / link).is_symlink()
+        assert json.loads(ReportData((reports / link).read_text()).text)["articles"]
+    assert sorted(path.name for path in reports.iterdir()) == ["likes.html", "new.html"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "symlink to a device"])
+def test_a_report_never_replaces_what_is_not_a_regular_file(blog, tmp_path, kind):
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "likes.html"
+    with contextlib.closing(socket.socket(socket.AF_UNIX)) as listener:
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "socket":
+            listener.bind(str(target))
+        else:
+            target.symlink_to("/dev/null")
+        before = target.lstat()
+
+        result = run("report", "-o", str(target), url=blog)
+
+    assert_one_line_error(result, "is not a regular file")
+    after = target.lstat()
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert list(target.parent.iterdir()) == [target]
+
+
 def test_a_failed_report_leaves_the_previous_one_whole(blog, tmp_path):
     target = tmp_path / "reports" / "likes.html"
     target.parent.mkdir()
@@ -202,6 +257,13 @@ def test_since_nothing_is_all_time():
 def test_since_rejects_what_is_not_a_period(text):
     with pytest.raises(UsageError, match="--since"):
         parse_since(text, date(2026, 3, 10))
+
+
+@pytest.mark.parametrize("text", ["11d", "9" * 5000 + "d"])
+def test_since_goes_back_to_the_first_day_of_the_calendar_at_most(text):
+    assert parse_since("10d", date(1, 1, 10)) == date(1, 1, 1)
+    with pytest.raises(UsageError, match=r"--since .*: at most 10d, which starts on 0001-01-01"):
+        parse_since(text, date(1, 1, 10))
 
 
 @pytest.mark.parametrize(("text", "top"), [("0", 0), ("3", 3), (" 12 ", 12)])

@@ -1,6 +1,8 @@
 """The HTML report as a file: everything inline, titles as text, written whole or not at all."""
 
 import json
+import os
+import stat
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
@@ -90,3 +92,17 @@ def test_a_write_replaces_the_previous_report(tmp_path):
     write_report("<p>new</p>", target)
     assert target.read_text() == "<p>new</p>"
     assert [path.name for path in tmp_path.iterdir()] == ["likes.html"]
+
+
+def test_a_write_goes_through_a_symlink_and_never_replaces_a_fifo(tmp_path):
+    (tmp_path / "likes.html").symlink_to("kept/report.html")
+    (tmp_path / "kept").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+
+    write_report("<p>new</p>", tmp_path / "likes.html")
+    with pytest.raises(OSError, match="pipe is not a regular file"):
+        write_report("<p>new</p>", tmp_path / "pipe")
+
+    assert (tmp_path / "kept" / "report.html").read_text() == "<p>new</p>"
+    assert (tmp_path / "likes.html").is_symlink()
+    assert stat.S_ISFIFO((tmp_path / "pipe").lstat().st_mode)

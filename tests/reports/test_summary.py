@@ -4,13 +4,15 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
 from rich.console import Console
 
 from pelican_likes.commands.output import print_table, write_csv, write_json
 from pelican_likes.reports.stats import ArticleLikes, LikesStats
-from pelican_likes.reports.summary import as_json, as_rows, sparkline, stats_table
+from pelican_likes.reports.summary import as_json, as_rows, printable, sparkline, stats_table
 
 FIRST = date(2026, 2, 1)
 
@@ -64,6 +66,26 @@ def test_the_plain_table_has_no_escape_codes_and_no_trailing_blanks():
     assert lines[3].split() == ["2", "slow", "1", "1", "█"]  # no title: the slug
     assert lines[3].endswith("      █")
     assert lines[4].split()[:5] == ["All", "7", "articles", "40", "10"]
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_a_title_s_control_characters_never_reach_the_terminal(terminal):
+    title = "Pwned\x1b]0;owned\x07\x1b[2J\x9b31m\r\nNext"
+    hostile = ArticleLikes("hostile", title, "/hostile.html", 1, 1, {FIRST: 1})
+    out = io.StringIO()
+
+    console = Console(file=out, width=200, force_terminal=terminal)
+
+    write_table(replace(stats(), articles=[hostile]), console)
+
+    text = out.getvalue()
+    assert "Pwned\ufffd]0;owned\ufffd\ufffd[2J\ufffd31m\ufffd\ufffdNext" in text
+    assert [code for code in ("\x07", "\x9b", "\x1b]0;", "\x1b[2J") if code in text] == []
+    assert terminal or "\x1b" not in text  # off a terminal, rich adds no escape of its own
+
+
+def test_printable_keeps_every_other_character():
+    assert printable("Été 2024 — «ok» 日本\u200b") == "Été 2024 — «ok» 日本\u200b"
 
 
 def test_on_a_terminal_the_table_has_colours_and_links():

@@ -1,6 +1,7 @@
 """Seeing and removing a flood of likes: per-period counts, and a window's likes removed with the
 count fixed in the same transaction, exact whatever slots the counters are in."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -153,3 +154,30 @@ def test_an_offset_time_is_the_same_moment_in_a_window(flooded):
     paris = timezone(timedelta(hours=1))
     window = Window(FLOOD.astimezone(paris), (FLOOD + timedelta(hours=1)).astimezone(paris))
     assert flooded.remove_likes("post", window, dry_run=True).removed == 12
+
+
+def test_windows_before_the_year_1000_and_in_9999_hold_their_likes_only(flooded):
+    """SQLite compares the bounds as text: each year is written in 4 digits, as it keeps them."""
+    dated = [datetime(200, 5, 1, tzinfo=UTC), datetime(999, 12, 31, 23, tzinfo=UTC)]
+    liked_at(flooded, "post", [*dated, datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)])
+    centuries = Window(datetime(100, 1, 1, tzinfo=UTC), datetime(300, 1, 1, tzinfo=UTC))
+
+    assert flooded.likes_per_period(
+        "post", "day", Window(end=datetime(1000, 1, 1, tzinfo=UTC))
+    ) == [
+        (datetime(200, 5, 1, tzinfo=UTC), 1),
+        (datetime(999, 12, 31, tzinfo=UTC), 1),
+    ]
+    assert flooded.likes_per_period("post", "hour", Window(datetime(9999, 1, 1, tzinfo=UTC))) == [
+        (datetime(9999, 12, 31, 23, tzinfo=UTC), 1)
+    ]
+    assert flooded.remove_likes("post", centuries).removed == 1
+    assert rows_of(flooded) == 18 + 5 + 2
+    assert centuries.describe() == "from 0100-01-01 00:00:00 to 0300-01-01 00:00:00 UTC"
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:00-05:00", "0001-01-01T00:30+01:00"])
+def test_a_time_outside_the_years_1_to_9999_in_utc_is_refused(text):
+    outside = re.escape(f"--to {text}: in UTC that is outside the years 1 to 9999")
+    with pytest.raises(BadTime, match=outside):
+        parse_time(text, "--to")

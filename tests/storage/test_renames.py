@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from pelican_likes.storage.schema import article_aliases, likes
+from pelican_likes.storage.schema import MAX_LIKES, article_aliases, likes
 from pelican_likes.storage.store import (
     ArticleInfo,
     LikeState,
@@ -60,6 +60,17 @@ def test_base_likes_of_both_are_kept(store, old_and_new):
 
     assert store.rename(*old_and_new).likes == 19
     assert store.counts(["new", "old"]) == {"new": 19, "old": 19}
+
+
+def test_base_likes_past_the_largest_count_together_are_refused(store, old_and_new):
+    store.set_base_likes({"old": MAX_LIKES, "new": MAX_LIKES})
+
+    with pytest.raises(RenameRefused, match="carry 4,294,967,294 base likes together, more than"):
+        store.rename(*old_and_new)
+
+    assert store.counts(["old", "new"]) == {"old": MAX_LIKES + 3, "new": MAX_LIKES + 2}
+    store.set_base_likes({"old": MAX_LIKES - 5, "new": 5})
+    assert store.rename(*old_and_new).likes == MAX_LIKES + 4
 
 
 def test_counting_goes_on_exactly_after_a_merge(store, old_and_new):

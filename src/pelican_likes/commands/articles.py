@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from pelican_likes.commands.output import print_columns
+from pelican_likes.reports.summary import printable
 from pelican_likes.storage.store import ArticleInfo, LikeStore, Renamed
 
 
@@ -46,7 +47,8 @@ def list_articles(args: argparse.Namespace, url: str) -> None:
     """Plain columns on a terminal too: the list is read by eye and by ``grep`` alike."""
     with LikeStore.from_url(url) as store:
         summaries = store.articles()
-    rows = [("SLUG", "TITLE", "LIKES")] + [(a.slug, a.title, str(a.likes)) for a in summaries]
+    rows = [("SLUG", "TITLE", "LIKES")]
+    rows += [(printable(a.slug), printable(a.title), str(a.likes)) for a in summaries]
     print_columns(rows, "<<>", sys.stdout)
 
 

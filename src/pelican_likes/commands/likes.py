@@ -111,7 +111,6 @@ def likes_table(
 ) -> list[RenderableType]:
     """A heading and one row per period with its likes and a bar, the busiest period's the
     longest; a note under a table without rows."""
-    shape = "%Y-%m-%d %H:00" if by == "hour" else "%Y-%m-%d"
     peak = max((count for _, count in periods), default=0)
     heading = Text(f"Likes of {slug!r} per {by} (UTC), {window.describe()}")
     table = Table(
@@ -124,8 +123,16 @@ def likes_table(
     table.add_column("")
     for start, count in periods:
         bar = BAR * max(1, round(count / peak * BAR_WIDTH))
-        table.add_row(f"{start:{shape}}", f"{count:,}", bar)
+        table.add_row(_period(start, by), f"{count:,}", bar)
     return [heading, table] if periods else [heading, table, "No likes in this window."]
+
+
+def _period(start: datetime, by: str) -> str:
+    """A period's start as ``2026-12-01 10:00`` or ``2026-12-01``: ISO 8601's 4-digit years,
+    which strftime's %Y does not write before the year 1000."""
+    if by == "hour":
+        return start.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+    return start.date().isoformat()
 
 
 def as_rows(periods: Sequence[tuple[datetime, int]]) -> Iterator[Sequence[object]]:

@@ -8,6 +8,7 @@ the format asked for is built.
 
 import argparse
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -16,6 +17,10 @@ from typing import IO
 from rich.console import Console, RenderableType
 
 FORMATS = ("table", "csv", "json")
+
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): an article titled
+# '=HYPERLINK("https://evil.example", "Click")' would be a live link in the author's sheet.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def add_format_argument(parser: argparse.ArgumentParser) -> None:
@@ -71,8 +76,24 @@ def print_columns(rows: Sequence[Sequence[str]], align: str, file: IO[str]) -> N
 
 
 def write_csv(rows: Iterable[Sequence[object]], file: IO[str]) -> None:
-    """``rows``, the header first, as CSV with Unix line ends."""
-    csv.writer(file, lineterminator="\n").writerows(rows)
+    """``rows``, the header first, as CSV with Unix line ends, each text a spreadsheet would
+    take for a formula given a leading ``'``, as OWASP advises, which shows it as text."""
+    # With "\r\n" as its line end the writer quotes a cell holding a lone "\r" too, which a
+    # spreadsheet would otherwise take for the start of a row; each row then ends in "\n".
+    row_text = io.StringIO()
+    writer = csv.writer(row_text, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_as_text(cell) for cell in row])
+        file.write(row_text.getvalue().removesuffix("\r\n") + "\n")
+        row_text.seek(0)
+        row_text.truncate()
+
+
+def _as_text(cell: object) -> object:
+    """``cell``, a ``'`` before it if it is a text starting like a formula; numbers are kept."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def write_json(document: object, file: IO[str]) -> None:

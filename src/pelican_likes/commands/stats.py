@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pelican_likes.commands.output import add_format_argument, print_listing
 from pelican_likes.commands.usage import UsageError, is_whole_number
-from pelican_likes.reports.page import render_report, write_report
+from pelican_likes.reports.page import render_report, report_file, write_report
 from pelican_likes.reports.stats import LikesStats, open_stats_engine, read_stats
 from pelican_likes.reports.summary import as_json, as_rows, stats_table
 
@@ -92,10 +92,7 @@ def parse_since(text: str | None, today: date) -> date | None:
     text = text.strip()
     days = _DAYS.fullmatch(text)
     if days:
-        count = int(days.group(1))
-        if count < 1:
-            raise UsageError(f"--since {text}: a period is at least 1 day (1d is today)")
-        return today - timedelta(days=count - 1)
+        return _days_back(days.group(1), text, today)
     try:
         since = date.fromisoformat(text)
     except ValueError:
@@ -106,6 +103,20 @@ def parse_since(text: str | None, today: date) -> date | None:
     if since > today:
         raise UsageError(f"--since {text} is after today ({today:%Y-%m-%d}, UTC)")
     return since
+
+
+def _days_back(digits: str, text: str, today: date) -> date:
+    """The first day of the last ``digits`` days, today included, back to 0001-01-01 at most."""
+    most = (today - date.min).days + 1
+    # Lengths first: int() refuses more than 4,300 digits, in a message about Python.
+    count = int(digits) if len(digits.lstrip("0")) <= len(str(most)) else most + 1
+    if count < 1:
+        raise UsageError(f"--since {text}: a period is at least 1 day (1d is today)")
+    if count > most:
+        raise UsageError(
+            f"--since {text}: at most {most}d, which starts on 0001-01-01, the earliest date"
+        )
+    return today - timedelta(days=count - 1)
 
 
 def parse_top(text: str) -> int:
@@ -128,9 +139,7 @@ def _read(args: argparse.Namespace, url: str) -> LikesStats:
 
 def _check_writable(target: Path) -> None:
     """Fail before the database is read if the report could not be written anyway."""
-    folder = target.parent
-    if target.is_dir():
-        raise OSError(f"cannot write the report to {target}: it is a folder")
+    folder = report_file(target).parent
     if not folder.is_dir():
         raise OSError(f"cannot write the report to {target}: no folder {folder}")
     if not os.access(folder, os.W_OK):

@@ -10,6 +10,7 @@ install for still pictures (sizes: docs/performance.md, "Figures behind the code
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,12 +83,31 @@ def best_day(per_day: Mapping[date, int]) -> tuple[str, int] | None:
     return f"{day:%Y-%m-%d}", count
 
 
+def report_file(target: Path) -> Path:
+    """The file a report written to ``target`` lands in: a symlink's target, as the shell's ``>``
+    writes through one, else ``target`` itself; refused unless it is a regular file or a new
+    path, since a report put in place of a FIFO, a socket or a device would replace it."""
+    real = Path(os.path.realpath(target))
+    try:
+        mode = real.stat().st_mode
+    except FileNotFoundError:
+        return real
+    except OSError as error:  # a loop of symlinks, a folder that cannot be searched
+        raise OSError(f"cannot write the report to {target}: {error.strerror}") from error
+    if stat.S_ISDIR(mode):
+        raise OSError(f"cannot write the report to {target}: it is a folder")
+    if not stat.S_ISREG(mode):
+        raise OSError(f"cannot write the report to {target}: {real} is not a regular file")
+    return real
+
+
 def write_report(html: str, target: Path) -> None:
-    """Write ``html`` to ``target`` whole or not at all: a failed write leaves no half a page,
-    and an older report there stays as it was."""
+    """Write ``html`` to ``target`` (``report_file``'s) whole or not at all: a failed write leaves
+    no half a page, and an older report there stays as it was."""
+    real = report_file(target)
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
-            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", delete=False
+            "w", encoding="utf-8", dir=real.parent, prefix=f".{real.name}.", delete=False
         )
     except OSError as error:
         raise OSError(f"cannot write the report to {target}: {error.strerror}") from error
@@ -95,7 +115,7 @@ def write_report(html: str, target: Path) -> None:
         with handle:
             handle.write(html)
         os.chmod(handle.name, 0o666 & ~_umask())  # as open() would have made it
-        os.replace(handle.name, target)
+        os.replace(handle.name, real)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise

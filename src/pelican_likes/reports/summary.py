@@ -6,6 +6,7 @@ box and colours on a terminal, plain aligned text elsewhere. CSV and JSON carry 
 period, not only the sparkline's summary of it.
 """
 
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from itertools import pairwise
@@ -19,6 +20,12 @@ from pelican_likes.reports.stats import ArticleLikes, LikesStats
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 30  # characters: a month is one a day; longer periods are summed into this many
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters (C0, DEL and C1) shown as U+FFFD: a title written
+    raw to a terminal could move the cursor, recolour the screen or retitle the window."""
+    return "".join("\ufffd" if unicodedata.category(char) == "Cc" else char for char in text)
 
 
 def sparkline(values: Sequence[int], width: int = SPARK_WIDTH) -> str:
@@ -89,7 +96,7 @@ def stats_table(stats: LikesStats, console: Console) -> list[RenderableType]:
 
 def _title(article: ArticleLikes, styled: bool) -> Text:
     """The article's title (its slug if it has none), a link to it on terminals that know links."""
-    title = Text(article.title or article.slug)
+    title = Text(printable(article.title or article.slug))
     if styled and article.url.startswith(("http://", "https://")):
         title.stylize(f"link {article.url}")
     return title

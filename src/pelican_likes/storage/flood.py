@@ -21,7 +21,8 @@ Period = Literal["hour", "day"]
 PERIODS: tuple[Period, ...] = ("hour", "day")
 
 # SQLite keeps CURRENT_TIMESTAMP's text; strftime() reads it (and any offset written with it) and
-# writes it back in one form, to the millisecond, that sorts as time does.
+# writes it back in one form, to the millisecond, that sorts as time does: its years always have 4
+# digits, so a bound must too (Python's %Y writes the year 100 as "100", after "2026" as text).
 _SQLITE_MOMENT = "%Y-%m-%d %H:%M:%f"
 _SQLITE_PERIOD = {"hour": "%Y-%m-%d %H:00:00", "day": "%Y-%m-%d 00:00:00"}
 
@@ -44,17 +45,17 @@ class Window:
                 object.__setattr__(self, name, _in_utc(moment))
         if self.start and self.end and self.start >= self.end:
             raise BadTime(
-                f"--from {self.start:%Y-%m-%d %H:%M:%S} is not before --to "
-                f"{self.end:%Y-%m-%d %H:%M:%S} (UTC): the window would hold no like"
+                f"--from {_shown(self.start)} is not before --to {_shown(self.end)} (UTC): "
+                "the window would hold no like"
             )
 
     def describe(self) -> str:
         """The window in words, e.g. ``from 2026-12-01 10:00:00 to 2026-12-01 11:00:00 UTC``."""
         parts = []
         if self.start:
-            parts.append(f"from {self.start:%Y-%m-%d %H:%M:%S}")
+            parts.append(f"from {_shown(self.start)}")
         if self.end:
-            parts.append(f"to {self.end:%Y-%m-%d %H:%M:%S}")
+            parts.append(f"to {_shown(self.end)}")
         return " ".join(parts) + " UTC" if parts else "at any time"
 
 
@@ -81,7 +82,13 @@ def parse_time(text: str, option: str) -> datetime:
             f"{option}: expected an ISO 8601 time such as 2026-12-01T10:00 (UTC) or "
             f"2026-12-01T11:00+01:00, got {text!r}"
         ) from None
-    return _in_utc(moment)
+    try:
+        return _in_utc(moment)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
+        raise BadTime(
+            f"{option} {text.strip()}: in UTC that is outside the years 1 to 9999, the times "
+            "a like can have"
+        ) from None
 
 
 def _in_utc(moment: datetime) -> datetime:
@@ -89,6 +96,11 @@ def _in_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def _shown(moment: datetime) -> str:
+    """``moment`` as ``2026-12-01 10:00:00``, its year in 4 digits as ISO 8601 writes it."""
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
 
 
 def likes_per_period(
@@ -154,7 +166,7 @@ def _moment(dialect: str) -> ColumnElement[datetime | str]:
 def _bound(dialect: str, moment: datetime) -> datetime | str:
     if dialect == "postgresql":
         return moment
-    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="milliseconds")
 
 
 def _period_start(dialect: str, by: Period) -> ColumnElement[datetime | str]:

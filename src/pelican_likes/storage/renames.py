@@ -19,7 +19,7 @@ from pelican_likes.storage.rules import (
     Unknown,
     plan_rename,
 )
-from pelican_likes.storage.schema import article_aliases, articles, likes
+from pelican_likes.storage.schema import MAX_LIKES, article_aliases, articles, likes
 from pelican_likes.storage.statements import bump_counter, counts_query, insert_for
 
 
@@ -82,6 +82,7 @@ def _take_name(conn: Connection, article_id: int, old: str, new: str) -> Renamed
 def _merge(conn: Connection, dialect: str, source: int, target: int, old: str, new: str) -> Renamed:
     """Copy the like rows ``target`` lacks, move the count by as many, then remove ``source``,
     pointing its slug and its own former slugs at ``target``."""
+    _check_base_likes_fit(conn, source, target, old, new)
     total = conn.scalar(select(func.count()).where(likes.c.article_id == source)) or 0
     copied = conn.execute(
         insert_for(dialect)(likes)
@@ -109,6 +110,17 @@ def _merge(conn: Connection, dialect: str, source: int, target: int, old: str, n
     conn.execute(articles.delete().where(articles.c.id == source))
     _point(conn, old, target)
     return Renamed(old, new, "merged", _count(conn, target), copied, total - copied)
+
+
+def _check_base_likes_fit(conn: Connection, source: int, target: int, old: str, new: str) -> None:
+    """Refuse, before any write, a merge whose base likes together pass ``MAX_LIKES``: the
+    column on PostgreSQL refuses the sum, where SQLite would store it."""
+    together = _base_likes(conn, source) + _base_likes(conn, target)
+    if together > MAX_LIKES:
+        raise RenameRefused(
+            f"{old!r} and {new!r} carry {together:,} base likes together, more than the "
+            f"{MAX_LIKES:,} an article can hold; lower one with `pelican-likes import-counts`"
+        )
 
 
 def _point(conn: Connection, slug: str, article_id: int) -> None:
