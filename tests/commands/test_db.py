@@ -56,6 +56,55 @@ def test_deploys_upgrading_a_fresh_postgresql_database_together_all_succeed(make
     assert run("db", "current", url=url).stdout.strip() == migrate.head_revision()
 
 
+# Each process imports the command, says so, and waits for the cue: all then upgrade at once,
+# as hosts of one deploy do, rather than one per interpreter start-up.
+UPGRADE_ON_CUE = """
+import sys
+from pelican_likes.commands.main import main
+print("ready", flush=True)
+sys.stdin.read()
+sys.exit(main(["db", "upgrade"]))
+"""
+
+
+def upgrade_together(url: str, count: int) -> list[subprocess.CompletedProcess[str]]:
+    """``count`` processes running ``db upgrade`` on ``url``, released together: their standard
+    input is one pipe, whose end they all read at once when this process closes it."""
+    env = {**os.environ, "DATABASE_URL": url}
+    cue, release = os.pipe()
+    upgrades = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADE_ON_CUE],
+            env=env,
+            stdin=cue,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    os.close(cue)
+    for upgrade in upgrades:
+        assert upgrade.stdout is not None and upgrade.stdout.readline() == "ready\n"
+    os.close(release)
+    results = []
+    for upgrade in upgrades:
+        stdout, stderr = upgrade.communicate(timeout=60)
+        ended = subprocess.CompletedProcess(upgrade.args, upgrade.returncode, stdout, stderr)
+        results.append(ended)
+    return results
+
+
+def test_deploys_upgrading_a_fresh_sqlite_file_together_all_succeed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'likes.sqlite3'}"
+
+    upgrades = upgrade_together(url, 8)
+
+    assert [upgrade.returncode for upgrade in upgrades] == [0] * 8, [u.stderr for u in upgrades]
+    assert run("db", "current", url=url).stdout.strip() == migrate.head_revision()
+    assert not list(tmp_path.glob("*lock*"))  # the lock file goes with the last migration
+
+
 def test_unknown_revision_is_one_line(tmp_path):
     result = run("db", "upgrade", "nonsense", url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert_one_line_error(result, "nonsense")
