@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import os
 import re
+import resource
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -61,7 +62,13 @@ workers = default_workers(os.environ, multiprocessing.cpu_count())
 # One greenlet per connection, so a client that sends its request slowly or never finishes it
 # holds a greenlet, not one of a handful of threads (measured: docs/deploy.md#the-worker-class).
 worker_class = "gevent"
-worker_connections = 1000
+# A worker holding this many connections stops accepting until one closes: at gunicorn's 1,000,
+# a thousand half-open ones held /api/health back until keepalive let them go (measured:
+# docs/performance.md#connections-per-worker). Each costs a greenlet's few kilobytes and an open
+# file, which on_starting makes room for.
+worker_connections = 10_000
+# The worker's own files beside its connections: listening sockets, database, logs, pipes.
+OWN_FILES = 256
 
 # Each worker builds the app after the fork, so no connection, lock or pool made in the master
 # is shared (the store also drops inherited pools after a fork). The SQLite secret file is created
@@ -105,6 +112,18 @@ def on_starting(server: "Arbiter") -> None:
     """
     if message := _in_child_process(_settings_and_schema_problem):
         raise RuntimeError(message)  # gunicorn prints "Error: <message>", exits 1
+    allow_open_files(server.cfg.worker_connections + OWN_FILES)
+
+
+def allow_open_files(wanted: int) -> None:
+    """Raise this process's soft limit of open files to ``wanted`` (as far as the hard limit
+    allows), for the workers it forks: a soft limit of 1,024, common under systemd and in shells,
+    would stop a worker accepting long before ``worker_connections``."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return
+    ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, ceiling), hard))
 
 
 def _settings_and_schema_problem() -> str:

@@ -26,7 +26,8 @@ class SiteFiles:
     """A sink serving the files of the built blog, with ``index.html`` for folder URLs.
 
     Only files inside the folder are served: a symlink in the output that points outside it, and
-    any path segment starting with ``.`` (``/.env``, ``/.git/config``), are 404, as missing files.
+    any path segment starting with ``.`` (``/.env``, ``/.git/config``), are 404, as missing files,
+    and so are paths no file can have (a NUL byte, an overlong name, a symlink loop).
     """
 
     def __init__(self, directory: Path) -> None:
@@ -52,4 +53,10 @@ class SiteFiles:
         relative = path.lstrip("/")
         if any(part.startswith(".") for part in relative.split("/")):
             return False
-        return (self._root / relative).resolve().is_relative_to(self._root)
+        try:
+            resolved = (self._root / relative).resolve()
+        except (ValueError, OSError, RuntimeError):
+            # A NUL byte (ValueError), a name the file system refuses (OSError), a symlink loop
+            # (RuntimeError before Python 3.13): no file has such a path.
+            return False
+        return resolved.is_relative_to(self._root)

@@ -21,5 +21,10 @@ def upgrade() -> None:
     ${upgrades if upgrades else "pass"}
 
 
+# If downgrade() drops rows, tables or columns, say what is lost, and `pelican-likes db downgrade`
+# asks for --yes before it runs:
+# DOWNGRADE_DROPS = "what a blogger loses (and what then behaves differently)"
+
+
 def downgrade() -> None:
     ${downgrades if downgrades else "pass"}

@@ -63,6 +63,10 @@ def upgrade() -> None:
     )
 
 
+# What downgrade() loses, which `pelican-likes db downgrade` names and asks --yes for.
+DOWNGRADE_DROPS = "every article and every like"
+
+
 def downgrade() -> None:
     op.drop_table("like_counters")
     op.drop_table("likes")

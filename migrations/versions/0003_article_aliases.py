@@ -35,6 +35,10 @@ def upgrade() -> None:
     op.create_index("ix_article_aliases_article_id", "article_aliases", ["article_id"])
 
 
+# What downgrade() loses, which `pelican-likes db downgrade` names and asks --yes for.
+DOWNGRADE_DROPS = "the former slugs of renamed articles (old addresses stop reaching them)"
+
+
 def downgrade() -> None:
     op.drop_index("ix_article_aliases_article_id", table_name="article_aliases")
     op.drop_table("article_aliases")

@@ -27,6 +27,10 @@ def upgrade() -> None:
     )
 
 
+# What downgrade() loses, which `pelican-likes db downgrade` names and asks --yes for.
+DOWNGRADE_DROPS = "which articles are closed to likes (each accepts likes again)"
+
+
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("ALTER TABLE articles DROP COLUMN likes_closed")  # SQLite 3.35 and later

@@ -37,6 +37,10 @@ def upgrade() -> None:
     )
 
 
+# What downgrade() loses, which `pelican-likes db downgrade` names and asks --yes for.
+DOWNGRADE_DROPS = "today's daily-cap tallies (readers capped today may like again until tomorrow)"
+
+
 def downgrade() -> None:
     op.drop_table("daily_tallies")
     op.drop_table("daily_keys")

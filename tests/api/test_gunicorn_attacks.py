@@ -20,6 +20,7 @@ from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import SECRET, Server, gunicorn, wait_for_log
 
 SLOW_CLIENTS = 200
+HALF_OPEN_CLIENTS = 1000
 # What "still answering" means for a reader while the slow clients hold their sockets.
 ANSWER_WITHIN = 1.0
 
@@ -86,6 +87,24 @@ def test_two_hundred_slow_clients_leave_health_and_likes_answering(api):
         )
 
     assert (health, like) == (200, 200)
+
+
+def test_a_thousand_half_open_connections_leave_health_answering(api):
+    """Each gevent worker serves at most ``worker_connections`` at once and stops accepting while
+    that many are open: health then waited for half-open ones to time out (keepalive, 5 s)."""
+    with ExitStack() as stack:
+        slow_clients(api, HALF_OPEN_CLIENTS, stack)
+        started = time.monotonic()
+        connection = http.client.HTTPConnection("127.0.0.1", api.port, timeout=30)
+        try:
+            connection.request("GET", "/api/health")
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+        elapsed = time.monotonic() - started
+
+    assert status == 200
+    assert elapsed < ANSWER_WITHIN, f"health took {elapsed:.2f}s"
 
 
 def test_clients_that_stop_sending_are_let_go(api):

@@ -49,6 +49,27 @@ def test_a_gevent_worker_serves_its_other_connections_between_two_requests_of_on
     assert json.loads(ran.replace("'", '"')) == ["another connection"]
 
 
+# A fresh interpreter with the soft limit of open files many shells and services start with.
+OPEN_FILES_CHECK = """
+import resource, sys
+from pelican_likes.api import gunicorn_conf
+
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
+gunicorn_conf.allow_open_files(int(sys.argv[1]))
+print(*resource.getrlimit(resource.RLIMIT_NOFILE))
+"""
+
+
+@pytest.mark.parametrize("wanted", [4096, 10**9])
+def test_the_master_makes_room_for_every_connection_of_a_worker_up_to_the_hard_limit(wanted):
+    check = [sys.executable, "-c", OPEN_FILES_CHECK, str(wanted)]
+    result = subprocess.run(check, capture_output=True, text=True, timeout=60, check=True)
+
+    soft, hard = (int(limit) for limit in result.stdout.split())
+    assert soft == min(wanted, hard)
+
+
 @pytest.mark.parametrize(
     "environ, workers",
     [

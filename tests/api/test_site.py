@@ -1,6 +1,11 @@
 """The built blog served beside the API for previews (LIKES_SITE_DIR)."""
 
+import http.client
+import json
+
 import pytest
+
+from tests.support import api_env
 
 
 @pytest.fixture
@@ -53,6 +58,48 @@ def test_missing_or_escaping_paths_are_404(site_client, path):
 
     assert result.status_code == 404
     assert result.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/posts/first.html%00",
+        "/%00/",
+        "/posts/first.html%00.css",
+        "/" + "a" * 300 + ".html",  # past the 255 bytes a file name may take
+        "/" + "a/" * 2100,  # past the 4,096 bytes a path may take
+    ],
+)
+def test_paths_the_file_system_refuses_are_404(site_client, path):
+    result = site_client.simulate_get(path)
+
+    assert result.status_code == 404
+    assert result.json["status"] == 404
+
+
+def test_a_nul_byte_is_404_under_gunicorn_without_a_traceback(start_gunicorn, sqlite_url, tmp_path):
+    site = tmp_path / "output"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>Home</title>")
+    server = start_gunicorn(api_env(sqlite_url, LIKES_SITE_DIR=str(site)), workers=1)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+
+    connection.request("GET", "/index.html%00")
+    response = connection.getresponse()
+
+    assert (response.status, json.loads(response.read())["status"]) == (404, 404)
+    connection.close()
+    assert server.log is not None and "Traceback" not in server.log.read_text()
+
+
+def test_a_symlink_loop_in_the_folder_is_404(make_client, tmp_path):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "round").symlink_to(tmp_path / "about")
+    (tmp_path / "about").symlink_to(tmp_path / "round")
+    client = make_client(site_dir=tmp_path)
+
+    for path in ("/loop", "/round/index.html"):
+        assert client.simulate_get(path).status_code == 404, path
 
 
 @pytest.fixture

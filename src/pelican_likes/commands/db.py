@@ -2,6 +2,7 @@
 
 import argparse
 
+from pelican_likes.commands.usage import UsageError
 from pelican_likes.storage import migrate
 
 
@@ -16,6 +17,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
     down = actions.add_parser("downgrade", help="migrate the schema down")
     down.add_argument("revision", help="target revision; 'base' removes every table")
+    down.add_argument(
+        "--yes", action="store_true", help="drop what the downgrade loses (it names it first)"
+    )
     down.set_defaults(run=downgrade)
 
     current = actions.add_parser("current", help="print the schema's current revision")
@@ -28,7 +32,17 @@ def upgrade(args: argparse.Namespace, url: str) -> None:
 
 
 def downgrade(args: argparse.Namespace, url: str) -> None:
+    """Refused without ``--yes`` where it would drop data, which nothing else would show: a closed
+    article quietly taking likes again, a renamed one's old address no longer counting."""
+    losses = migrate.downgrade_losses(url, args.revision)
+    if losses and not args.yes:
+        raise UsageError(
+            f"downgrading to {args.revision} would drop {'; '.join(losses)}; "
+            "run it again with --yes to drop them"
+        )
     migrate.downgrade(url, args.revision)
+    for loss in losses:
+        print(f"dropped {loss}")
     print(f"database at revision {migrate.current_revision(url) or 'base'}")
 
 

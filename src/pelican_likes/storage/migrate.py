@@ -11,6 +11,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util.exc import CommandError
 
 from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import is_sqlite, make_engine, parse_url, redacted
@@ -44,6 +46,21 @@ def downgrade(url: str, revision: str) -> None:
     """Take the schema at ``url`` down to ``revision`` (``base`` removes every table)."""
     current_revision(url)
     command.downgrade(alembic_config(url), revision)
+
+
+def downgrade_losses(url: str, revision: str) -> list[str]:
+    """What taking the schema at ``url`` down to ``revision`` would drop, newest first: each
+    migration whose downgrade loses data says what in its ``DOWNGRADE_DROPS``."""
+    current = current_revision(url)
+    if current is None:
+        return []
+    scripts = ScriptDirectory.from_config(alembic_config(url))
+    try:
+        undone = list(scripts.iterate_revisions(current, revision, select_for_downgrade=True))
+    except RevisionError as error:  # as the downgrade itself would refuse the target
+        raise CommandError(str(error)) from None
+    losses = (getattr(script.module, "DOWNGRADE_DROPS", "") for script in undone)
+    return [loss for loss in losses if loss]
 
 
 def current_revision(url: str) -> str | None:
