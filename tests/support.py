@@ -504,6 +504,7 @@ class Release:
 
     dist: Path
     venv: Path
+    built: str = ""  # what the build printed
 
     def tool(self, name: str) -> Path:
         return self.venv / "bin" / name

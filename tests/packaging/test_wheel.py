@@ -57,16 +57,23 @@ def release(tmp_path_factory) -> Iterator[Release]:
     dist = root / "dist"
     env = clean_environment()
     # The wheel is built from the sdist, as an index's users would rebuild it.
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)],
         env=env, capture_output=True, text=True, timeout=600, check=True,
     )  # fmt: skip
     environment = root / "venv"
     venv.create(environment, with_pip=True)
     wheel = next(dist.glob("*.whl"))
-    release = Release(dist=dist, venv=environment)
+    release = Release(dist=dist, venv=environment, built=built.stdout + built.stderr)
     release.run(str(release.tool("pip")), "install", "--quiet", str(wheel), cwd=root, env=env)
     yield release
+
+
+def test_the_build_warns_about_nothing_it_packages(release):
+    """setuptools warns of data folders missing from the package list ("Package would be
+    ignored"), which a future setuptools would leave out of the wheel."""
+    assert "would be ignored" not in release.built
+    assert "Warning" not in release.built, release.built
 
 
 def test_the_distributions_pass_twine_check(release):
@@ -102,6 +109,8 @@ def test_the_wheel_installs_nothing_under_a_generic_name(release):
         "pelican_likes/migrations/alembic.ini",
         "pelican_likes/migrations/versions/0001_initial.py",
         "pelican_likes/api/gunicorn_conf.py",
+        "pelican_likes/reports/assets/uPlot.iife.min.js",
+        "pelican_likes/reports/assets/report.html",
     ):
         assert shipped in files
 
