@@ -17,7 +17,7 @@ from pelican import Pelican  # type: ignore[attr-defined]
 from pelican.generators import Generator
 
 from pelican.plugins.likes.legacy_name import OLD_NAME, answer_old_name, warn_old_name
-from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.settings import LikesSettings, warn_about_api_url
 
 answer_old_name()
 
@@ -41,9 +41,11 @@ def connect_receivers(pelican: Pelican) -> None:
     signals.readers_init.connect(use_frontmatter_reader)
     signals.article_generator_context.connect(report_skipped_file)
     signals.page_generator_context.connect(report_skipped_file)
-    if not LikesSettings.from_pelican(pelican.settings).enabled:
+    settings = LikesSettings.from_pelican(pelican.settings)
+    if not settings.enabled:
         signals.generator_init.connect(add_inert_template_helpers)
         return
+    warn_about_api_url(settings)
     from pelican.plugins.likes.assets import copy_assets
     from pelican.plugins.likes.baked_counts import bake_counts, start_exchange, watch_article
     from pelican.plugins.likes.most_liked import add_most_liked

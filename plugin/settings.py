@@ -1,10 +1,14 @@
 """The plugin's ``LIKES_*`` settings: each one's default and meaning, side by side, in one place."""
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
+from urllib.parse import urlsplit
 
 from pelican_likes.storage.environment import database_url
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,35 @@ class LikesSettings:
     def resolved_database_url(self) -> str:
         """``LIKES_DATABASE_URL`` or, read at build time rather than import, the environment's."""
         return self.database_url or database_url()
+
+
+def api_url_problem(api_url: str) -> str | None:
+    """Why the widget could not reach the API at ``api_url``, or None if it can.
+
+    Browsers read a URL with neither a scheme nor a leading ``/`` (``127.0.0.1:8202/api``) as
+    relative to each page, and the API answers only under ``/api``: either mistake leaves every
+    widget failing in readers' browsers while the build itself succeeds.
+    """
+    parts = urlsplit(api_url)
+    full = parts.scheme in ("http", "https") and parts.netloc
+    from_root = not parts.scheme and (parts.netloc or parts.path.startswith("/"))
+    if not (full or from_root):
+        return (
+            f'LIKES_API_URL {api_url!r} is neither a path from the blog\'s root ("/api") nor a '
+            f'full URL ("https://likes.example.com/api"): browsers would read it relative to '
+            "each page"
+        )
+    if not parts.path.rstrip("/").endswith("/api"):
+        return (
+            f"LIKES_API_URL {api_url!r} does not end in /api, under which the API answers "
+            f"(/api/likes, /api/articles/...): expected e.g. "
+            f"{api_url.rstrip('/') + '/api'!r}"
+        )
+    return None
+
+
+def warn_about_api_url(settings: LikesSettings) -> None:
+    """One warning per build if the widget could not reach the API at ``LIKES_API_URL``."""
+    problem = api_url_problem(settings.api_url)
+    if problem is not None:
+        logger.warning("likes: %s; every like would fail", problem)
