@@ -6,6 +6,9 @@ Every error answer is an RFC 9457 ``application/problem+json`` document whatever
 
 import json
 import logging
+import threading
+import time
+from collections.abc import Callable
 from http import HTTPStatus
 
 import falcon
@@ -31,7 +34,32 @@ _DEFAULT_DETAILS = {
     405: "This method is not allowed here; the Allow header lists those that are.",
 }
 
+# Seconds between two log lines about likes of unregistered articles: anyone can send those, so
+# the hint for the operator must not become a way to flood the log.
+UNREGISTERED_LOG_INTERVAL = 60.0
+
 log = logging.getLogger(__name__)
+
+
+class Throttle:
+    """Says yes at most once per ``interval`` seconds (per worker process)."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._next = float("-inf")
+        self._lock = threading.Lock()
+
+    def ready(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            if now < self._next:
+                return False
+            self._next = now + self._interval
+            return True
+
+
+_unregistered_likes = Throttle(UNREGISTERED_LOG_INTERVAL)
 
 
 def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError) -> None:
@@ -48,7 +76,16 @@ def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.
 def unknown_article(
     req: falcon.Request, resp: falcon.Response, error: UnknownArticle, params: dict[str, object]
 ) -> None:
-    """A slug the blog never registered: the article does not exist as far as likes go."""
+    """A slug the blog never registered: the article does not exist as far as likes go. A like
+    of one most often means the blog was built against another database than the API's, which
+    only the operator's log can tell them."""
+    if req.method in ("PUT", "POST") and _unregistered_likes.ready():
+        log.warning(
+            "a like of %r was refused: no build registered that article in this API's database; "
+            "build the blog with the same DATABASE_URL (or LIKES_DATABASE_URL) as the API "
+            "(said at most once a minute)",
+            error.slug,
+        )
     raise falcon.HTTPNotFound(
         description=f"No article is registered under the slug {error.slug!r}."
     )

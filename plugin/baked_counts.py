@@ -121,6 +121,12 @@ def fetch_counts(
     )
     if published.problem is None:
         report_merges(published, claimed)
+        # Which database, since the API likes only articles registered in its own.
+        logger.info(
+            "Likes: %d article(s) registered in %s, their counts baked",
+            len(pages),
+            published.database,
+        )
         return published.counts
     if settings.strict:
         raise LikesDatabaseError(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from pelican_likes.api import errors
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.store import ArticleInfo, LikeStore
@@ -145,3 +146,33 @@ def test_very_long_url_is_a_client_error(client):
     long_query = client.simulate_get("/api/likes", query_string="slug=a&" * 50_000)
 
     assert long_slug.status_code == long_query.status_code == 400
+
+
+def test_a_like_of_an_unregistered_article_tells_the_operator_to_build_against_this_database(
+    client, caplog, monkeypatch
+):
+    monkeypatch.setattr(errors, "_unregistered_likes", errors.Throttle(60, clock=lambda: 0.0))
+    caplog.set_level(logging.WARNING, logger="pelican_likes.api.errors")
+    headers = {"Likes-Voter": "a-reader-token-that-is-long-enough-0123"}
+
+    first = client.simulate_put("/api/articles/not-built-here/like", headers=headers)
+    again = client.simulate_put("/api/articles/not-built-either/like", headers=headers)
+
+    said = [r.getMessage() for r in caplog.records if r.name == "pelican_likes.api.errors"]
+    assert (first.status_code, again.status_code) == (404, 404)
+    assert len(said) == 1  # anyone can send these: the hint is said once a minute at most
+    assert "'not-built-here'" in said[0]
+    assert "same DATABASE_URL (or LIKES_DATABASE_URL) as the API" in said[0]
+
+
+def test_the_throttle_says_yes_again_once_its_interval_is_over():
+    now = [100.0]
+    throttle = errors.Throttle(60, clock=lambda: now[0])
+
+    answers = [throttle.ready(), throttle.ready()]
+    now[0] = 159.9
+    answers.append(throttle.ready())
+    now[0] = 160.0
+    answers.append(throttle.ready())
+
+    assert answers == [True, False, False, True]

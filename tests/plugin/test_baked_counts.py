@@ -1,11 +1,13 @@
 """Counts in the HTML from a real database, articles registered, and a build that survives the
 database being down (unless told to be strict)."""
 
+import logging
 import shutil
 
 import pytest
 
 from pelican.plugins.likes.baked_counts import LikesDatabaseError
+from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleClosed, ArticleInfo
 from tests.plugin.pelican_builds import ARTICLES, PUBLISHED, UNPUBLISHED, count_in, likes_warnings
 
@@ -205,3 +207,14 @@ def test_a_production_build_replaces_a_local_builds_urls(build_site, store, data
 
     [article] = store.articles()
     assert article.url == "https://blog.example/first-post.html"
+
+
+def test_the_build_says_which_database_it_registered_its_articles_in(build_site, caplog, tmp_path):
+    url = f"sqlite:///{tmp_path / 'blog-likes.sqlite3'}"
+    migrate.upgrade(url)
+    caplog.set_level(logging.INFO, logger="pelican.plugins.likes")
+
+    build_site(PUBLISHED, LIKES_DATABASE_URL=url)
+
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("pelican.plugins.likes")]
+    assert f"Likes: {len(PUBLISHED)} article(s) registered in {url}, their counts baked" in said
