@@ -5,23 +5,21 @@ from alembic import context
 from sqlalchemy import text
 
 from pelican_likes.storage.connections import connected
-from pelican_likes.storage.database import is_sqlite, make_engine, parse_url
+from pelican_likes.storage.database import is_sqlite, make_engine
 from pelican_likes.storage.environment import database_url
-from pelican_likes.storage.migration_lock import sqlite_migration_lock
 from pelican_likes.storage.schema import metadata
 
 config = context.config
 
 # Held for the whole migration: hosts deploying together run `db upgrade` at once, and without it
 # two of them create the version table of a fresh database together, and one fails. SQLite's
-# migrations take turns on a file lock instead (storage/migration_lock.py).
+# migrations take turns on a file lock instead, which storage/migrate.py holds around the whole
+# command (storage/migration_lock.py).
 MIGRATION_LOCK = 7_142_010_013
 
 
 def run_migrations_online() -> None:
-    url = config.get_main_option("sqlalchemy.url") or database_url()
-    with sqlite_migration_lock(parse_url(url)):
-        migrate_with(url)
+    migrate_with(config.get_main_option("sqlalchemy.url") or database_url())
 
 
 def migrate_with(url: str) -> None:

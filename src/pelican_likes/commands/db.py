@@ -27,8 +27,7 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def upgrade(args: argparse.Namespace, url: str) -> None:
-    migrate.upgrade(url, args.revision)
-    print(f"database at revision {migrate.current_revision(url) or 'base'}")
+    print(f"database at revision {migrate.upgrade(url, args.revision) or 'base'}")
 
 
 def downgrade(args: argparse.Namespace, url: str) -> None:
@@ -40,10 +39,10 @@ def downgrade(args: argparse.Namespace, url: str) -> None:
             f"downgrading to {args.revision} would drop {'; '.join(losses)}; "
             "run it again with --yes to drop them"
         )
-    migrate.downgrade(url, args.revision)
+    now = migrate.downgrade(url, args.revision)
     for loss in losses:
         print(f"dropped {loss}")
-    print(f"database at revision {migrate.current_revision(url) or 'base'}")
+    print(f"database at revision {now or 'base'}")
 
 
 def show_current(args: argparse.Namespace, url: str) -> None:

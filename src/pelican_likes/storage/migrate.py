@@ -17,6 +17,7 @@ from alembic.util.exc import CommandError
 from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import is_sqlite, make_engine, parse_url, redacted
 from pelican_likes.storage.errors import SchemaMismatch, StorageError, StorageUnavailable
+from pelican_likes.storage.migration_lock import sqlite_migration_lock
 
 
 def alembic_config(url: str) -> Config:
@@ -36,16 +37,26 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema at ``url`` up to ``revision``."""
-    current_revision(url)  # a schema newer than this release is refused, not "not found"
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head") -> str | None:
+    """Bring the schema at ``url`` up to ``revision``; the revision it is at afterwards.
+
+    An SQLite database's migrations take turns from their first look at the file to their last
+    (migration_lock.py): a fresh file's first connections turn it to WAL, which fails rather than
+    waits while another process migrates it.
+    """
+    with sqlite_migration_lock(parse_url(url)):
+        current_revision(url)  # a schema newer than this release is refused, not "not found"
+        command.upgrade(alembic_config(url), revision)
+        return current_revision(url)
 
 
-def downgrade(url: str, revision: str) -> None:
-    """Take the schema at ``url`` down to ``revision`` (``base`` removes every table)."""
-    current_revision(url)
-    command.downgrade(alembic_config(url), revision)
+def downgrade(url: str, revision: str) -> str | None:
+    """Take the schema at ``url`` down to ``revision`` (``base`` removes every table); the
+    revision it is at afterwards. SQLite's take turns as ``upgrade``'s do."""
+    with sqlite_migration_lock(parse_url(url)):
+        current_revision(url)
+        command.downgrade(alembic_config(url), revision)
+        return current_revision(url)
 
 
 def downgrade_losses(url: str, revision: str) -> list[str]:
