@@ -39,10 +39,10 @@ run: $(RUN_STAMP)
 		$(BIN)/gunicorn -c python:pelican_likes.api.gunicorn_conf \
 		pelican_likes.api.wsgi:app --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile /dev/null
 
-# docs/widget.png and docs/report.png for the README, from a freshly built demo.
+# docs/widget.png and docs/report-*.png for the README, from a freshly built demo.
 screenshot: $(TEST_STAMP)
 	$(BIN)/python -m scripts.screenshot docs/widget.png
-	$(BIN)/python -m scripts.report_screenshot docs/report.png
+	$(BIN)/python -m scripts.report_screenshot docs
 	$(BIN)/python -m scripts.theme_screenshots docs/themes
 
 # The report's charting library, unmodified from its npm package, with its licence.

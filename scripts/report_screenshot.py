@@ -1,11 +1,13 @@
-"""Take the README's picture of ``pelican-likes report``: the demo blog's articles registered by a
-real build, three months of likes (a steady favourite, a post shared one day, an old one that
-comes back to life), the report written by the command and opened offline in headless Chromium.
+"""Take the README's pictures of ``pelican-likes report``: the demo blog's articles registered by a
+real build, then two reports written by the command and opened offline in headless Chromium:
+three months of likes (a steady favourite, a post shared one day, an old one that comes back to
+life), and a new blog whose likes all came on its first day.
 
-    .venv/bin/python -m scripts.report_screenshot docs/report.png
+    .venv/bin/python -m scripts.report_screenshot docs
 """
 
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,19 +30,32 @@ PATTERNS = {
 }
 
 
-def main(target: Path) -> None:
+def main(folder: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = sqlite_database(Path(tmp))
-        build(Path(tmp) / "output", url)
-        record_likes(url, dated_likes())
-        report = Path(tmp) / "likes.html"
-        subprocess.run(
-            [sys.executable, "-m", "pelican_likes.commands.main", "--database-url", url,
-             "report", "--since", f"{DAYS}d", "--top", "3", "-o", str(report)],
-            check=True,
-        )  # fmt: skip
-        shoot(report, target)
-    print(f"wrote {target}")
+        months = sqlite_database(Path(tmp))
+        build(Path(tmp) / "output", months)
+        one_day = f"sqlite:///{shutil.copy(Path(tmp) / 'likes.sqlite3', Path(tmp) / 'new.sqlite3')}"
+        record_likes(months, dated_likes())
+        record_likes(one_day, first_day_likes())
+        for url, period, target in (
+            (months, ["--since", f"{DAYS}d"], folder / "report-90-days.png"),
+            (one_day, [], folder / "report-1-day.png"),
+        ):
+            report = Path(tmp) / "likes.html"
+            subprocess.run(
+                [sys.executable, "-m", "pelican_likes.commands.main", "--database-url", url,
+                 "report", *period, "--top", "3", "-o", str(report)],
+                check=True,
+            )  # fmt: skip
+            shoot(report, target)
+            print(f"wrote {target}")
+
+
+def first_day_likes() -> list[tuple[str, datetime]]:
+    """Today's likes of a blog just launched: its report covers one day, all time."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    counts = {"writing-a-static-blog": 9, "home-network-backups": 4, "keyboard-shortcuts": 2}
+    return [(slug, now) for slug, count in counts.items() for _ in range(count)]
 
 
 def dated_likes() -> list[tuple[str, datetime]]:
@@ -68,4 +83,4 @@ def shoot(report: Path, target: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/report.png"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pelican_likes.reports.page import render_report, uplot, write_report
+from pelican_likes.reports.page import linkable, render_report, uplot, write_report
 from pelican_likes.reports.stats import ArticleLikes, LikesStats
 from pelican_likes.reports.summary import as_json
 from tests.support import ReportData
@@ -21,8 +21,10 @@ def stats() -> LikesStats:
     articles = [
         ArticleLikes("hostile", HOSTILE, "javascript:alert(1)", 3, 3, {FIRST: 3}),
         ArticleLikes("linked", "Linked", "https://blog.example/linked.html", 2, 2, {FIRST: 2}),
+        ArticleLikes("local", "Local", "/posts/local.html?from=a&b", 1, 1, {FIRST: 1}),
+        ArticleLikes("away", "Away", "//evil.example/away.html", 1, 1, {FIRST: 1}),
     ]
-    return LikesStats(FIRST, FIRST, FIRST + timedelta(6), articles, {FIRST: 5}, 4, 9, 5)
+    return LikesStats(FIRST, FIRST, FIRST + timedelta(6), articles, {FIRST: 7}, 4, 11, 7)
 
 
 class Outline(HTMLParser):
@@ -64,10 +66,40 @@ def test_titles_stay_text_and_only_web_addresses_become_links():
     assert len(outline.scripts) == 3  # the data, uPlot, the charts: no injected one
     assert outline.links == [
         "https://blog.example/linked.html",  # its chart's heading
+        "/posts/local.html?from=a&b",
         "https://blog.example/linked.html",  # its row of the table
+        "/posts/local.html?from=a&b",
         "https://github.com/leeoniya/uPlot",
     ]
+    assert 'href="/posts/local.html?from=a&amp;b"' in html
     assert "Why &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["https://blog.example/a.html", "HTTP://blog.example/", "/a.html", "/posts/a%20b/"]
+)
+def test_web_addresses_and_paths_from_the_root_are_links(url):
+    assert linkable(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "javascript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example/a.html",
+        "/\\evil.example/a.html",
+        "/\tjavascript:alert(1)",
+        "https:///a.html",
+        "ftp://blog.example/a.html",
+        "posts/a.html",
+        "/a\x85.html",
+    ],
+)
+def test_other_urls_stay_text(url):
+    assert not linkable(url)
 
 
 def test_the_embedded_data_is_what_stats_prints_as_json():

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,6 +20,7 @@ from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
@@ -83,6 +85,19 @@ def best_day(per_day: Mapping[date, int]) -> tuple[str, int] | None:
     return f"{day:%Y-%m-%d}", count
 
 
+def linkable(url: str) -> bool:
+    """Whether an article's stored URL may be a link in the report: a web address, or a path from
+    the blog's root (the plugin stores that without a ``SITEURL``). Anything else stays text: a
+    ``javascript:`` or ``data:`` URL would run in the report, ``//host`` leaves the blog, and
+    browsers drop the spaces, controls and backslashes that could hide either."""
+    if any(char.isspace() or char == "\\" or unicodedata.category(char) == "Cc" for char in url):
+        return False
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https"):
+        return bool(parts.netloc)
+    return not parts.scheme and url.startswith("/") and not url.startswith("//")
+
+
 def report_file(target: Path) -> Path:
     """The file a report written to ``target`` lands in: a symlink's target, as the shell's ``>``
     writes through one, else ``target`` itself; refused unless it is a regular file or a new
@@ -132,4 +147,8 @@ def _asset(name: str) -> str:
 
 
 def _environment() -> Environment:
-    return Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    environment = Environment(
+        autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+    )
+    environment.tests["linkable"] = linkable
+    return environment

@@ -21,6 +21,52 @@
     return Math.ceil(drawn.ticks.size + drawn.gap + u.ctx.measureText(longest).width / devicePixelRatio) + 4;
   }
 
+  var DAY = 86400;
+  var first = stamps[0], last = stamps[stamps.length - 1];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // Tick steps, finest first, and the room each label needs: days while "6 Dec" labels fit one
+  // every few days, then months ("Dec 2026"). Each tick is a UTC midnight inside the period.
+  var STEPS = [[1, 0, 56], [2, 0, 56], [7, 0, 56], [14, 0, 56],
+    [0, 1, 76], [0, 2, 76], [0, 3, 76], [0, 6, 76], [0, 12, 76], [0, 24, 76], [0, 60, 76]];
+
+  function dayTicks(every) {
+    var ticks = [];
+    for (var t = first; t <= last; t += every * DAY) ticks.push(t);
+    return ticks;
+  }
+
+  function monthTicks(every) {
+    var start = new Date(first * 1000), ticks = [];
+    var month = start.getUTCFullYear() * 12 + start.getUTCMonth() + (start.getUTCDate() > 1 ? 1 : 0);
+    for (month += (every - month % every) % every; ; month += every) {
+      var t = Date.UTC(Math.floor(month / 12), month % 12, 1) / 1000;
+      if (t > last) return ticks;
+      ticks.push(t);
+    }
+  }
+
+  // The finest step whose labels fit the plot's width, and its ticks.
+  function xTicks(u) {
+    var width = u.bbox.width / devicePixelRatio, ticks = [first];
+    for (var i = 0; i < STEPS.length; i++) {
+      var step = STEPS[i];
+      ticks = step[0] ? dayTicks(step[0]) : monthTicks(step[1]);
+      if (ticks.length && ticks.length * step[2] <= width) break;
+    }
+    u.likesMonthly = !STEPS[i] || !STEPS[i][0];
+    return ticks.length ? ticks : [first];
+  }
+
+  // "6 Dec", its year below on the first tick and on the first of each year; months as "Dec 2026".
+  function xLabels(u, ticks) {
+    return ticks.map(function (t, i) {
+      var d = new Date(t * 1000), year = d.getUTCFullYear(), month = MONTHS[d.getUTCMonth()];
+      if (u.likesMonthly) return month + " " + year;
+      var newYear = i === 0 || new Date(ticks[i - 1] * 1000).getUTCFullYear() !== year;
+      return d.getUTCDate() + " " + month + (newYear ? "\n" + year : "");
+    });
+  }
+
   function options(width, label, colour) {
     return {
       width: width,
@@ -28,19 +74,16 @@
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
       cursor: { points: { show: false } },
       scales: {
-        x: { time: true, range: function (u, min, max) { return [min - 43200, max + 43200]; } },
+        // The period itself, each day's bar centred on its midnight tick, whatever the likes.
+        x: { time: true, range: function () { return [first - DAY / 2, last + DAY / 2]; } },
         y: { range: function (u, min, max) { return [0, Math.max(4, Math.ceil(max * 1.1))]; } },
       },
       axes: [
         {
           stroke: "#5b6270",
           grid: { stroke: "#eceef2" },
-          // Tick spacing, then the label's format, and the line added where a year starts.
-          values: [
-            [86400 * 365, "{YYYY}", null, null, null, null, null, null, 1],
-            [86400 * 28, "{MMM}", "\n{YYYY}", null, null, null, null, null, 1],
-            [86400, "{D} {MMM}", "\n{YYYY}", null, null, null, null, null, 1],
-          ],
+          splits: xTicks,
+          values: xLabels,
         },
         {
           stroke: "#5b6270",
@@ -57,7 +100,8 @@
           stroke: colour,
           fill: colour + "cc",
           width: 0,
-          paths: uPlot.paths.bars({ size: [0.85, 28], align: 0 }),
+          // At least 2 px wide: a year of days leaves each under 3 px of the plot.
+          paths: uPlot.paths.bars({ size: [0.85, 28, 2], align: 0 }),
           points: { show: false },
           value: function (u, v) { return v == null ? "–" : v.toLocaleString("en"); },
         },
