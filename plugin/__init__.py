@@ -17,7 +17,11 @@ from pelican import Pelican  # type: ignore[attr-defined]
 from pelican.generators import Generator
 
 from pelican.plugins.likes.legacy_name import OLD_NAME, answer_old_name, warn_old_name
-from pelican.plugins.likes.settings import LikesSettings, warn_about_api_url
+from pelican.plugins.likes.settings import (
+    LikesSettings,
+    warn_about_api_url,
+    warn_about_hide_below,
+)
 
 answer_old_name()
 
@@ -46,13 +50,16 @@ def connect_receivers(pelican: Pelican) -> None:
         signals.generator_init.connect(add_inert_template_helpers)
         return
     warn_about_api_url(settings)
+    warn_about_hide_below(settings)
     from pelican.plugins.likes.assets import copy_assets
     from pelican.plugins.likes.baked_counts import bake_counts, start_exchange, watch_article
+    from pelican.plugins.likes.icons import warn_about_icon
     from pelican.plugins.likes.most_liked import add_most_liked
     from pelican.plugins.likes.placement import use_placing_templates
     from pelican.plugins.likes.texts import warn_about_untranslated_languages
     from pelican.plugins.likes.widget import add_jinja_global
 
+    warn_about_icon(settings.icon)
     signals.generator_init.connect(start_exchange)
     signals.content_object_init.connect(watch_article)
     signals.generator_init.connect(add_jinja_global)

@@ -40,6 +40,14 @@ class LikesSettings:
     """``LIKES_DATABASE_URL``: the database articles are registered in and counts read from.
     None means the ``DATABASE_URL`` environment variable, else ``sqlite:///likes.sqlite3``."""
 
+    icon: str = "thumb"
+    """``LIKES_ICON``: the button's icon: ``"thumb"``, ``"heart"``, ``"star"``, or the path of an
+    ``.svg`` file (relative to the folder ``pelican`` runs in), checked and inlined (icons.py)."""
+
+    hide_below: int = 0
+    """``LIKES_HIDE_BELOW``: counts under this number are not shown, in the page as built nor
+    live; the button works the same. For a blog that would rather show no count than a low one."""
+
     @classmethod
     def from_pelican(cls, settings: Mapping[str, Any]) -> "LikesSettings":
         """The likes settings found in Pelican's settings (or a page context, which holds them),
@@ -50,6 +58,10 @@ class LikesSettings:
             if f"LIKES_{field.name.upper()}" in settings
         }
         return cls(**given)
+
+    def shown_from(self) -> int:
+        """``LIKES_HIDE_BELOW`` if it is a whole number 0 or more, else 0 (every count shown)."""
+        return 0 if hide_below_problem(self.hide_below) else self.hide_below
 
     def resolved_database_url(self) -> str:
         """``LIKES_DATABASE_URL`` or, read at build time rather than import, the environment's."""
@@ -86,3 +98,17 @@ def warn_about_api_url(settings: LikesSettings) -> None:
     problem = api_url_problem(settings.api_url)
     if problem is not None:
         logger.warning("likes: %s; every like would fail", problem)
+
+
+def hide_below_problem(hide_below: object) -> str | None:
+    """Why ``LIKES_HIDE_BELOW`` cannot be used, or None if it can."""
+    if isinstance(hide_below, int) and not isinstance(hide_below, bool) and hide_below >= 0:
+        return None
+    return f"LIKES_HIDE_BELOW {hide_below!r}: expected a whole number, 0 or more"
+
+
+def warn_about_hide_below(settings: LikesSettings) -> None:
+    """One warning per build if ``LIKES_HIDE_BELOW`` is no count to hide below."""
+    problem = hide_below_problem(settings.hide_below)
+    if problem is not None:
+        logger.warning("likes: %s; every count is shown", problem)

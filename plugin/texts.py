@@ -27,7 +27,7 @@ from pelican.plugins.likes.settings import LikesSettings
 logger = logging.getLogger(__name__)
 
 # The messages the widget may show in its status line, besides the labels.
-MESSAGE_NAMES = ("error", "limit")
+MESSAGE_NAMES = ("error", "limit", "action")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
@@ -39,6 +39,7 @@ class LanguageTexts(TypedDict, total=False):
     label: dict[str, str]  # plural form -> accessible name with {count}
     error: str
     limit: str
+    action: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class WidgetTexts:
     labels: tuple[tuple[str, str], ...]  # (plural form, accessible name with {count})
     error: str
     limit: str  # a like refused by the API's LIKES_DAILY_LIMIT
+    action: str  # the accessible name while the count is hidden (LIKES_HIDE_BELOW)
 
     def count(self, count: int) -> str:
         """``count`` as the language writes it: ``1,234``, ``1 234``, ``1.234``..."""
@@ -60,9 +62,10 @@ class WidgetTexts:
         plural form the language uses."""
         return _label(self.labels, self.lang, count).replace(COUNT, shown or self.count(count))
 
-    def for_script(self) -> str:
-        """What the script needs to say the same in the browser, as compact JSON."""
-        return _script_texts(self.labels, self.error, self.limit)
+    def for_script(self, hiding: bool = False) -> str:
+        """What the script needs to say the same in the browser, as compact JSON; the name
+        without a count only for widgets that may hide theirs."""
+        return _script_texts(self.labels, self.error, self.limit, self.action if hiding else "")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -116,11 +119,12 @@ class TextCatalog:
 
     def _texts(self, locale: Locale, layers: list[LanguageTexts]) -> WidgetTexts:
         labels: dict[str, str] = {}
-        error = limit = ""
+        error = limit = action = ""
         for layer in layers:
             labels.update(layer.get("label", {}))
             error = layer.get("error", error)
             limit = layer.get("limit", limit)
+            action = layer.get("action", action)
         english = self._shipped[FALLBACK_LANGUAGE]
         if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
             labels = dict(english["label"])
@@ -130,12 +134,15 @@ class TextCatalog:
             labels=tuple(sorted(labels.items())),
             error=error or english["error"],
             limit=limit or english["limit"],
+            action=action or english["action"],
         )
 
 
 @functools.lru_cache(maxsize=64)
-def _script_texts(labels: tuple[tuple[str, str], ...], error: str, limit: str) -> str:
+def _script_texts(labels: tuple[tuple[str, str], ...], error: str, limit: str, action: str) -> str:
     texts = {"label": dict(labels), "error": error, "limit": limit}
+    if action:
+        texts["action"] = action
     return json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -178,8 +185,10 @@ def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> Lan
             logger.error("%s: expected text; ignored", where)
         elif name == "error":
             kept["error"] = value
-        else:
+        elif name == "limit":
             kept["limit"] = value
+        else:
+            kept["action"] = value
     return kept
 
 

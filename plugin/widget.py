@@ -13,6 +13,7 @@ from pelican.contents import Content
 from pelican.generators import Generator
 
 from pelican.plugins.likes.field_mapping import as_flag
+from pelican.plugins.likes.icons import DEFAULT, shipped_icon, widget_icon
 from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.texts import WidgetTexts, catalog_for
 from pelican_likes.storage.slugs import is_valid_slug
@@ -28,25 +29,36 @@ RETURN_ATTRIBUTE = "likes_return_url"
 # The API's form endpoint, under LIKES_API_URL: what the widget posts to without JavaScript.
 FORM_PATH = "/form-likes"
 
+THUMB = shipped_icon(DEFAULT)
+
 # Plain text with ``{fields}``: widget_markup escapes each value it puts in.
 _WIDGET = (
     '<form class="likes" method="post" action="{action}" lang="{lang}" dir="{direction}"'
     ' data-likes-slug="{slug}" data-likes-count="{count}" data-likes-api="{api}"'
-    ' data-likes-texts="{texts}">\n'
+    ' data-likes-texts="{texts}"{hide_below}>\n'
     '  <button type="submit" class="likes-button" aria-pressed="false" aria-label="{label}">\n'
-    '    <svg class="likes-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24">'
-    '<path d="M7 11v10H3V11zm0 0 4-8c1.5 0 3 1 3 3v3h5a2 2 0 0 1 2 2.4l-1.5 7.2A2 2 0 0 1 17.5'
-    ' 21H7"/></svg>\n'
-    '    <span class="likes-count">{shown}</span>\n'
+    "    {icon}\n"
+    '    <span class="likes-count"{hidden}>{shown}</span>\n'
     "  </button>\n"
     '  <span class="likes-status" role="status" aria-live="polite"></span>\n'
     "</form>"
 )
 
 
-def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back: str) -> Markup:
+def widget_markup(
+    slug: str,
+    count: int,
+    api_url: str,
+    texts: WidgetTexts,
+    back: str,
+    *,
+    icon: Markup = THUMB,
+    hide_below: int = 0,
+) -> Markup:
     """The widget for ``slug`` in the language of ``texts``, a form that likes through the API
-    and sends the reader back to ``back``; every value put into it is escaped.
+    and sends the reader back to ``back``; every value put into it is escaped but ``icon``.
+    A count under ``hide_below`` is in the page but hidden, and the button's name then says
+    what it does without it; the script does the same as the count changes.
 
     ``str.format`` over escaped values, not ``Markup.format``, whose formatter is pure Python:
     that was most of the widget's cost in a build (measured:
@@ -55,6 +67,7 @@ def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back:
     path = f"{api_url.rstrip('/')}{FORM_PATH}/{quote(slug, safe='')}"
     action = f"{path}?return={quote(back, safe='/:')}"
     shown = texts.count(count)
+    hidden = count < hide_below
     values = {
         "action": action,
         "lang": texts.lang,
@@ -62,14 +75,17 @@ def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back:
         "slug": slug,
         "count": count,
         "api": api_url,
-        "texts": texts.for_script(),
+        "texts": texts.for_script(hiding=hide_below > 0),
         # The name starts with the visible text (the count), as WCAG's "label in name" asks;
         # likes.js writes the same words, formatted the same way, when the count changes.
-        "label": texts.label(count, shown),
+        "label": texts.action if hidden else texts.label(count, shown),
         "shown": shown,
     }
-    escaped = {name: escape(value) for name, value in values.items()}
-    return Markup(_WIDGET.format_map(escaped))  # noqa: S704 - every value escaped above
+    escaped: dict[str, str] = {name: escape(value) for name, value in values.items()}
+    escaped["icon"] = icon
+    escaped["hide_below"] = f' data-likes-hide-below="{hide_below:d}"' if hide_below else ""
+    escaped["hidden"] = ' hidden=""' if hidden else ""
+    return Markup(_WIDGET.format_map(escaped))  # noqa: S704 - escaped above, or ours
 
 
 def return_url(url: str, siteurl: str) -> str:
@@ -112,6 +128,8 @@ class LikesWidget:
         self._catalog = catalog_for(settings.texts)
         self._default_lang = default_lang
         self._siteurl = siteurl
+        self._icon = widget_icon(settings.icon).markup  # warned about once, at the build's start
+        self._hide_below = settings.shown_from()
         self._drawn: dict[tuple[str, int, str | None, str], str] = {}
 
     @classmethod
@@ -133,7 +151,15 @@ class LikesWidget:
         drawn = self._drawn.get(key)
         if drawn is None:
             texts = self._catalog.for_language(lang, self._default_lang)
-            markup = widget_markup(article.slug, count, self.settings.api_url, texts, back)
+            markup = widget_markup(
+                article.slug,
+                count,
+                self.settings.api_url,
+                texts,
+                back,
+                icon=self._icon,
+                hide_below=self._hide_below,
+            )
             drawn = self._drawn[key] = str(markup)
         return Markup(drawn)  # noqa: S704 - drawn by widget_markup, every value escaped
 

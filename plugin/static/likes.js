@@ -48,6 +48,7 @@
       button: root.querySelector(".likes-button"),
       count: root.querySelector(".likes-count"),
       texts: JSON.parse(root.getAttribute("data-likes-texts") || "{}"),
+      hide: +root.getAttribute("data-likes-hide-below"),
       // Digits as the build writes them (plugin/texts.py).
       digits: new Intl.NumberFormat(lang, { numberingSystem: "latn", useGrouping: "always" }),
       plural: new Intl.PluralRules(lang),
@@ -62,8 +63,11 @@
       w.root.setAttribute("data-likes-count", n);
       w.root.classList.toggle("likes--liked", article.liked);
       w.count.textContent = shown;
+      w.count.hidden = n < w.hide;
       w.button.setAttribute("aria-pressed", article.liked ? "true" : "false");
-      if (label) w.button.setAttribute("aria-label", label.replace("{count}", shown));
+      // Under LIKES_HIDE_BELOW, a name without the count.
+      label = w.count.hidden ? w.texts.action : label && label.replace("{count}", shown);
+      if (label) w.button.setAttribute("aria-label", label);
     });
   }
 

@@ -48,3 +48,26 @@ def test_a_build_with_the_default_api_url_warns_nothing(build_site, caplog, sqli
     build_site(PUBLISHED, LIKES_DATABASE_URL=sqlite_url)
 
     assert likes_warnings(caplog) == []
+
+
+@pytest.mark.parametrize("hide_below", [-1, "5", 2.5])
+def test_a_build_with_a_likes_hide_below_that_is_no_count_warns_once_and_shows_counts(
+    build_site, caplog, sqlite_url, hide_below
+):
+    site = build_site(PUBLISHED, LIKES_HIDE_BELOW=hide_below, LIKES_DATABASE_URL=sqlite_url)
+
+    [warning] = likes_warnings(caplog)
+    assert warning.getMessage() == (
+        f"likes: LIKES_HIDE_BELOW {hide_below!r}: expected a whole number, 0 or more; "
+        "every count is shown"
+    )
+    assert '<span class="likes-count">0</span>' in site.page("first-post.html")
+
+
+def test_a_build_with_likes_hide_below_hides_the_low_counts(build_site, caplog, sqlite_url):
+    site = build_site(PUBLISHED, LIKES_HIDE_BELOW=1, LIKES_DATABASE_URL=sqlite_url)
+
+    assert likes_warnings(caplog) == []
+    page = site.page("first-post.html")
+    assert '<span class="likes-count" hidden="">0</span>' in page
+    assert 'aria-label="Like this article"' in page

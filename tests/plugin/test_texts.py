@@ -125,6 +125,14 @@ def test_likes_texts_overrides_any_text_and_keeps_the_rest():
     assert catalog.for_language("en", None).error == "Oops."
 
 
+def test_the_name_without_a_count_is_a_text_of_its_own():
+    catalog = TextCatalog(checked_overrides({"en": {"action": "Like it"}}))
+
+    assert texts("fr").action == "Aimer cet article"
+    assert catalog.for_language("en", None).action == "Like it"
+    assert catalog.for_language("sv", None).action == "Like it"  # English, as the labels
+
+
 def test_likes_texts_adds_a_language():
     swedish = {"label": {"one": "{count} gillning", "other": "{count} gillningar"}, "error": "Fel."}
     catalog = TextCatalog(checked_overrides({"sv": swedish}))
@@ -165,7 +173,7 @@ def test_mistakes_in_likes_texts_are_logged_and_left_out(caplog, given, logged):
 
     assert logged in caplog.text
     assert catalog.for_language("fr", None) == texts("fr")
-    assert set(TEXT_NAMES) == {"label", "error", "limit"}
+    assert set(TEXT_NAMES) == {"label", "error", "limit", "action"}
 
 
 def test_a_build_names_each_language_its_widgets_cannot_speak(

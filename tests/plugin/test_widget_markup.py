@@ -8,6 +8,7 @@ from markupsafe import Markup
 from pelican.contents import Article
 
 from pelican.plugins.likes.frontmatter_reader import FrontmatterReader
+from pelican.plugins.likes.icons import SHIPPED
 from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.texts import catalog_for
 from pelican.plugins.likes.widget import LikesWidget, widget_markup
@@ -17,8 +18,10 @@ ENGLISH = catalog_for(None).for_language("en", None)
 FRENCH = catalog_for(None).for_language("fr", None)
 
 
-def markup(slug: str = "first-post", count: int = 12, api: str = "/api", texts=ENGLISH):
-    return widget_markup(slug, count, api, texts, f"/{slug}.html")
+def markup(
+    slug: str = "first-post", count: int = 12, api: str = "/api", texts=ENGLISH, hide_below=0
+):
+    return widget_markup(slug, count, api, texts, f"/{slug}.html", hide_below=hide_below)
 
 
 def parsed(markup: str) -> ET.Element:
@@ -178,3 +181,61 @@ def test_no_widget_for_a_slug_the_api_would_refuse():
 
 def test_no_widget_when_likes_are_turned_off():
     assert LikesWidget(LikesSettings(enabled=False))(article("astro-post.md")) == ""
+
+
+@pytest.mark.parametrize("name", ["heart", "star"])
+def test_the_widget_shows_the_icon_of_likes_icon(name):
+    post = article("astro-post.md")
+
+    icon = parsed(LikesWidget(LikesSettings(icon=name))(post)).find("button/svg")
+
+    assert icon.find("path").get("d") == SHIPPED[name]
+    assert icon.get("aria-hidden") == "true"
+
+
+def test_the_default_widget_is_as_it_was():
+    """The thumb, no hiding attribute, no name without a count: the same bytes as before."""
+    html = str(LikesWidget(LikesSettings())(article("astro-post.md")))
+
+    assert (
+        '<svg class="likes-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24">'
+        '<path d="M7 11v10H3V11zm0 0 4-8c1.5 0 3 1 3 3v3h5a2 2 0 0 1 2 2.4l-1.5 7.2A2 2 0 0 1 17.5'
+        ' 21H7"/></svg>\n    <span class="likes-count">0</span>'
+    ) in html
+    assert "hide-below" not in html and "&#34;action&#34;" not in html
+
+
+@pytest.mark.parametrize(
+    ("count", "shown", "label"),
+    [
+        (0, False, "Like this article"),
+        (2, False, "Like this article"),
+        (3, True, "3 likes, like this article"),
+        (1234, True, "1,234 likes, like this article"),
+    ],
+)
+def test_a_count_under_likes_hide_below_is_hidden_and_left_out_of_the_name(count, shown, label):
+    post = article("astro-post.md")
+    post.likes_count = count
+
+    root = parsed(LikesWidget(LikesSettings(hide_below=3))(post))
+
+    assert root.get("data-likes-hide-below") == "3"
+    assert root.get("data-likes-count") == str(count)  # for the script, which hides it too
+    assert (root.find("button/span").get("hidden") is None) is shown
+    assert root.find("button").get("aria-label") == label
+    assert json.loads(root.get("data-likes-texts"))["action"] == "Like this article"
+
+
+def test_a_french_widget_names_its_button_in_french_while_hiding_the_count():
+    root = parsed(markup(count=1, texts=FRENCH, hide_below=5))
+
+    assert root.find("button").get("aria-label") == "Aimer cet article"
+
+
+@pytest.mark.parametrize("hide_below", [-1, 2.5, "3", True])
+def test_a_likes_hide_below_that_is_no_count_shows_every_count(hide_below):
+    root = parsed(LikesWidget(LikesSettings(hide_below=hide_below))(article("astro-post.md")))
+
+    assert root.get("data-likes-hide-below") is None
+    assert root.find("button/span").get("hidden") is None
