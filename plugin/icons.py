@@ -159,7 +159,7 @@ def _attributes(element: Element) -> dict[str, str]:
             name = qualified
         if name.lower().startswith("on"):
             raise RefusedIcon(f"<{tag}> has an event attribute, {name}")
-        if name == "href" and not value.startswith("#"):
+        if name.lower() == "href" and not value.startswith("#"):  # HTML lowercases "HREF"
             raise RefusedIcon(f"<{tag}> refers to {value!r}, outside the file")
         if _OUTSIDE.search(value):
             raise RefusedIcon(f"<{tag}> {name} refers to outside the file")

@@ -75,6 +75,14 @@ def test_what_could_run_fetch_or_restyle_is_refused_saying_why(name, reason):
         inline_svg((ICONS / name).read_bytes())
 
 
+def test_an_outside_reference_in_capitals_is_refused_too():
+    """The HTML parser lowercases attribute names: ``HREF`` would be an ``href`` in the page."""
+    data = b'<svg viewBox="0 0 1 1"><use HREF="https://evil.example/i.svg#a"/></svg>'
+
+    with pytest.raises(RefusedIcon, match="outside the file"):
+        inline_svg(data)
+
+
 def test_a_refused_or_missing_file_falls_back_to_the_thumb_naming_it(tmp_path):
     refused = widget_icon(str(ICONS / "script.svg"))
     missing = widget_icon(str(tmp_path / "gone.svg"))
