@@ -74,7 +74,7 @@ def widget_offset(html: str, content: str, name: str = "page") -> int:
     if content:
         logger.warning(
             "likes: the article's content is not in %s as written (a theme filter?); "
-            "the widget goes at the end of the article's element",
+            "the widget goes at the end of its <article> or <main>, else of the page",
             name,
         )
     article_at = article_end(html, after_head)

@@ -1,7 +1,8 @@
 """Take docs/themes.md's screenshots: the widget at the end of an article in each theme the
 tests place it in (tests/support.THEMES), built with comments on, in headless Chromium, each
 clipped to the article's last paragraph, the widget and what follows it; the themes with columns
-side by side whole, to show the sidebar beside the text. Themes named after the folder are the
+side by side whole, to show the sidebar beside the text; the theme printing the summary above
+the text on a one-sentence article, whose summary is its text. Themes named after the folder are the
 only ones taken.
 
     .venv/bin/python -m scripts.theme_screenshots docs/themes [theme ...]
@@ -15,6 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.support import (
+    SHORT_ARTICLE,
     THEME_ARTICLE,
     THEMES,
     build_theme_site,
@@ -25,6 +27,7 @@ from tests.support import (
 
 WIDTH, ABOVE, BELOW = 1280, 110, 120  # px of page kept above and below the widget
 WHOLE = {"float-columns", "grid-columns"}
+SHOWN = {"summary-first": SHORT_ARTICLE}  # the article shot, if not THEME_ARTICLE
 
 
 def main(target: Path, themes: Sequence[str] = THEMES) -> None:
@@ -40,7 +43,7 @@ def main(target: Path, themes: Sequence[str] = THEMES) -> None:
             browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": WIDTH, "height": 900})
             for theme in themes:
-                page.goto(f"{base}/{theme}/{THEME_ARTICLE}.html")
+                page.goto(f"{base}/{theme}/{SHOWN.get(theme, THEME_ARTICLE)}.html")
                 if theme in WHOLE:
                     page.screenshot(path=str(target / f"{theme}.png"), full_page=True)
                     print(f"wrote {target / f'{theme}.png'}")
