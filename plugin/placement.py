@@ -35,6 +35,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from pelican.plugins.likes.assets import SCRIPT, STYLESHEET, script_tag, stylesheet_tag
+from pelican.plugins.likes.empty_body import EmptyBody, with_empty_body_marked
 from pelican.plugins.likes.landmarks import BESIDE_BODY, article_end, open_at
 from pelican.plugins.likes.widget import LikesWidget
 
@@ -52,7 +53,7 @@ def place(
     stylesheet and script added to its head if it shows a widget and lacks them; ``name`` is the
     page's file, for the warning when its content cannot be found."""
     widget_at = None
-    if widget and f'{WIDGET_ATTRIBUTE}="{slug}"' not in html:
+    if widget and _lacks_widget(html, slug):
         widget_at = widget_offset(html, content, name)
     elif WIDGET_ATTRIBUTE not in html:
         return html
@@ -62,6 +63,10 @@ def place(
         # Widget first: it comes at or after the tags' offset, which stays valid.
         html = f"{html[:widget_at]}\n{widget}\n{html[widget_at:]}"
     return f"{html[:assets_at]}{tags}{html[assets_at:]}"
+
+
+def _lacks_widget(html: str, slug: str | None) -> bool:
+    return f'{WIDGET_ATTRIBUTE}="{slug}"' not in html
 
 
 def widget_offset(html: str, content: str, name: str = "page") -> int:
@@ -158,37 +163,12 @@ def place_in_page(
         content = (article.content or "") if widget else ""
     if not widget and WIDGET_ATTRIBUTE not in html:
         return html
-    if widget and not content and render is not None:
-        html, content = _with_empty_body_marked(html, context, render)
+    slug = getattr(article, "slug", None)
+    if widget and not content and render is not None and _lacks_widget(html, slug):
+        html, content = with_empty_body_marked(html, context, render)
     name = str(context.get("output_file", "page"))
-    placed = place(html, widget, getattr(article, "slug", None), content, context["SITEURL"], name)
+    placed = place(html, widget, slug, content, context["SITEURL"], name)
     return placed.replace(EmptyBody.MARKER, "") if content == EmptyBody.MARKER else placed
-
-
-def _with_empty_body_marked(
-    html: str, context: dict[str, Any], render: Callable[[dict[str, Any]], str]
-) -> tuple[str, str]:
-    """The page and the text to look for in it, for an article without text: the page rendered
-    with EmptyBody's marker for the text and the marker, if the theme prints the text and the
-    page is otherwise the same; else the page as it was and no text."""
-    marked = render({**context, "article": EmptyBody(context["article"])})
-    if EmptyBody.MARKER in marked and marked.replace(EmptyBody.MARKER, "") == html:
-        return marked, EmptyBody.MARKER
-    return html, ""
-
-
-class EmptyBody:
-    """An article without text, standing in for it with a marker for its text: where the theme
-    prints the text, the marker shows where the widget goes. Everything else is the article's."""
-
-    content = Markup("<!--likes: the article's text-->")
-    MARKER = str(content)
-
-    def __init__(self, article: object) -> None:
-        self._article = article
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._article, name)
 
 
 def use_placing_templates(generator: Generator) -> None:

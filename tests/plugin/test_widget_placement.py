@@ -268,3 +268,13 @@ def test_floated_columns_get_the_widget_inside_the_text_column(build_site, sqlit
     column = html[html.index('<div class="c9">') : html.index('<div class="c3">')]
     assert widgets(column) == [("first-post", "0")]
     assert re.search(r"</form>\s*</div>\s*$", column)
+
+
+def test_an_article_without_text_in_a_theme_that_places_the_widget_keeps_the_themes(
+    build_site, sqlite_url
+):
+    site = build_site(["empty-post.md"], THEME=str(HELPER_THEME), LIKES_DATABASE_URL=sqlite_url)
+
+    html = site.page("photos-from-the-bank.html")
+    assert widgets(html) == [("photos-from-the-bank", "0")]
+    assert '<div class="theme-slot"><form class="likes"' in html
