@@ -4,9 +4,9 @@ text column, below its last paragraph, above the comments, sharing links and nav
 follow; and nothing else on the page moved by it.
 
 Each theme's blog is built with Disqus on (tests/support.build_theme_site), once with likes and
-once without, served over HTTP and measured in headless Chromium, so the theme's own stylesheet
-decides where boxes land. Requests off the test's server are refused, so that no web font or
-comment embed changes a page between its two builds.
+once without (``LIKES_ENABLED = False``), served over HTTP and measured in headless Chromium, so
+the theme's own stylesheet decides where boxes land. Requests off the test's server are refused,
+so that no web font or comment embed changes a page between its two builds.
 """
 
 from collections.abc import Iterator
@@ -75,10 +75,10 @@ ELEMENTS = """() => {
                 parent: index.get(element.parentElement) ?? -1};
     });
 }"""
-# Margins that met where the widget now is collapsed into one before it came between them: those
-# of what comes before it in the flow (the bottom margins of the element it follows and of that
-# element's last descendants, climbing out of elements it opens) and of what comes after it (the
-# same, mirrored). It frees at most the largest of them.
+# Margins that met where the widget now is collapsed into one before it came between them: the
+# bottom margins of what comes before it in the flow (the element it follows and that element's
+# last descendants; if it is a first child, its parents' top margins and what they follow) and
+# the top margins of what comes after it, mirrored. It frees at most the largest of them.
 FREED_MARGIN = """(widget) => {
     const margins = [0];
     const style = (e, side) => parseFloat(getComputedStyle(e)[side]) || 0;
