@@ -3,21 +3,26 @@ widget's stylesheet and script into the ``<head>`` of every page that shows a wi
 
 Pages are finished as Pelican renders them, so any theme works unchanged, its default one too.
 Themes render ``{{ article.content }}`` as is, so the content is found in the page by plain search
-and the landmarks around it by looking at the tags just before and after it: no parse of the page,
-for parsing each one with ``HTMLParser`` was a large share of a build (measured:
+and the landmarks around it by their tags (landmarks.py): no parse of the page, for parsing each
+one with ``HTMLParser`` was a large share of a build (measured:
 docs/performance.md#placing-widgets-without-parsing-pages). The insertions are plain text, so the
 rest of the page is untouched.
 
 Where the widget goes, first rule that applies:
 
-1. right after the element that holds the article's content and nothing else (Flex's ``<div>``,
-   attila's ``<section class="post-content">``): inside the theme's text column, before the
-   tags, sharing links, comments and navigation that follow;
-2. right after the content, if the element around it holds more (notmyidea's entry-content,
-   elegant's column, which go on with comments and navigation);
-3. before ``</body>``, with a warning naming the page, if the content is not in the page as is
-   (a theme that filters it);
-4. at the end of the page.
+1. right after the article's text, inside the element holding it (Flex's ``<div>``, attila's
+   ``<section class="post-content">``, a floated column): in the text column and its padding,
+   before whatever follows the text. Placing it after that element made it a column of its own
+   in floated and grid layouts, pushing the sidebar below the article. When the text is in the
+   page more than once (a short article's summary is its whole text, and m.css prints the
+   summary in the article's header), the copy taken is the last one outside headers, footers,
+   sidebars and menus, preferring those in ``<article>`` or ``<main>``;
+2. for an article without text, where the theme prints the text: the page is rendered again
+   with a marker standing for the text (``EmptyBody``), and the widget goes where the marker is;
+3. at the end of the article's ``<article>`` element, else of ``<main>``, if the text is not in
+   the page (the theme shows no text for an empty article; a theme filters the text, which gets
+   a warning naming the page);
+4. before ``</body>``, else at the end of the page.
 """
 
 import logging
@@ -30,6 +35,8 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from pelican.plugins.likes.assets import SCRIPT, STYLESHEET, script_tag, stylesheet_tag
+from pelican.plugins.likes.empty_body import EmptyBody, with_empty_body_marked
+from pelican.plugins.likes.landmarks import BESIDE_BODY, article_end, open_at
 from pelican.plugins.likes.widget import LikesWidget
 
 logger = logging.getLogger(__name__)
@@ -37,8 +44,6 @@ logger = logging.getLogger(__name__)
 WIDGET_ATTRIBUTE = "data-likes-slug"
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
-_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?>")
-_CLOSING_TAG = re.compile(r"\s*</([a-zA-Z][a-zA-Z0-9-]*)\s*>")
 
 
 def place(
@@ -48,7 +53,7 @@ def place(
     stylesheet and script added to its head if it shows a widget and lacks them; ``name`` is the
     page's file, for the warning when its content cannot be found."""
     widget_at = None
-    if widget and f'{WIDGET_ATTRIBUTE}="{slug}"' not in html:
+    if widget and _lacks_widget(html, slug):
         widget_at = widget_offset(html, content, name)
     elif WIDGET_ATTRIBUTE not in html:
         return html
@@ -60,36 +65,46 @@ def place(
     return f"{html[:assets_at]}{tags}{html[assets_at:]}"
 
 
+def _lacks_widget(html: str, slug: str | None) -> bool:
+    return f'{WIDGET_ATTRIBUTE}="{slug}"' not in html
+
+
 def widget_offset(html: str, content: str, name: str = "page") -> int:
     """Where the widget goes, by the rules in this module's docstring."""
     head_end = _HEAD_END.search(html)
-    start = html.find(content, head_end.end() if head_end else 0) if content else -1
-    if start != -1:
-        end = start + len(content)
-        holder = _holding_element_end(html, start, end)
-        return end if holder is None else holder
-    logger.warning(
-        "likes: the article's content is not in %s as written (a theme filter?); "
-        "the widget goes at the end of the page",
-        name,
-    )
-    body_end = _BODY_END.search(html, head_end.end() if head_end else 0)
+    after_head = head_end.end() if head_end else 0
+    body = _body_copy(html, content, after_head) if content else None
+    if body is not None:
+        return body + len(content)
+    if content:
+        logger.warning(
+            "likes: the article's content is not in %s as written (a theme filter?); "
+            "the widget goes at the end of its <article> or <main>, else of the page",
+            name,
+        )
+    article_at = article_end(html, after_head)
+    if article_at is not None:
+        return article_at
+    body_end = _BODY_END.search(html, after_head)
     return body_end.start() if body_end else len(html)
 
 
-def _holding_element_end(html: str, start: int, end: int) -> int | None:
-    """The end of the element around ``html[start:end]`` if it holds that and only whitespace
-    besides (its opening tag just before, its closing tag just after), else None."""
-    before = html[max(0, start - 1000) : start].rstrip()
-    if not before.endswith(">"):
+def _body_copy(html: str, content: str, start: int) -> int | None:
+    """Where the article's body is among the copies of ``content`` after ``start``: the only
+    one, else the last one outside headers, footers, sidebars and menus, in ``<article>`` or
+    ``<main>`` if one is; None if there is no copy."""
+    first = html.find(content, start)
+    if first == -1:
         return None
-    opening = _OPENING_TAG.fullmatch(before, before.rfind("<"))
-    closing = _CLOSING_TAG.match(html, end)
-    if opening is None or closing is None or before.endswith("/>"):
-        return None
-    if opening.group(1).lower() != closing.group(1).lower():
-        return None
-    return closing.end()
+    copies = [first]
+    while (following := html.find(content, copies[-1] + len(content))) != -1:
+        copies.append(following)
+    if len(copies) == 1:
+        return first
+    opened = {copy: open_at(html, start, copy) for copy in copies}
+    outside = [c for c in copies if not any(opened[c][name] for name in BESIDE_BODY)] or copies
+    inside = [c for c in outside if opened[c]["article"] or opened[c]["main"]]
+    return (inside or outside)[-1]
 
 
 def _assets_offset(html: str, widget_at: int | None) -> int:
@@ -119,17 +134,24 @@ class PlacingTemplate(Template):
     """
 
     def render(self, *args: object, **kwargs: object) -> str:
-        html = super().render(*args, **kwargs)
+        context = dict(*args, **kwargs)
+        html = super().render(context)
         # The generator's likes_widget global (widget.py), made once for all its pages.
         widget_for = self.globals.get("likes_widget")
         if not isinstance(widget_for, LikesWidget):
             widget_for = None
-        return place_in_page(html, dict(*args, **kwargs), widget_for)
+        return place_in_page(html, context, widget_for, super().render)
 
 
-def place_in_page(html: str, context: dict[str, Any], widget_for: LikesWidget | None = None) -> str:
+def place_in_page(
+    html: str,
+    context: dict[str, Any],
+    widget_for: LikesWidget | None = None,
+    render: Callable[[dict[str, Any]], str] | None = None,
+) -> str:
     """A rendered page with, where it needs them, the widget (drawn by ``widget_for``, else by
-    one made from ``context``) and the assets."""
+    one made from ``context``) and the assets; ``render`` renders the page again from a context,
+    for an article without text."""
     widget_for = widget_for or LikesWidget.from_pelican(context)
     settings = widget_for.settings
     if not settings.enabled or "SITEURL" not in context:
@@ -141,8 +163,12 @@ def place_in_page(html: str, context: dict[str, Any], widget_for: LikesWidget | 
         content = (article.content or "") if widget else ""
     if not widget and WIDGET_ATTRIBUTE not in html:
         return html
+    slug = getattr(article, "slug", None)
+    if widget and not content and render is not None and _lacks_widget(html, slug):
+        html, content = with_empty_body_marked(html, context, render)
     name = str(context.get("output_file", "page"))
-    return place(html, widget, getattr(article, "slug", None), content, context["SITEURL"], name)
+    placed = place(html, widget, slug, content, context["SITEURL"], name)
+    return placed.replace(EmptyBody.MARKER, "") if content == EmptyBody.MARKER else placed
 
 
 def use_placing_templates(generator: Generator) -> None:

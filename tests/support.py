@@ -630,17 +630,26 @@ class WriteLoad:
 # Themes the widget is placed in, each built with its comments on: Pelican's own two and the
 # third-party ones kept in tests/fixtures/themes (their licences in its README).
 THEME_FIXTURES = REPO / "tests" / "fixtures" / "themes"
-THEMES = ("notmyidea", "simple", "flex", "attila", "elegant")
+# The last three are shapes met in real themes, written for the tests (their README says which).
+THEMES = (
+    "notmyidea", "simple", "flex", "attila", "elegant",
+    "float-columns", "grid-columns", "summary-first",
+)  # fmt: skip
 THEME_ARTICLE = "reading-the-river"
-_THEME_ARTICLES = {
-    THEME_ARTICLE: ("Reading the river", "2026-11-02"),
-    "mending-the-fence": ("Mending the fence", "2026-11-01"),
-    "baking-in-winter": ("Baking in winter", "2026-11-03"),
-}
+# Shorter than SUMMARY_MAX_LENGTH, so its summary is its whole content; and one with no text.
+SHORT_ARTICLE, SHORT_TEXT = "a-note-on-the-ford", "Body sentence: the ford was passable again."
+EMPTY_ARTICLE = "photos-from-the-bank"
 _PARAGRAPHS = [
     f"Body paragraph {number}. " + "The water was low that morning and the stones showed. " * 5
     for number in range(1, 5)
 ]
+_THEME_ARTICLES = {
+    THEME_ARTICLE: ("Reading the river", "2026-11-02", "\n\n".join(_PARAGRAPHS)),
+    "mending-the-fence": ("Mending the fence", "2026-11-01", "\n\n".join(_PARAGRAPHS)),
+    "baking-in-winter": ("Baking in winter", "2026-11-03", "\n\n".join(_PARAGRAPHS)),
+    SHORT_ARTICLE: ("A note on the ford", "2026-10-31", SHORT_TEXT),
+    EMPTY_ARTICLE: ("Photos from the bank", "2026-10-30", ""),
+}
 
 
 def theme_path(theme: str) -> Path:
@@ -655,24 +664,24 @@ def theme_path(theme: str) -> Path:
     return Path(pelican.__file__).parent / "themes" / theme
 
 
-def build_theme_site(theme: str, folder: Path, database_url: str) -> Path:
-    """A three-article blog built in ``folder`` with ``theme``, Disqus set so that every theme
-    that offers comments shows them; returns the output folder. The middle article,
-    THEME_ARTICLE, has neighbours both ways, for themes that link them."""
+def build_theme_site(theme: str, folder: Path, database_url: str, likes: bool = True) -> Path:
+    """A five-article blog built in ``folder`` with ``theme``, Disqus set so that every theme
+    that offers comments shows them, with likes or (``likes`` False) without; returns the output
+    folder. THEME_ARTICLE has neighbours both ways, for themes that link them; SHORT_ARTICLE is
+    one sentence, EMPTY_ARTICLE has no text."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
     content = folder / "content"
     content.mkdir(parents=True, exist_ok=True)
-    for slug, (title, date) in _THEME_ARTICLES.items():
-        body = "\n\n".join(_PARAGRAPHS)
+    for slug, (title, date, body) in _THEME_ARTICLES.items():
         text = f"---\ntitle: {title}\nslug: {slug}\ndate: {date}\ntags: [river]\n---\n\n{body}\n"
         (content / f"{slug}.md").write_text(text, encoding="utf-8")
     output = folder / "output"
     settings = read_settings(
         override={
             "PATH": str(content), "OUTPUT_PATH": str(output), "THEME": str(theme_path(theme)),
-            "PLUGINS": ["likes"], "LIKES_DATABASE_URL": database_url,
+            "PLUGINS": ["likes"], "LIKES_DATABASE_URL": database_url, "LIKES_ENABLED": likes,
             "SITENAME": "Likes demo", "AUTHOR": "Ada", "TIMEZONE": "UTC",
             "SITEURL": "https://blog.example", "RELATIVE_URLS": True,
             "DISQUS_SITENAME": "pelican-likes-demo",

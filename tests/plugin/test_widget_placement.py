@@ -7,7 +7,8 @@ from markupsafe import Markup
 
 from pelican.plugins.likes.assets import STATIC_FOLDER
 from pelican.plugins.likes.placement import place
-from tests.plugin.pelican_builds import HELPER_THEME, PAGES
+from tests.plugin.pelican_builds import HELPER_THEME, PAGES, likes_warnings
+from tests.support import theme_path
 
 CONTENT = "<p>The article's content.</p>"
 WIDGET = Markup('<div class="likes" data-likes-slug="first-post" data-likes-count="3"></div>')
@@ -25,13 +26,12 @@ def placed(name: str, widget: Markup = WIDGET, content: str = CONTENT) -> str:
     return place(page(name), widget, "first-post", content, "")
 
 
-def test_widget_follows_the_element_that_holds_only_the_content():
+def test_widget_goes_inside_the_element_that_holds_only_the_content_at_its_end():
     html = placed("nested-articles.html")
 
-    before_widget, after_widget = html.split(str(WIDGET))
-    # Inside the post, after its content's <div>, before the comments.
-    assert before_widget.rstrip().endswith(f'<div class="content">{CONTENT}</div>')
-    assert after_widget.lstrip().startswith('<section class="comments">')
+    # In the content's <div> (its column, its padding), not after it: beside the <div>, the
+    # widget would be a column of its own in a floated or grid layout.
+    assert f'<div class="content">{CONTENT}\n{WIDGET}\n</div>' in html
     assert html.count(str(WIDGET)) == 1
 
 
@@ -55,17 +55,34 @@ def test_without_an_article_element_the_widget_follows_the_content():
     assert CONTENT + f"\n{WIDGET}\n" in html
 
 
-def test_content_a_theme_rewrote_puts_the_widget_before_the_end_of_body(caplog):
+def test_content_a_theme_rewrote_puts_the_widget_at_the_end_of_the_article(caplog):
     html = place(page("filtered-content.html"), WIDGET, "first-post", CONTENT, "", "post.html")
 
-    assert html.endswith(f"\n{WIDGET}\n</body>\n</html>\n")
+    assert html.endswith(f"rewrote it.</p>\n  \n{WIDGET}\n</article>\n</body>\n</html>\n")
     assert "post.html" in caplog.text
+
+
+def test_content_a_theme_rewrote_in_a_page_without_article_or_main_goes_before_body_end(caplog):
+    html = place(
+        page("filtered-content-without-landmarks.html"), WIDGET, "first-post", CONTENT, "", "p.html"
+    )
+
+    assert html.endswith(f"</div>\n\n{WIDGET}\n</body>\n</html>\n")
+    assert "p.html" in caplog.text
+
+
+def test_a_summary_printed_above_the_content_is_passed_over():
+    html = placed("summary-then-content.html")
+
+    # A short article's summary is its whole content: the copies in the article's header and
+    # in the sidebar are not its body.
+    assert f"</header>\n      {CONTENT}\n{WIDGET}\n\n      <footer>" in html
 
 
 def test_a_page_without_head_gets_the_assets_before_the_widget():
     html = place(f"<p>Intro</p><div>{CONTENT}</div>", WIDGET, "first-post", CONTENT, "")
 
-    assert html == f"<p>Intro</p><div>{CONTENT}</div>{HEAD_TAGS}\n{WIDGET}\n"
+    assert html == f"<p>Intro</p><div>{CONTENT}{HEAD_TAGS}\n{WIDGET}\n</div>"
 
 
 def test_a_widget_the_theme_placed_is_not_doubled_and_gets_its_assets():
@@ -201,3 +218,63 @@ def test_asset_urls_follow_siteurl_and_relative_urls(build_site, sqlite_url, set
     html = site.page("posts/first-post/index.html")
     assert f'<link rel="stylesheet" href="{stylesheet}">' in html
     assert stylesheet.replace(".css", ".js") in html
+
+
+def test_an_article_without_text_gets_the_widget_where_its_text_would_be(
+    build_site, sqlite_url, caplog
+):
+    site = build_site(["empty-post.md"], LIKES_DATABASE_URL=sqlite_url)
+
+    html = site.page("photos-from-the-bank.html")
+    entry = html[html.index('<div class="entry-content">') : html.index("<!-- /.entry-content")]
+    assert widgets(entry) == [("photos-from-the-bank", "0")]
+    assert "likes:" not in html
+    assert likes_warnings(caplog) == []
+
+
+def test_a_theme_showing_nothing_for_an_empty_article_gets_the_widget_at_the_articles_end(
+    build_site, sqlite_url, caplog
+):
+    site = build_site(
+        ["empty-post.md"], THEME=str(theme_path("grid-columns")), LIKES_DATABASE_URL=sqlite_url
+    )
+
+    html = site.page("photos-from-the-bank.html")
+    assert widgets(html) == [("photos-from-the-bank", "0")]
+    assert re.search(
+        r"</aside>\s*</div>\s*<form class=\"likes\".*?</form>\s*</article>", html, re.S
+    )
+    assert likes_warnings(caplog) == []
+
+
+def test_a_short_articles_widget_follows_its_text_not_its_summary(build_site, sqlite_url):
+    site = build_site(
+        ["short-post.md"], THEME=str(theme_path("summary-first")), LIKES_DATABASE_URL=sqlite_url
+    )
+
+    html = site.page("a-note-on-the-ford.html")
+    text = "<p>The ford was passable again.</p>"
+    assert html.count(text) == 2
+    assert html.index("</header>") < html.index('<form class="likes"')
+    assert re.search(f'</header>\\s*{text}\\s*<form class="likes"', html)
+
+
+def test_floated_columns_get_the_widget_inside_the_text_column(build_site, sqlite_url):
+    site = build_site(
+        ["astro-post.md"], THEME=str(theme_path("float-columns")), LIKES_DATABASE_URL=sqlite_url
+    )
+
+    html = site.page("first-post.html")
+    column = html[html.index('<div class="c9">') : html.index('<div class="c3">')]
+    assert widgets(column) == [("first-post", "0")]
+    assert re.search(r"</form>\s*</div>\s*$", column)
+
+
+def test_an_article_without_text_in_a_theme_that_places_the_widget_keeps_the_themes(
+    build_site, sqlite_url
+):
+    site = build_site(["empty-post.md"], THEME=str(HELPER_THEME), LIKES_DATABASE_URL=sqlite_url)
+
+    html = site.page("photos-from-the-bank.html")
+    assert widgets(html) == [("photos-from-the-bank", "0")]
+    assert '<div class="theme-slot"><form class="likes"' in html
