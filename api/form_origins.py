@@ -52,8 +52,12 @@ class FormOrigins:
         )
 
     def return_url(self, req: falcon.Request, sender: str) -> str:
-        """Where the reader goes back to: the ``return`` parameter, absolute or relative to the
-        sending page's origin, on that origin or another allowed one; otherwise a 400."""
+        """Where the reader goes back to: the page they sent the form from, as its ``Referer``
+        names it; else the ``return`` parameter, absolute or relative to the sending page's
+        origin, on that origin or another allowed one; otherwise a 400."""
+        page = sending_page(req.referer, sender)
+        if page is not None:
+            return page
         value = req.get_param(RETURN_PARAMETER) or ""
         target = _absolute(value, sender)
         origin = serialised_origin(target) if target else None
@@ -63,6 +67,28 @@ class FormOrigins:
                 "the form was sent from, on the blog's origin (or this API's)."
             )
         return quote(target, safe=_URL_SAFE)
+
+
+def sending_page(referer: str | None, sender: str) -> str | None:
+    """The page the form was sent from, if ``referer`` names it: a full URL on the ``sender``'s
+    origin, with a path or query.
+
+    The build cannot always tell where a page is: with ``RELATIVE_URLS``, a blog under a subpath
+    (``/myblog/``) knows its articles' paths only from its own root. The browser knows, and says
+    so in ``Referer`` under the default policy when the API is on the page's origin. A bare origin
+    (``https://blog.example/``) is what that policy leaves of a page on another origin, so it is
+    left to ``return``; and the origin must be the sender's, which makes this no redirect that
+    ``return`` could not make.
+    """
+    if not referer or not _ABSOLUTE.match(referer):
+        return None
+    page = _absolute(referer, sender)
+    if page is None or serialised_origin(page) != sender:
+        return None
+    parts = urlsplit(page)
+    if parts.path in ("", "/") and not parts.query:
+        return None
+    return quote(page, safe=_URL_SAFE)
 
 
 def _absolute(value: str, base: str) -> str | None:

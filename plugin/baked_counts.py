@@ -5,7 +5,8 @@ their counts in one query to bake into the pages.
 Articles the build sees with likes turned off (``likes: false``, a draft, a hidden article) are
 closed to likes in the database, their counts kept, so the API stops taking likes the page no
 longer offers. Articles missing from the build are left as they are: several blogs may share one
-API.
+API. A blog built once per language writes each article's record in one of its builds only
+(language_sites.py); the others read its count.
 """
 
 import logging
@@ -18,6 +19,7 @@ from pelican.generators import ArticlesGenerator, Generator
 
 from pelican.plugins.likes.exchange import BuildExchange, article_info
 from pelican.plugins.likes.former_slugs import claimed_former_slugs, report_merges
+from pelican.plugins.likes.language_sites import LanguageSites, versions_by_slug
 from pelican.plugins.likes.settings import LikesSettings
 from pelican.plugins.likes.widget import (
     COUNT_ATTRIBUTE,
@@ -84,7 +86,8 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     candidates = list(chain(generator.articles, generator.translations))
     _warn_about_unusable_slugs(candidates)
     articles = [article for article in candidates if shows_widget(article)]
-    closed = _closed_slugs(generator, {article.slug for article in articles})
+    sites = LanguageSites.of(generator.settings)
+    closed = _closed_slugs(generator, sites)
     siteurl = generator.settings["SITEURL"]
     exchange = _exchanges.pop(generator, None) or BuildExchange(
         settings.resolved_database_url(), siteurl
@@ -92,8 +95,9 @@ def bake_counts(generator: ArticlesGenerator) -> None:
     # Pelican formats article.url anew at each use: once per article here (measured:
     # docs/performance.md#article-attributes-and-urls).
     urls = {article: article.url for article in articles}
-    pages = {article: urls[article] for article in _unique_by_slug(articles)}
-    counts = fetch_counts(settings, pages, siteurl, closed, exchange)
+    pages = {a: urls[a] for a in _unique_by_slug(articles) if sites.records(a)}
+    counted = {article.slug for article in articles}.difference(a.slug for a in pages)
+    counts = fetch_counts(settings, pages, siteurl, closed, exchange, counted)
     for article in articles:  # translations sharing a slug share its count
         setattr(article, COUNT_ATTRIBUTE, counts.get(article.slug, 0))
         setattr(article, RETURN_ATTRIBUTE, return_url(urls[article], siteurl))
@@ -105,11 +109,12 @@ def fetch_counts(
     siteurl: str,
     closed: Iterable[str],
     exchange: BuildExchange,
+    counted: Iterable[str] = (),
 ) -> dict[str, int]:
     """Register the articles of ``pages`` (each mapped to its ``article.url``), merge in their
-    former slugs' likes, close the ``closed`` slugs to likes, and return the articles' counts; {}
-    (with one warning) if the database is unusable, unless ``LIKES_STRICT`` makes that an
-    error."""
+    former slugs' likes, close the ``closed`` slugs to likes, and return the counts of the
+    articles and of the ``counted`` slugs (registered by another build); {} (with one warning)
+    if the database is unusable, unless ``LIKES_STRICT`` makes that an error."""
     claimed = claimed_former_slugs(pages)
     published = exchange.publish(
         Publication(
@@ -117,6 +122,7 @@ def fetch_counts(
             articles=tuple(article_info(article, url, siteurl) for article, url in pages.items()),
             former_slugs=tuple((old, article.slug) for old, article in claimed.items()),
             closed=tuple(sorted(closed)),
+            counted=tuple(sorted(counted)),
         )
     )
     if published.problem is None:
@@ -141,9 +147,9 @@ def fetch_counts(
     return {}
 
 
-def _closed_slugs(generator: ArticlesGenerator, open_slugs: set[str]) -> set[str]:
-    """Slugs of the articles this build sees without a widget, but for those another article
-    (a translation sharing the slug) shows a widget for."""
+def _closed_slugs(generator: ArticlesGenerator, sites: LanguageSites) -> set[str]:
+    """Slugs of the articles this build sees without a widget, but for those another version (a
+    translation sharing the slug) wants one, and those another language's site decides on."""
     seen = chain(
         generator.articles,
         generator.translations,
@@ -153,10 +159,10 @@ def _closed_slugs(generator: ArticlesGenerator, open_slugs: set[str]) -> set[str
         generator.hidden_translations,
     )
     return {
-        article.slug
-        for article in seen
-        if not wants_widget(article) and is_valid_slug(article.slug)
-    } - open_slugs
+        slug
+        for slug, versions in versions_by_slug(seen).items()
+        if is_valid_slug(slug) and sites.closes(versions)
+    }
 
 
 def _unique_by_slug(articles: Iterable[Article]) -> list[Article]:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from pelican.contents import Article
 
 from pelican.plugins.likes.storage_process import StorageProcess
-from pelican.plugins.likes.widget import shows_widget
+from pelican.plugins.likes.widget import return_url, shows_widget
 from pelican_likes.builds.publication import Publication, Published, publish
 from pelican_likes.builds.unchanged import registered_titles, unchanged_publication
 from pelican_likes.storage.records import ArticleInfo
@@ -69,8 +69,7 @@ class BuildExchange:
 def article_info(article: Article, url: str, siteurl: str) -> ArticleInfo:
     """What the database keeps about an article: its title as plain text, and its public URL
     (``url`` is ``article.url``, under ``SITEURL``)."""
-    public = f"{siteurl}/{url}" if siteurl else f"/{url}"
-    return ArticleInfo(slug=article.slug, title=plain_title(article), url=public)
+    return ArticleInfo(slug=article.slug, title=plain_title(article), url=return_url(url, siteurl))
 
 
 def plain_title(article: Article) -> str:

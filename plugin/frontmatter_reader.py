@@ -18,6 +18,14 @@ from pelican.utils import pelican_open
 
 from pelican.plugins.likes import field_mapping
 from pelican.plugins.likes.frontmatter_errors import FrontmatterError
+from pelican.plugins.likes.generator_slugs import (
+    GENERATOR,
+    SOURCES,
+    generator_slug,
+    is_jekyll_post,
+)
+from pelican.plugins.likes.jekyll_dates import in_site_time, read_as_jekyll
+from pelican.plugins.likes.settings import LikesSettings
 
 if TYPE_CHECKING:
     from pelican.plugins.likes.frontmatter_parser import Document
@@ -37,6 +45,7 @@ class FrontmatterReader(MarkdownReader):  # type: ignore[misc]  # Pelican ships 
 
     file_extensions: ClassVar[list[str]] = list(EXTENSIONS)
     _frontmatter_markdown: Markdown | None = None
+    _slug_source: str | None = None
 
     def read(self, source_path: str) -> tuple[str, dict[str, object]]:
         if not _may_have_frontmatter(source_path):
@@ -50,7 +59,18 @@ class FrontmatterReader(MarkdownReader):  # type: ignore[misc]  # Pelican ships 
             markdown.reset()
             content = markdown.convert(document.body)
             fields = field_mapping.to_pelican(document.fields, _shown_path(source_path))
-            metadata = self._process(fields, markdown)
+            as_generator = self._as_generator_made()
+            if as_generator and "slug" not in fields:
+                slug = generator_slug(source_path, document.format)
+                if slug:
+                    fields["slug"] = slug
+            metadata = self._process(fields, markdown, source_path)
+            if as_generator and is_jekyll_post(source_path, document.format):
+                for name in ("date", "modified"):
+                    if name in metadata:
+                        metadata[name] = in_site_time(
+                            metadata[name], self.settings.get("TIMEZONE") or "UTC"
+                        )
         except FrontmatterError as error:
             return self._skip(source_path, error)
         return content, metadata
@@ -60,7 +80,9 @@ class FrontmatterReader(MarkdownReader):  # type: ignore[misc]  # Pelican ships 
         content_and_metadata: tuple[str, dict[str, object]] = super().read(source_path)
         return content_and_metadata
 
-    def _process(self, metadata: dict[str, object], markdown: Markdown) -> dict[str, object]:
+    def _process(
+        self, metadata: dict[str, object], markdown: Markdown, source_path: str
+    ) -> dict[str, object]:
         """Pelican's processing of each field, summary rendered as Markdown as Pelican does."""
         processed = {}
         for name, value in metadata.items():
@@ -70,8 +92,42 @@ class FrontmatterReader(MarkdownReader):  # type: ignore[misc]  # Pelican ships 
             try:
                 processed[name] = self.process_metadata(name, value)
             except ValueError as error:  # Pelican's date parser names the value it rejects
-                raise FrontmatterError(f"{name}: {error}") from None
+                processed[name] = self._as_jekyll_reads(name, value, source_path, error)
         return processed
+
+    def _as_jekyll_reads(
+        self, name: str, value: object, source_path: str, error: ValueError
+    ) -> object:
+        """A date Pelican refuses, read as Jekyll reads it (jekyll_dates.py), with a warning
+        naming what Jekyll drops; else the FrontmatterError for Pelican's ``error``."""
+        jekyll = read_as_jekyll(value) if isinstance(value, str) else None
+        if jekyll is None:
+            raise FrontmatterError(f"{name}: {error}") from None
+        logger.warning(
+            "%s: %s %r read as Jekyll reads it, %s (in TIMEZONE unless it has a zone): "
+            "%r after the time is left out",
+            _shown_path(source_path),
+            name,
+            value,
+            jekyll.text,
+            jekyll.dropped,
+        )
+        return self.process_metadata(name, jekyll.text)
+
+    def _as_generator_made(self) -> bool:
+        """Whether ``LIKES_SLUG_SOURCE`` is "generator": slugs, and a Jekyll post's dates in the
+        site's time zone, as the generator made them. An unknown value is one error line per
+        build, and Pelican's slugs."""
+        if self._slug_source is None:
+            source = LikesSettings.from_pelican(self.settings).slug_source
+            if source not in SOURCES:
+                logger.error(
+                    "LIKES_SLUG_SOURCE %r is none of %s: slugs are made as Pelican makes them",
+                    source,
+                    ", ".join(map(repr, SOURCES)),
+                )
+            self._slug_source = source
+        return self._slug_source == GENERATOR
 
     def _markdown(self) -> Markdown:
         """Markdown as configured in ``MARKDOWN``, minus the ``meta`` extension that Pelican adds:

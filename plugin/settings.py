@@ -48,6 +48,12 @@ class LikesSettings:
     """``LIKES_HIDE_BELOW``: counts under this number are not shown, in the page as built nor
     live; the button works the same. For a blog that would rather show no count than a low one."""
 
+    slug_source: str = "title"
+    """``LIKES_SLUG_SOURCE``: where the slug of a file with frontmatter comes from, when its
+    frontmatter names none. ``"title"``: Pelican's way (``SLUGIFY_SOURCE``, the title by
+    default). ``"generator"``: the slug Jekyll, Hugo or Astro gave the file (generator_slugs.py),
+    so that a migrated blog keeps its URLs and slugs."""
+
     @classmethod
     def from_pelican(cls, settings: Mapping[str, Any]) -> "LikesSettings":
         """The likes settings found in Pelican's settings (or a page context, which holds them),

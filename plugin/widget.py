@@ -89,11 +89,16 @@ def widget_markup(
 
 
 def return_url(url: str, siteurl: str) -> str:
-    """The article's page (``url`` is ``article.url``), where the form sends the reader back to:
-    under an absolute or root-relative ``SITEURL``; with ``RELATIVE_URLS``, which gives pages only
-    a relative one, at the root of the origin the form was sent from."""
+    """The article's page (``url`` is ``article.url``): under an absolute or root-relative
+    ``SITEURL``, else (``SITEURL = ""``, or a relative one with ``RELATIVE_URLS``) from the root
+    of the blog's origin. Where the form sends the reader back to when the browser does not name
+    the page (api/form_origins.py), and the URL the database keeps.
+
+    An ``ARTICLE_URL`` may start with ``/`` (``'/{category}/{slug}'``): joined as Pelican's themes
+    join it, ``//blog/...`` would name a host, not a path.
+    """
     base = siteurl if siteurl.startswith(("http://", "https://", "/")) else ""
-    return f"{base.rstrip('/')}/{url}"
+    return f"{base.rstrip('/')}/{url.lstrip('/')}"
 
 
 def wants_widget(article: Content) -> bool:

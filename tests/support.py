@@ -309,10 +309,11 @@ class PostgresDatabases:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def build_blog(output: Path, database_url: str, api_url: str) -> None:
+def build_blog(output: Path, database_url: str, api_url: str, **settings: object) -> None:
     """The demo blog: ``pelican content`` from the repository root, as a user runs it, into
-    ``output``, registering its articles in ``database_url``."""
-    extra = {"LIKES_DATABASE_URL": database_url, "LIKES_API_URL": api_url}
+    ``output``, registering its articles in ``database_url``; ``settings`` over pelicanconf.py's.
+    """
+    extra = {"LIKES_DATABASE_URL": database_url, "LIKES_API_URL": api_url, **settings}
     subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
          "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())],

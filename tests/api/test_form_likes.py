@@ -222,3 +222,53 @@ def test_with_any_origin_allowed_an_opaque_origin_is_still_refused(make_client, 
     assert "Origin" in result.json["detail"]
     assert VOTER_COOKIE not in result.cookies
     assert store.counts(["first"]) == {"first": 0}
+
+
+def test_the_reader_goes_back_to_the_page_the_browser_names(blog_client, store):
+    """With ``RELATIVE_URLS`` under a subpath the build knows the article only from the blog's
+    root; the browser's ``Referer`` (same-origin, under the default policy) knows the page."""
+    page = f"{BLOG}/myblog/2023/short-note/"
+    headers = {**FORM, "Referer": page}
+
+    result = send_form(blog_client, back="/2023/short-note/", headers=headers)
+    without_return = blog_client.simulate_post("/api/form-likes/first", headers=headers)
+
+    assert (result.status_code, result.headers["location"]) == (303, page)
+    assert (without_return.status_code, without_return.headers["location"]) == (303, page)
+    assert store.counts(["first"]) == {"first": 2}
+
+
+@pytest.mark.parametrize(
+    "referer",
+    [
+        f"{BLOG}/",  # all a cross-origin page says under the default policy: the return wins
+        BLOG,
+        "https://evil.example/first.html",
+        "http://blog.example/first.html",  # the blog is https
+        "https://blog.example:8443/first.html",
+        "https://blog.example@evil.example/first.html",
+        "https://blog.example.evil.example/first.html",
+        "//evil.example/first.html",
+        "/elsewhere.html",
+        "https:///evil.example/first.html",
+        "https://blog.example/\\evil.example",
+        "https://blog.example/first.html\r\nSet-Cookie: x=1",
+        "javascript:alert(1)",
+        "https://blog.example/" + "a" * 2000,
+        "",
+    ],
+)
+def test_a_referer_naming_no_page_of_the_sender_leaves_the_return_url(blog_client, referer):
+    result = send_form(blog_client, headers={**FORM, "Referer": referer})
+
+    assert (result.status_code, result.headers["location"]) == (303, f"{BLOG}/first.html")
+
+
+def test_a_foreign_referer_never_makes_a_foreign_return_url_acceptable(blog_client, store):
+    headers = {**FORM, "Referer": "https://evil.example/first.html"}
+
+    result = send_form(blog_client, back="https://evil.example/", headers=headers)
+
+    assert result.status_code == 400
+    assert "location" not in result.headers
+    assert store.counts(["first"]) == {"first": 0}

@@ -94,6 +94,22 @@ def test_a_build_that_changes_something_is_left_to_the_whole_exchange(store, blo
     assert unchanged_publication(publication) is None
 
 
+def test_counts_of_articles_another_build_registers_are_read_as_the_exchange_reads_them(
+    store, blog
+):
+    """A language's site shows articles whose records another site's build writes."""
+    counted = Publication(blog.database_url, (article("second"),), counted=("new-name",))
+    unknown = Publication(blog.database_url, (article("second"),), counted=("not-yet",))
+    former = Publication(blog.database_url, (article("second"),), counted=("old-name",))
+
+    assert unchanged_publication(counted) == publish(counted)
+    assert publish(counted).counts == {"second": 2, "new-name": 1}
+    assert unchanged_publication(unknown) is None  # left to the store, which leaves it out
+    assert publish(unknown).counts == {"second": 2}
+    assert unchanged_publication(former) is None  # the store answers with its article's count
+    assert publish(former).counts == {"second": 2, "old-name": 1}
+
+
 def test_an_overlong_title_is_compared_as_it_is_stored(store):
     long = article("long-title", "x" * (TITLE_LENGTH + 50))
     publication = Publication(url_of(store), (long,))

@@ -44,6 +44,24 @@ def test_registered_urls_are_absolute_when_siteurl_is_set(build_site, store, dat
     assert article.url == "https://blog.example/first-post.html"
 
 
+def test_an_article_url_from_the_root_is_stored_and_returned_to_as_one_path(
+    build_site, store, database_url
+):
+    """``ARTICLE_URL = '/{category}/{slug}'`` with ``SITEURL = ''``, as real blogs set it: the
+    page is ``/misc/first-post``, never ``//misc/first-post`` (a host named ``misc``)."""
+    site = build_site(
+        ["astro-post.md"],
+        ARTICLE_URL="/{category}/{slug}",
+        ARTICLE_SAVE_AS="{category}/{slug}.html",
+        LIKES_DATABASE_URL=database_url,
+    )
+
+    [article] = store.articles()
+    assert article.url == "/misc/first-post"
+    html = site.page("misc/first-post.html")
+    assert 'action="/api/form-likes/first-post?return=/misc/first-post"' in html
+
+
 def test_without_likes_database_url_the_environment_decides(build_site, store, monkeypatch):
     store.register([ArticleInfo("first-post")])
     store.like("first-post", "a" * 64)

@@ -30,6 +30,13 @@ class Publication:
     former_slugs: tuple[tuple[str, str], ...] = ()
     # Articles the build shows without a widget: closed to likes, their counts kept.
     closed: tuple[str, ...] = ()
+    # Articles the build shows whose records another build writes (another language's site):
+    # only their counts are read.
+    counted: tuple[str, ...] = ()
+
+    def counted_slugs(self) -> list[str]:
+        """Every slug whose count the build shows: its articles' and the ``counted`` ones."""
+        return [article.slug for article in self.articles] + list(self.counted)
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def publish(publication: Publication, store: "LikeStore | None" = None) -> Publi
             store.register(publication.articles)
             outcomes = store.adopt_former_slugs(publication.former_slugs)
             store.close_likes(publication.closed)
-            counts = store.counts(article.slug for article in publication.articles)
+            counts = store.counts(publication.counted_slugs())
         finally:
             store.dispose()
     except StorageError as error:

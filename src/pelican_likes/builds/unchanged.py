@@ -75,7 +75,9 @@ def unchanged_publication(publication: Publication) -> Published | None:
     renamed = _merged_former_slugs(publication, stored, former)
     if renamed is None:
         return None
-    counts = {article.slug: stored[article.slug].likes for article in publication.articles}
+    if not all(slug in stored for slug in publication.counted):
+        return None  # an unknown or former slug: the store's count answers it
+    counts = {slug: stored[slug].likes for slug in publication.counted_slugs()}
     return Published(_without_password(publication.database_url), counts, renamed)
 
 
