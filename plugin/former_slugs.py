@@ -73,12 +73,11 @@ def report_merges(published: Published, claimed: dict[str, Article]) -> None:
 
 def _report(renamed: Renamed, article: Article) -> None:
     logger.info(
-        "%s: the likes of %r now count for %r (%d moved, %d reader(s) liked both): %d in all",
+        "%s: the likes of %r now count for %r (%d moved): %d in all",
         _source(article),
         renamed.old,
         renamed.new,
         renamed.moved,
-        renamed.shared,
         renamed.likes,
     )
 

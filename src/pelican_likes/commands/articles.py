@@ -66,9 +66,7 @@ def describe_rename(renamed: Renamed, *, dry_run: bool = False) -> str:
     if renamed.outcome == "renamed":
         done = f"{old} {'would be' if dry_run else 'was'} renamed to {new}"
     else:
-        both = f" ({renamed.shared} reader(s) liked both, counted once)" if renamed.shared else ""
         done = f"{renamed.moved} like(s) of {old} {'would move' if dry_run else 'moved'} to {new}"
-        done += both
     if dry_run:
         return f"{done}; {new} would have {renamed.likes} like(s), as would {old}; nothing changed"
     return f"{done}; {new} has {renamed.likes} like(s), and {old} answers with that count"

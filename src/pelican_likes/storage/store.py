@@ -96,7 +96,7 @@ class LikeStore:
         DailyLimitReached refuses the next, recording nothing. A clock more than CLOCK_SKEW
         behind the host that forgot its day gets StorageUnavailable (daily_cap.DayForgotten).
         """
-        slot = votes.slot_of(voter, self.counter_slots)
+        slot = votes.any_slot(self.counter_slots)
         if network is None or daily_limit <= 0:
             return votes.vote(self._engines, slug, voter, liked=True, slot=slot)
         return votes.capped_like(
@@ -111,7 +111,7 @@ class LikeStore:
 
     def unlike(self, slug: str, voter: str) -> LikeState:
         """Withdraw ``voter``'s like of ``slug``; withdrawing a missing like changes nothing."""
-        slot = votes.slot_of(voter, self.counter_slots)
+        slot = votes.any_slot(self.counter_slots)
         return votes.vote(self._engines, slug, voter, liked=False, slot=slot)
 
     def state(self, slug: str, voter: str) -> LikeState:
