@@ -64,8 +64,8 @@ def recount(conn: Connection, dialect: str) -> int:
     """Rebuild every article's counters from its like rows, in the caller's transaction; the
     number of counts that changed.
 
-    The rebuilt count of an article sits in its slot 0; later likes and unlikes move the voters'
-    own slots as always, and since a count is the sum of the slots, it stays exact. On PostgreSQL
+    The rebuilt count of an article sits in its slot 0; later likes and unlikes move
+    slots as always, and since a count is the sum of the slots, it stays exact. On PostgreSQL
     the likes table is locked against writes meanwhile; SQLite has one writer at a time.
     """
     if dialect == "postgresql":

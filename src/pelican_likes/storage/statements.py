@@ -206,8 +206,10 @@ def vote_statement(liked: bool) -> Select[int, bool]:
         )
     else:
         open_id = select(article.c.id).where(~article.c.likes_closed).scalar_subquery()
+        # DELETE ... USING the voter's few pseudonyms: each row found by its primary key.
+        theirs = pseudonyms_of(voter, open_id).subquery("theirs")
         change = likes.delete().where(
-            likes.c.article_id == open_id, likes.c.voter.in_(pseudonyms_of(voter, open_id))
+            likes.c.article_id == open_id, likes.c.voter == theirs.c.voter
         )
     changed = change.returning(likes.c.article_id).cte("changed")
     return select(_count_after(article, changed, 1 if liked else -1), article.c.likes_closed)
@@ -268,7 +270,7 @@ def capped_like_statement() -> Select[int, bool, bool, bool]:
 
 
 def _count_after(article: CTE, changed: CTE, delta: int) -> Label[int]:
-    """The article's count once the rows in ``changed`` moved the voter's slot by ``delta`` each
+    """The article's count once the rows in ``changed`` moved the vote's slot by ``delta`` each
     (one row, or none; an unlike after a merge may remove two)."""
     bump = insert_for("postgresql")(like_counters).from_select(
         ["article_id", "slot", "likes"],
