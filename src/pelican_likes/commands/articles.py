@@ -24,8 +24,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
     rename = actions.add_parser(
         "rename",
-        help="give an article's likes to its new slug, each reader counted once",
-        description="Merge OLD's likes into NEW (a reader who liked both counts once), or rename "
+        help="give an article's likes to its new slug",
+        description="Merge OLD's likes into NEW (a reader who liked both counts twice: the "
+        "database cannot tell that two likes are one reader's), or rename "
         "OLD to NEW if NEW is not registered. OLD keeps answering with NEW's count, so pages "
         "cached with the old widget still work.",
     )

@@ -5,7 +5,7 @@ The API hands storage the voter, HMAC-SHA256(secret, token), one value per reade
 article. A row stores ``SHA-256(voter ":" article id)`` in hex instead, computed in the database,
 so the voter itself is never stored: a reader is recognised on an article by computing it again,
 and two rows of one reader, on two articles, hold nothing that a copy of the database could join
-on (docs/security.md#reader-tokens-and-their-hashing).
+on (docs/security.md#no-reading-profiles).
 
 An article merged into another (renames.py) brings rows made under its own id; the target lists
 that id in ``article_merges``, and a reader is looked up under each id of the article.

@@ -168,8 +168,9 @@ class LikeStore:
             return counts.recount(conn, self._engines.dialect)
 
     def rename(self, old: str, new: str, *, dry_run: bool = False) -> Renamed:
-        """Give ``old``'s likes to ``new``, a reader who liked both counting once, in one
-        transaction; ``old`` then answers with ``new``'s count, so cached pages still work.
+        """Give ``old``'s likes to ``new``, in one transaction, their readers still recognised
+        (one who liked both counts twice: renames._merge); ``old`` then answers with ``new``'s
+        count, so cached pages still work.
 
         If ``new`` is not registered, ``old`` simply takes that name. ``dry_run`` reports the
         same outcome and changes nothing.

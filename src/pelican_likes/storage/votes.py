@@ -28,7 +28,7 @@ def any_slot(slots: int) -> int:
     """A vote's counter slot, drawn afresh for each: a count is the sum of its slots, so an
     unlike need not move the slot its like moved, and a slot derived from the voter would tie
     the reader's likes of different articles together through the counter rows they moved
-    (docs/security.md#reader-tokens-and-their-hashing)."""
+    (docs/security.md#no-reading-profiles)."""
     return secrets.randbelow(slots)
 
 
