@@ -2,8 +2,8 @@
 
 ``likes_aliases: [old-slug, ...]`` names them, and so do Hugo's ``aliases`` (old paths of the page)
 where a path ends in a slug. The store merges each former slug's likes into the article, its
-readers still recognised (one who liked both counts twice), all in one transaction; the old slug then answers with the merged
-count, so pages cached with its widget still work.
+readers still recognised (one who liked both counts twice), all in one transaction; the old slug
+then answers with the merged count, so pages cached with its widget still work.
 """
 
 import logging
