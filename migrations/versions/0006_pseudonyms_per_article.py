@@ -45,7 +45,8 @@ def _pseudonym_sql(dialect: str) -> sa.ColumnElement[str]:
     return sa.func.encode(digest, sa.literal_column("'hex'"))
 
 
-# Neither direction alters or copies a table that holds likes: the rows are updated in place.
+# Neither direction alters or copies a table that holds likes (on SQLite a batch copy's drop would
+# cascade to them): the upgrade updates the rows in place, the downgrade deletes them.
 
 
 def upgrade() -> None:
