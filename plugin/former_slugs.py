@@ -1,9 +1,9 @@
 """Renamed articles keep their likes: former slugs read from frontmatter, merged at build time.
 
 ``likes_aliases: [old-slug, ...]`` names them, and so do Hugo's ``aliases`` (old paths of the page)
-where a path ends in a slug. The store merges each former slug's likes into the article, a reader
-who liked both counting once, all in one transaction; the old slug then answers with the merged
-count, so pages cached with its widget still work.
+where a path ends in a slug. The store merges each former slug's likes into the article, its
+readers still recognised (one who liked both counts twice), all in one transaction; the old slug
+then answers with the merged count, so pages cached with its widget still work.
 """
 
 import logging
@@ -73,12 +73,11 @@ def report_merges(published: Published, claimed: dict[str, Article]) -> None:
 
 def _report(renamed: Renamed, article: Article) -> None:
     logger.info(
-        "%s: the likes of %r now count for %r (%d moved, %d reader(s) liked both): %d in all",
+        "%s: the likes of %r now count for %r (%d moved): %d in all",
         _source(article),
         renamed.old,
         renamed.new,
         renamed.moved,
-        renamed.shared,
         renamed.likes,
     )
 

@@ -34,7 +34,9 @@ from tests.support import (
 )
 
 ADMIN_URL = os.environ.get("LIKES_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = "article_aliases, like_counters, likes, articles, daily_tallies, daily_keys"
+TABLES = (
+    "article_aliases, article_merges, like_counters, likes, articles, daily_tallies, daily_keys"
+)
 
 
 # Modules that keep one worker busy longest (virtualenvs, command processes, browsers, servers

@@ -40,6 +40,7 @@ from sqlalchemy.pool import NullPool
 from pelican_likes.commands.main import main
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.pseudonyms import Pseudonym
 from pelican_likes.storage.schema import articles, likes
 from pelican_likes.storage.store import ArticleInfo, LikeStore
 
@@ -395,7 +396,7 @@ def liked_at(store: LikeStore, slug: str, moments: list[datetime]) -> list[str]:
         store.like(slug, voter)
     dated = (
         likes.update()
-        .where(likes.c.voter == bindparam("b_voter"))
+        .where(likes.c.voter == Pseudonym(bindparam("b_voter"), likes.c.article_id))
         .values(created_at=bindparam("b_moment"))
     )
     with store.engine.begin() as conn:

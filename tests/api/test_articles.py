@@ -7,6 +7,8 @@ import secrets
 import pytest
 from sqlalchemy import MetaData, select
 
+from pelican_likes.storage.pseudonyms import pseudonym
+from pelican_likes.storage.schema import articles
 from pelican_likes.storage.store import LikeStore
 
 
@@ -126,7 +128,7 @@ def test_duplicated_token_header_is_refused_not_guessed(client):
     assert client.simulate_get("/api/likes", params={"slug": "first"}).json["likes"] == {"first": 0}
 
 
-def test_database_keeps_only_keyed_hashes(client, store: LikeStore, secret: bytes):
+def test_database_keeps_only_pseudonyms_of_keyed_hashes(client, store: LikeStore, secret: bytes):
     tokens = [secrets.token_urlsafe(16) for _ in range(5)]
     addresses = ["203.0.113.7", "2001:db8::7", "198.51.100.23", "192.0.2.1", "192.0.2.2"]
     for token, address in zip(tokens, addresses, strict=True):
@@ -141,8 +143,12 @@ def test_database_keeps_only_keyed_hashes(client, store: LikeStore, secret: byte
 
     for secret_value in [*tokens, *addresses, "192.0.2.99", "2001:db8:"]:
         assert secret_value not in dump
-    expected = {hmac.new(secret, t.encode(), hashlib.sha256).hexdigest() for t in tokens}
-    assert expected <= set(dump.split())
+    voters = [hmac.new(secret, t.encode(), hashlib.sha256).hexdigest() for t in tokens]
+    for voter in voters:
+        assert voter not in dump
+    with store.engine.connect() as conn:
+        first_id = conn.scalar(select(articles.c.id).where(articles.c.slug == "first"))
+    assert {pseudonym(voter, first_id) for voter in voters} <= set(dump.split())
 
 
 def _dump(store: LikeStore) -> str:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from pelican_likes.api.form_likes import COOKIE_MAX_AGE, VOTER_COOKIE
+from pelican_likes.storage.pseudonyms import pseudonym
 from pelican_likes.storage.schema import likes
 
 BLOG = "https://blog.example"
@@ -67,8 +68,10 @@ def test_only_the_hmac_of_the_cookie_is_stored(blog_client, store, secret):
     token = send_form(blog_client).cookies[VOTER_COOKIE].value
 
     with store.engine.connect() as conn:
-        stored = conn.execute(select(likes.c.voter)).scalars().all()
-    assert stored == [hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()]
+        article_id, stored_voter = conn.execute(select(likes.c.article_id, likes.c.voter)).one()
+        stored = [stored_voter]
+    voter = hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+    assert stored == [pseudonym(voter, article_id)]
     assert len(token) == 32 and token not in stored
 
 

@@ -26,7 +26,8 @@ def test_articles_list_shows_a_title_s_control_characters_as_replacement_marks(d
 
 
 def seed_renamed_pair(url: str) -> LikeStore:
-    """``typo-slug`` liked by two readers, ``fixed-slug`` by one of them and a third."""
+    """``typo-slug`` liked by two readers, ``fixed-slug`` by one of them and a third: the one
+    who liked both counts twice once they are merged (docs/security.md)."""
     run("articles", "add", "typo-slug", "fixed-slug", url=url)
     store = LikeStore.from_url(url)
     for voter in ("a", "b"):
@@ -43,8 +44,8 @@ def test_articles_rename_dry_run_says_what_would_happen_and_changes_nothing(data
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "1 like(s) of 'typo-slug' would move to 'fixed-slug' (1 reader(s) liked both, counted"
-        " once); 'fixed-slug' would have 3 like(s), as would 'typo-slug'; nothing changed\n"
+        "2 like(s) of 'typo-slug' would move to 'fixed-slug'; 'fixed-slug' would have 4 like(s),"
+        " as would 'typo-slug'; nothing changed\n"
     )
     assert store.counts(["typo-slug", "fixed-slug"]) == {"typo-slug": 2, "fixed-slug": 2}
 
@@ -55,8 +56,8 @@ def test_articles_rename_merges_and_the_old_slug_answers(database_url):
     result = run("articles", "rename", "typo-slug", "fixed-slug", url=database_url)
 
     assert result.returncode == 0, result.stderr
-    assert "'fixed-slug' has 3 like(s), and 'typo-slug' answers with that count" in result.stdout
-    assert store.counts(["typo-slug", "fixed-slug"]) == {"typo-slug": 3, "fixed-slug": 3}
+    assert "'fixed-slug' has 4 like(s), and 'typo-slug' answers with that count" in result.stdout
+    assert store.counts(["typo-slug", "fixed-slug"]) == {"typo-slug": 4, "fixed-slug": 4}
     again = run("articles", "rename", "typo-slug", "fixed-slug", url=database_url)
     assert again.stdout == "'typo-slug' is already a former slug of 'fixed-slug'; nothing to do\n"
 

@@ -32,6 +32,7 @@ def test_db_downgrade_to_base_and_back(tmp_path):
 
 
 # What each downgrade from the newest schema loses, as the command names it.
+LIKE_ROWS = "every like row, its article's count kept as base likes"
 TODAYS_TALLIES = "today's daily-cap tallies"
 CLOSED_ARTICLES = "which articles are closed to likes (each accepts likes again)"
 FORMER_SLUGS = "the former slugs of renamed articles"
@@ -55,6 +56,7 @@ def assert_all_kept(url: str) -> None:
         with pytest.raises(ArticleClosed):
             store.like("closed", "reader-0123456789abcdef")
         assert store.counts(["old"]) == {"old": 0}
+        assert store.state("capped", "reader-0123456789abcdef").liked
         with pytest.raises(DailyLimitReached):
             store.like("capped", "other-0123456789abcdef", network="192.0.2.1", daily_limit=1)
 
@@ -62,11 +64,12 @@ def assert_all_kept(url: str) -> None:
 @pytest.mark.parametrize(
     ("target", "dropped"),
     [
-        ("0004", [TODAYS_TALLIES]),
-        ("-1", [TODAYS_TALLIES]),
-        ("0003", [TODAYS_TALLIES, CLOSED_ARTICLES]),
-        ("0002", [TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS]),
-        ("base", [TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS, EVERYTHING]),
+        ("0005", [LIKE_ROWS]),
+        ("-1", [LIKE_ROWS]),
+        ("0004", [LIKE_ROWS, TODAYS_TALLIES]),
+        ("0003", [LIKE_ROWS, TODAYS_TALLIES, CLOSED_ARTICLES]),
+        ("0002", [LIKE_ROWS, TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS]),
+        ("base", [LIKE_ROWS, TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS, EVERYTHING]),
     ],
 )
 def test_a_downgrade_that_drops_data_names_it_and_refuses_without_yes(kept, target, dropped):
@@ -74,8 +77,8 @@ def test_a_downgrade_that_drops_data_names_it_and_refuses_without_yes(kept, targ
 
     assert_one_line_error(result, f"downgrading to {target} would drop")
     assert "--yes" in result.stderr
-    assert [loss for loss in (TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS, EVERYTHING)
-            if loss in result.stderr] == dropped  # fmt: skip
+    losses = (LIKE_ROWS, TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS, EVERYTHING)
+    assert [loss for loss in losses if loss in result.stderr] == dropped
     assert_all_kept(kept)
 
 
@@ -84,8 +87,9 @@ def test_a_downgrade_with_yes_says_what_it_dropped(kept):
 
     assert result.returncode == 0, result.stderr
     dropped = result.stdout.splitlines()[:-1]
-    assert len(dropped) == 3
-    for line, loss in zip(dropped, (TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS), strict=True):
+    assert len(dropped) == 4
+    losses = (LIKE_ROWS, TODAYS_TALLIES, CLOSED_ARTICLES, FORMER_SLUGS)
+    for line, loss in zip(dropped, losses, strict=True):
         assert line.startswith(f"dropped {loss}")
     assert run("db", "current", url=kept).stdout.strip() == "0002"
 

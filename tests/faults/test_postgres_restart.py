@@ -23,6 +23,7 @@ from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.api.voters import Voters
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
+from pelican_likes.storage.pseudonyms import pseudonym
 from pelican_likes.storage.schema import articles, like_counters, likes
 from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.faults.clusters import Cluster
@@ -47,8 +48,8 @@ def get(base: str, path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-def stored_likes(url: str) -> tuple[list[str], int]:
-    """The voters stored for ``SLUG`` and the sum of its counter slots, read directly."""
+def stored_likes(url: str) -> tuple[list[str], int, int]:
+    """The voters stored for ``SLUG``, the sum of its counter slots and its id, read directly."""
     engine = create_engine(parse_url(url))
     try:
         with engine.connect() as conn:
@@ -59,7 +60,7 @@ def stored_likes(url: str) -> tuple[list[str], int]:
                     like_counters.c.article_id == article_id
                 )
             )
-            return list(voters), counted
+            return list(voters), counted, article_id
     finally:
         engine.dispose()
 
@@ -149,11 +150,15 @@ def check_stored(attempts: list[Attempt], outage: Outage, url: str, shown_count:
     widens that window enough to hit it now and then.
     """
     assert len({a.token for a in attempts}) == len(attempts)
+    stored, counted, article_id = stored_likes(url)
     voters = Voters(SECRET.encode())
-    liked = {voters.voter(a.token) for a in attempts if a.status == 200}
-    refused = {voters.voter(a.token): a for a in attempts if a.status == 503}
-    unanswered = {voters.voter(a.token) for a in attempts if a.status is None}
-    stored, counted = stored_likes(url)
+
+    def stored_as(token: str) -> str:
+        return pseudonym(voters.voter(token), article_id)
+
+    liked = {stored_as(a.token) for a in attempts if a.status == 200}
+    refused = {stored_as(a.token): a for a in attempts if a.status == 503}
+    unanswered = {stored_as(a.token) for a in attempts if a.status is None}
     assert len(stored) == len(set(stored))
     lost = liked - set(stored)
     assert not lost, f"{len(lost)} likes answered 200 were lost"

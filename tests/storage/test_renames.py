@@ -3,7 +3,13 @@
 import pytest
 from sqlalchemy import func, select
 
-from pelican_likes.storage.schema import MAX_LIKES, article_aliases, likes
+from pelican_likes.storage.schema import (
+    MAX_LIKES,
+    article_aliases,
+    article_merges,
+    articles,
+    likes,
+)
 from pelican_likes.storage.store import (
     ArticleInfo,
     LikeState,
@@ -32,34 +38,82 @@ def like_rows(store: LikeStore) -> int:
         return conn.scalar(select(func.count()).select_from(likes))
 
 
-def test_a_merge_counts_each_reader_once(store, old_and_new):
+def test_a_merge_moves_every_like_and_a_reader_who_liked_both_counts_twice(store, old_and_new):
+    """Like rows of two articles cannot be told to be one reader's (docs/security.md), so
+    Carol's two likes both count."""
     renamed = store.rename(*old_and_new)
 
-    assert renamed == Renamed("old", "new", "merged", likes=4, moved=2, shared=1)
-    assert store.counts(["new"]) == {"new": 4}
-    assert like_rows(store) == 4
+    assert renamed == Renamed("old", "new", "merged", likes=5, moved=3)
+    assert store.counts(["new"]) == {"new": 5}
+    assert like_rows(store) == 5
     assert [a.slug for a in store.articles()] == ["new"]
+
+
+def test_readers_of_the_merged_article_are_still_recognised(store, old_and_new):
+    store.rename(*old_and_new)
+
+    assert store.state("new", ALICE) == LikeState("new", 5, True)
+    assert store.like("new", ALICE) == LikeState("new", 5, True)  # already liked: nothing moves
+    assert store.like("new", CAROL) == LikeState("new", 5, True)
+    # One unlike withdraws both of Carol's likes; from then on she counts once.
+    assert store.unlike("new", CAROL) == LikeState("new", 3, False)
+    assert store.like("new", CAROL) == LikeState("new", 4, True)
+    assert store.unlike("new", ALICE) == LikeState("new", 3, False)
+    assert store.like("new", ALICE) == LikeState("new", 4, True)
+    assert like_rows(store) == 4
+    assert store.recount() == 0
 
 
 def test_the_old_slug_keeps_answering_with_the_merged_count(store, old_and_new):
     store.rename(*old_and_new)
 
-    assert store.counts(["old", "new", "other"]) == {"old": 4, "new": 4}
-    assert store.state("old", ALICE) == LikeState("old", 4, True)
-    assert store.state("old", "e" * 64) == LikeState("old", 4, False)
+    assert store.counts(["old", "new", "other"]) == {"old": 5, "new": 5}
+    assert store.state("old", ALICE) == LikeState("old", 5, True)
+    assert store.state("old", "e" * 64) == LikeState("old", 5, False)
     # A click on a cached page's old widget likes the article under its new name.
-    assert store.like("old", "e" * 64) == LikeState("old", 5, True)
-    assert store.like("new", "e" * 64) == LikeState("new", 5, True)
-    assert store.unlike("old", ALICE) == LikeState("old", 4, False)
-    assert store.counts(["new"]) == {"new": 4}
-    assert store.like("new", ALICE).likes == 5
+    assert store.like("old", "e" * 64) == LikeState("old", 6, True)
+    assert store.like("new", "e" * 64) == LikeState("new", 6, True)
+    assert store.unlike("old", ALICE) == LikeState("old", 5, False)
+    assert store.counts(["new"]) == {"new": 5}
+    assert store.like("new", ALICE).likes == 6
+
+
+def test_merges_in_a_row_keep_recognising_the_readers_of_each(store, old_and_new):
+    store.rename(*old_and_new)
+    store.register([ArticleInfo("newest")])
+    store.like("newest", "e" * 64)
+
+    assert store.rename("new", "newest").likes == 6
+    for voter in (ALICE, BOB, DAVE, "e" * 64):
+        assert store.like("newest", voter) == LikeState("newest", 6, True)
+    assert store.unlike("old", BOB) == LikeState("old", 5, False)
+
+
+def test_a_new_article_never_takes_the_id_of_a_merged_one(store):
+    """SQLite gives a new row the largest id plus one: the id of an article merged away, had it
+    been the largest, whose pseudonyms its likes keep (pseudonyms.py)."""
+    store.register([ArticleInfo("kept")])
+    store.register([ArticleInfo("merged")])
+    store.like("merged", ALICE)
+    store.rename("merged", "kept")
+
+    store.register([ArticleInfo("later")])
+    store.like("later", ALICE)
+
+    with store.engine.connect() as conn:
+        ids = dict(conn.execute(select(articles.c.slug, articles.c.id)).all())
+        merged_id = conn.scalar(select(article_merges.c.former_id))
+        voters = conn.scalars(select(likes.c.voter)).all()
+    assert merged_id not in ids.values()
+    assert len(voters) == len(set(voters)) == 2
+    assert store.state("kept", ALICE).liked and store.state("later", ALICE).liked
 
 
 def test_base_likes_of_both_are_kept(store, old_and_new):
     store.set_base_likes({"old": 10, "new": 5})
 
-    assert store.rename(*old_and_new).likes == 19
-    assert store.counts(["new", "old"]) == {"new": 19, "old": 19}
+    assert store.rename(*old_and_new).likes == 20
+    assert store.counts(["new", "old"]) == {"new": 20, "old": 20}
 
 
 def test_base_likes_past_the_largest_count_together_are_refused(store, old_and_new):
@@ -70,7 +124,7 @@ def test_base_likes_past_the_largest_count_together_are_refused(store, old_and_n
 
     assert store.counts(["old", "new"]) == {"old": MAX_LIKES + 3, "new": MAX_LIKES + 2}
     store.set_base_likes({"old": MAX_LIKES - 5, "new": 5})
-    assert store.rename(*old_and_new).likes == MAX_LIKES + 4
+    assert store.rename(*old_and_new).likes == MAX_LIKES + 5
 
 
 def test_counting_goes_on_exactly_after_a_merge(store, old_and_new):
@@ -93,7 +147,7 @@ def test_renaming_to_an_unregistered_slug_keeps_the_article(store, old_and_new):
 def test_a_dry_run_reports_and_changes_nothing(store, old_and_new):
     renamed = store.rename(*old_and_new, dry_run=True)
 
-    assert renamed == Renamed("old", "new", "merged", likes=4, moved=2, shared=1)
+    assert renamed == Renamed("old", "new", "merged", likes=5, moved=3)
     assert store.counts(["old", "new"]) == {"old": 3, "new": 2}
     assert like_rows(store) == 5
 
@@ -101,8 +155,8 @@ def test_a_dry_run_reports_and_changes_nothing(store, old_and_new):
 def test_renaming_again_changes_nothing(store, old_and_new):
     store.rename(*old_and_new)
 
-    assert store.rename(*old_and_new) == Renamed("old", "new", "unchanged", likes=4)
-    assert store.counts(["new"]) == {"new": 4}
+    assert store.rename(*old_and_new) == Renamed("old", "new", "unchanged", likes=5)
+    assert store.counts(["new"]) == {"new": 5}
 
 
 def test_renames_in_a_row_all_answer_for_the_last(store, old_and_new):
@@ -110,8 +164,8 @@ def test_renames_in_a_row_all_answer_for_the_last(store, old_and_new):
     store.register([ArticleInfo("newest")])
     store.like("newest", ALICE)
 
-    assert store.rename("new", "newest").likes == 4
-    assert store.counts(["old", "new", "newest"]) == {"old": 4, "new": 4, "newest": 4}
+    assert store.rename("new", "newest").likes == 6
+    assert store.counts(["old", "new", "newest"]) == {"old": 6, "new": 6, "newest": 6}
 
 
 def test_a_slug_renamed_back_is_the_articles_own_again(store, old_and_new):
@@ -127,12 +181,12 @@ def test_registering_a_former_slug_again_makes_it_an_article(store, old_and_new)
 
     store.register([ArticleInfo("old", "Old, restored")])
 
-    assert store.counts(["old", "new"]) == {"old": 0, "new": 4}
+    assert store.counts(["old", "new"]) == {"old": 0, "new": 5}
     assert store.like("old", ALICE) == LikeState("old", 1, True)
     assert store.state("old", BOB) == LikeState("old", 1, False)
     # Renamed again, it is a former slug once more, with the like it got meanwhile.
-    assert store.rename("old", "new") == Renamed("old", "new", "merged", likes=4, shared=1)
-    assert store.counts(["old"]) == {"old": 4}
+    assert store.rename("old", "new") == Renamed("old", "new", "merged", likes=6, moved=1)
+    assert store.counts(["old"]) == {"old": 6}
     with store.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(article_aliases)) == 1
 
@@ -175,7 +229,7 @@ def test_the_builds_renames_leave_unknown_slugs_out(store, old_and_new):
         [("never-registered", "new"), ("old", "new"), ("old", "third")]
     )
 
-    assert outcomes[0] == Renamed("old", "new", "unchanged", likes=4)
+    assert outcomes[0] == Renamed("old", "new", "unchanged", likes=5)
     assert isinstance(outcomes[1], RenameRefused)
     assert len(outcomes) == 2
-    assert store.counts(["new", "third"]) == {"new": 4, "third": 0}
+    assert store.counts(["new", "third"]) == {"new": 5, "third": 0}

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from pelican_likes.storage import migrate
+from pelican_likes.storage.pseudonyms import Pseudonym, pseudonym
 from pelican_likes.storage.schema import articles, likes
 from pelican_likes.storage.store import (
     ArticleClosed,
@@ -143,10 +144,16 @@ def test_articles_lists_most_liked_first(store):
     assert [a.slug for a in store.articles()] == ["popular", "quiet"]
 
 
-def test_only_the_voter_value_given_is_stored(store, hello):
+def test_the_voter_given_is_stored_only_as_its_pseudonym_for_the_article(store, hello):
     store.like(hello, VOTER_A)
+    store.register([ArticleInfo("other")])
+    store.like("other", VOTER_A)
     with store.engine.connect() as conn:
-        assert conn.execute(select(likes.c.voter)).scalars().all() == [VOTER_A]
+        stored = conn.execute(select(likes.c.article_id, likes.c.voter)).all()
+    assert sorted(voter for _, voter in stored) == sorted(
+        pseudonym(VOTER_A, article_id) for article_id, _ in stored
+    )
+    assert len({voter for _, voter in stored}) == 2 and VOTER_A not in dict(stored).values()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
@@ -197,7 +204,7 @@ def test_recount_rebuilds_counts_after_rows_were_removed_by_hand(store, hello):
         store.like(hello, voter)
     store.like("other", VOTER_A)
     with store.engine.begin() as conn:  # an operator removing a reader's likes by hand
-        conn.execute(likes.delete().where(likes.c.voter == VOTER_B))
+        conn.execute(likes.delete().where(likes.c.voter == Pseudonym(VOTER_B, likes.c.article_id)))
     assert store.counts([hello]) == {hello: 3}
 
     assert store.recount() == 1

@@ -24,8 +24,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
     rename = actions.add_parser(
         "rename",
-        help="give an article's likes to its new slug, each reader counted once",
-        description="Merge OLD's likes into NEW (a reader who liked both counts once), or rename "
+        help="give an article's likes to its new slug",
+        description="Merge OLD's likes into NEW (a reader who liked both counts twice: the "
+        "database cannot tell that two likes are one reader's), or rename "
         "OLD to NEW if NEW is not registered. OLD keeps answering with NEW's count, so pages "
         "cached with the old widget still work.",
     )
@@ -66,9 +67,7 @@ def describe_rename(renamed: Renamed, *, dry_run: bool = False) -> str:
     if renamed.outcome == "renamed":
         done = f"{old} {'would be' if dry_run else 'was'} renamed to {new}"
     else:
-        both = f" ({renamed.shared} reader(s) liked both, counted once)" if renamed.shared else ""
         done = f"{renamed.moved} like(s) of {old} {'would move' if dry_run else 'moved'} to {new}"
-        done += both
     if dry_run:
         return f"{done}; {new} would have {renamed.likes} like(s), as would {old}; nothing changed"
     return f"{done}; {new} has {renamed.likes} like(s), and {old} answers with that count"

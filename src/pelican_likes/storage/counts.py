@@ -9,12 +9,13 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, exists, select, text
+from sqlalchemy import Connection, Select, literal, select, text
 from sqlalchemy.engine import Dialect
 
 from pelican_likes.storage.aliases import article_by_slug, counts_by_former_slug
 from pelican_likes.storage.connections import DriverParameters, driver_rows
 from pelican_likes.storage.errors import UnknownArticle
+from pelican_likes.storage.pseudonyms import liked_by
 from pelican_likes.storage.records import ArticleSummary, LikeState
 from pelican_likes.storage.schema import articles, like_counters, likes
 from pelican_likes.storage.statements import counts_by_own_slug, counts_query, rebuilt_counters
@@ -25,7 +26,7 @@ SlugCounts = Select[str, int]
 def like_state(conn: Connection, slug: str, voter: str) -> LikeState:
     """The count of ``slug`` (or of the article it is a former slug of) and whether ``voter``
     likes it."""
-    voted = exists().where(likes.c.article_id == articles.c.id, likes.c.voter == voter)
+    voted = liked_by(literal(voter, likes.c.voter.type), articles.c.id)
     named = select(article_by_slug().subquery().c.id)
     query = counts_query().add_columns(voted.label("liked")).where(articles.c.id.in_(named))
     found = conn.execute(query, {"slug": slug}).first()
@@ -63,8 +64,8 @@ def recount(conn: Connection, dialect: str) -> int:
     """Rebuild every article's counters from its like rows, in the caller's transaction; the
     number of counts that changed.
 
-    The rebuilt count of an article sits in its slot 0; later likes and unlikes move the voters'
-    own slots as always, and since a count is the sum of the slots, it stays exact. On PostgreSQL
+    The rebuilt count of an article sits in its slot 0; later likes and unlikes move
+    slots as always, and since a count is the sum of the slots, it stays exact. On PostgreSQL
     the likes table is locked against writes meanwhile; SQLite has one writer at a time.
     """
     if dialect == "postgresql":

@@ -14,6 +14,7 @@ from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from pelican_likes.storage.errors import InvalidDatabaseURL, first_line
+from pelican_likes.storage.pseudonyms import SQLITE_FUNCTION, pseudonym
 
 # Seconds an SQLite writer waits for another's lock before giving up: a laptop blog with a few
 # gunicorn workers should queue, not fail.
@@ -179,7 +180,9 @@ def make_engine(
 
 
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    """WAL lets readers go on while a like is written; foreign keys are off by default in SQLite."""
+    """WAL lets readers go on while a like is written; foreign keys are off by default in SQLite;
+    like rows are stored and looked up under pseudonyms that SQLite cannot hash by itself."""
+    dbapi_connection.create_function(SQLITE_FUNCTION, 2, pseudonym, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

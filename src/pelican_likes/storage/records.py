@@ -34,8 +34,9 @@ class Renamed:
     # went to ``new``; "unchanged": ``old`` was already a former slug of ``new``.
     outcome: Literal["renamed", "merged", "unchanged"]
     likes: int  # the article's count afterwards, which both slugs answer with
-    moved: int = 0  # likes of ``old`` that ``new`` did not have
-    shared: int = 0  # readers who liked both, counted once
+    # Likes of ``old`` moved to ``new``; a reader who liked both counts twice: like rows of two
+    # articles cannot be told to be one reader's (pseudonyms.py).
+    moved: int = 0
 
 
 @dataclass(frozen=True)

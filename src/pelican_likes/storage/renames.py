@@ -7,7 +7,7 @@ lookups put articles first (aliases.py), and a rename replaces what such a slug 
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select, union_all
 
 from pelican_likes.storage.errors import StorageError, UnknownArticle
 from pelican_likes.storage.records import Renamed
@@ -19,8 +19,14 @@ from pelican_likes.storage.rules import (
     Unknown,
     plan_rename,
 )
-from pelican_likes.storage.schema import MAX_LIKES, article_aliases, articles, likes
-from pelican_likes.storage.statements import bump_counter, counts_query, insert_for
+from pelican_likes.storage.schema import (
+    MAX_LIKES,
+    article_aliases,
+    article_merges,
+    articles,
+    likes,
+)
+from pelican_likes.storage.statements import bump_counter, counts_query
 
 
 class RenameRefused(StorageError, ValueError):
@@ -80,22 +86,25 @@ def _take_name(conn: Connection, article_id: int, old: str, new: str) -> Renamed
 
 
 def _merge(conn: Connection, dialect: str, source: int, target: int, old: str, new: str) -> Renamed:
-    """Copy the like rows ``target`` lacks, move the count by as many, then remove ``source``,
-    pointing its slug and its own former slugs at ``target``."""
+    """Move ``source``'s like rows to ``target`` and the count with them, then remove ``source``,
+    pointing its slug and its own former slugs at ``target``.
+
+    The rows keep the pseudonyms made under ``source``'s id, which ``target`` lists from now on
+    (with those ``source`` listed), so their readers are still recognised. Nothing tells which
+    of them also liked ``target``: such a reader counts twice, until an unlike removes both.
+    """
     _check_base_likes_fit(conn, source, target, old, new)
-    total = conn.scalar(select(func.count()).where(likes.c.article_id == source)) or 0
-    copied = conn.execute(
-        insert_for(dialect)(likes)
-        .from_select(
+    moved = conn.execute(
+        likes.insert().from_select(
             ["article_id", "voter", "created_at"],
             select(bindparam("target", target), likes.c.voter, likes.c.created_at).where(
                 likes.c.article_id == source
             ),
         )
-        .on_conflict_do_nothing()
     ).rowcount
-    if copied:
-        conn.execute(bump_counter(dialect, target, 0, copied))
+    if moved:
+        conn.execute(bump_counter(dialect, target, 0, moved))
+    _list_merged_ids(conn, source, target)
     if base_likes := _base_likes(conn, source):
         conn.execute(
             articles.update()
@@ -109,7 +118,17 @@ def _merge(conn: Connection, dialect: str, source: int, target: int, old: str, n
     )
     conn.execute(articles.delete().where(articles.c.id == source))
     _point(conn, old, target)
-    return Renamed(old, new, "merged", _count(conn, target), copied, total - copied)
+    return Renamed(old, new, "merged", _count(conn, target), moved)
+
+
+def _list_merged_ids(conn: Connection, source: int, target: int) -> None:
+    """Make ``target`` look readers up under ``source``'s id and the ids merged into it."""
+    ids = union_all(
+        select(bindparam("source", source)),
+        select(article_merges.c.former_id).where(article_merges.c.article_id == source),
+    ).subquery()
+    listed = select(bindparam("target", target), ids.c[0])
+    conn.execute(article_merges.insert().from_select(["article_id", "former_id"], listed))
 
 
 def _check_base_likes_fit(conn: Connection, source: int, target: int, old: str, new: str) -> None:

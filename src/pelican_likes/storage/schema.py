@@ -29,7 +29,8 @@ from pelican_likes.storage.slugs import SLUG_MAX_LENGTH
 
 COUNTER_SLOTS = 16
 
-# A voter is an HMAC-SHA256 hex digest of the reader's token: never the token, never an address.
+# A like row's voter is a SHA-256 hex digest of the reader's keyed hash and the article's id
+# (pseudonyms.py): never the token, never an address, never the same for two articles.
 VOTER_LENGTH = 64
 
 # The largest count an Integer column holds on PostgreSQL (int4). SQLite would take up to 2**63
@@ -101,6 +102,21 @@ article_aliases = Table(
         index=True,
     ),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The ids of the articles merged into an article: the like rows they brought keep the pseudonyms
+# made under those ids, and a reader is looked up under each (pseudonyms.py). SQLite gives no new
+# article an id listed here (statements.upsert_articles), so no two articles share one.
+article_merges = Table(
+    "article_merges",
+    metadata,
+    Column(
+        "article_id",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("former_id", Integer, primary_key=True, autoincrement=False),
 )
 
 # The daily cap (daily_cap.py). A random key per UTC day, shared by every API host; and per

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, Select, Text, bindparam, exists, select
+from sqlalchemy import Connection, Integer, Select, Text, bindparam, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import SelectBase
@@ -20,6 +20,7 @@ from sqlalchemy.sql.selectable import SelectBase
 from pelican_likes.storage.aliases import article_by_slug
 from pelican_likes.storage.connections import on_driver
 from pelican_likes.storage.daily_cap import StaleDayKey, Ticket
+from pelican_likes.storage.pseudonyms import Pseudonym, liked_by, pseudonyms_of
 from pelican_likes.storage.schema import articles, daily_keys, like_counters, likes
 from pelican_likes.storage.statements import counts_query, tally_upsert
 
@@ -49,8 +50,10 @@ def run(conn: Connection, statement: Compiled, values: Mapping[str, object]) -> 
 @dataclass(frozen=True)
 class VoteStatements:
     """Parameters: ``slug`` for ``article`` (id and likes_closed, no row if unknown);
-    ``article_id`` and ``voter`` for ``insert``, ``delete`` and ``liked`` (1 if that like is
-    stored, else 0); those and ``slot`` and ``delta`` for ``bump``; ``article_id`` for ``count``.
+    ``article_id`` and ``voter`` for ``insert`` (the voter's pseudonym for the article, unless
+    the voter likes it already), ``delete`` (every form of it) and ``liked`` (1 if the voter likes
+    it, else 0): see pseudonyms.py; ``article_id``, ``slot`` and ``delta`` for ``bump``;
+    ``article_id`` for ``count``.
     The daily cap's: ``day`` (ISO text, as SQLAlchemy stores a date in SQLite) for ``day_key``;
     ``day``, ``client`` and ``limit`` for ``tally`` (see statements.tally_upsert)."""
 
@@ -70,7 +73,9 @@ def vote_statements() -> VoteStatements:
     article_id = bindparam("article_id", type_=Integer)
     voter = bindparam("voter", type_=likes.c.voter.type)
     delta = bindparam("delta", type_=Integer)
-    mine = (likes.c.article_id == article_id) & (likes.c.voter == voter)
+    liked = liked_by(voter, article_id)
+    new = select(article_id, Pseudonym(voter, article_id)).where(~liked)
+    theirs = likes.c.voter.in_(pseudonyms_of(voter, article_id))
     day = bindparam("day", type_=Text)
     bump = sqlite.insert(like_counters).values(
         article_id=article_id, slot=bindparam("slot", type_=Integer), likes=delta
@@ -79,9 +84,9 @@ def vote_statements() -> VoteStatements:
     return VoteStatements(
         article=Compiled.of(select(named.c.id, named.c.likes_closed)),
         insert=Compiled.of(
-            sqlite.insert(likes).values(article_id=article_id, voter=voter).on_conflict_do_nothing()
+            sqlite.insert(likes).from_select(["article_id", "voter"], new).on_conflict_do_nothing()
         ),
-        delete=Compiled.of(likes.delete().where(mine)),
+        delete=Compiled.of(likes.delete().where(likes.c.article_id == article_id, theirs)),
         bump=Compiled.of(
             bump.on_conflict_do_update(
                 index_elements=[like_counters.c.article_id, like_counters.c.slot],
@@ -89,7 +94,7 @@ def vote_statements() -> VoteStatements:
             )
         ),
         count=Compiled.of(count),
-        liked=Compiled.of(select(exists().where(mine))),
+        liked=Compiled.of(select(liked)),
         day_key=Compiled.of(select(daily_keys.c.key).where(daily_keys.c.day == day)),
         tally=Compiled.of(tally_upsert("sqlite")),
     )

@@ -27,15 +27,20 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
+    union_all,
 )
 from sqlalchemy.schema import Table
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from pelican_likes.storage.aliases import article_by_slug, total_likes
 from pelican_likes.storage.errors import StorageError
+from pelican_likes.storage.pseudonyms import Pseudonym, liked_by, pseudonyms_of
 from pelican_likes.storage.schema import (
     FORGOTTEN_DAY_KEY,
     TALLY_ID_LENGTH,
     article_aliases,
+    article_merges,
     articles,
     daily_keys,
     daily_tallies,
@@ -122,6 +127,8 @@ def upsert_articles(dialect: str) -> Insert:
     shortcut asks without SQLAlchemy; tests/storage/test_rules.py holds the two together.
     """
     statement = insert_for(dialect)(articles)
+    if dialect == "sqlite":
+        statement = statement.values(id=_next_article_id())
     url = case(
         (_has_host(articles.c.url) & ~_has_host(statement.excluded.url), articles.c.url),
         else_=statement.excluded.url,
@@ -138,6 +145,17 @@ def upsert_articles(dialect: str) -> Insert:
         | articles.c.url.is_distinct_from(url)
         | articles.c.likes_closed,
     )
+
+
+def _next_article_id() -> ScalarSelect[int]:
+    """SQLite's id of a new article: past every article's and every merged one's. SQLite would
+    otherwise give a merged article's id, the largest, to the next new one, whose likes would be
+    stored under the same pseudonyms as those the merge kept (pseudonyms.py); PostgreSQL's
+    sequence never gives an id twice."""
+    taken = union_all(
+        select(func.max(articles.c.id).label("id")), select(func.max(article_merges.c.former_id))
+    ).subquery()
+    return select(func.coalesce(func.max(taken.c.id), 0) + 1).scalar_subquery()
 
 
 def _has_host(url: ColumnElement[str]) -> ColumnElement[bool]:
@@ -165,26 +183,33 @@ def rebuilt_counters() -> Select[int, int, int]:
 
 @functools.cache
 def vote_statement(liked: bool) -> Select[int, bool]:
-    """Add or remove a like and move its counter slot by one, in one PostgreSQL statement.
+    """Add or remove a like and move its counter slot, in one PostgreSQL statement.
 
     Parameters: ``slug``, ``voter`` and ``slot``; it returns the article's count after the vote
     (``likes``) and ``likes_closed``, or no row for an unknown slug. An article closed to likes is
-    left as it is. Every part of a WITH query sees the same snapshot, so the final sum cannot see
-    the slot this statement moved: it adds its own change (``moved``) instead.
+    left as it is. The row is stored under the voter's pseudonym for the article, and an unlike
+    removes every form of it (pseudonyms.py): two, for a reader who liked both articles of a
+    merge. Every part of a WITH query sees the same snapshot, so the final sum cannot see the
+    slot this statement moved: it adds its own change (``moved``) instead.
     """
     article = article_by_slug().cte("article")
-    open_article = select(article.c.id).where(~article.c.likes_closed)
     voter = bindparam("voter", type_=likes.c.voter.type)
     change: UpsertInsert | Delete
     if liked:
+        new = select(article.c.id, Pseudonym(voter, article.c.id)).where(
+            ~article.c.likes_closed, ~liked_by(voter, article.c.id)
+        )
         change = (
             insert_for("postgresql")(likes)
-            .from_select(["article_id", "voter"], open_article.add_columns(voter))
+            .from_select(["article_id", "voter"], new)
             .on_conflict_do_nothing()
         )
     else:
+        open_id = select(article.c.id).where(~article.c.likes_closed).scalar_subquery()
+        # DELETE ... USING the voter's few pseudonyms: each row found by its primary key.
+        theirs = pseudonyms_of(voter, open_id).subquery("theirs")
         change = likes.delete().where(
-            likes.c.article_id == open_article.scalar_subquery(), likes.c.voter == voter
+            likes.c.article_id == open_id, likes.c.voter == theirs.c.voter
         )
     changed = change.returning(likes.c.article_id).cte("changed")
     return select(_count_after(article, changed, 1 if liked else -1), article.c.likes_closed)
@@ -208,7 +233,7 @@ def capped_like_statement() -> Select[int, bool, bool, bool]:
     keyed = exists().where(
         daily_keys.c.day == day, daily_keys.c.key == bindparam("key", type_=LargeBinary)
     )
-    already = exists().where(likes.c.article_id == article.c.id, likes.c.voter == voter)
+    already = liked_by(voter, article.c.id)
     # Ticket.tally_id's formula, in SQL.
     salted = bindparam("client", type_=LargeBinary).op("||", return_type=LargeBinary)(
         func.convert_to(cast(article.c.id, Text), "UTF8")
@@ -228,9 +253,10 @@ def capped_like_statement() -> Select[int, bool, bool, bool]:
         .cte("tallied")
     )
     counted = exists(select(tallied.c.likes))
+    new = select(article.c.id, Pseudonym(voter, article.c.id)).where(counted)
     changed = (
         insert_for("postgresql")(likes)
-        .from_select(["article_id", "voter"], select(article.c.id, voter).where(counted))
+        .from_select(["article_id", "voter"], new)
         .on_conflict_do_nothing()
         .returning(likes.c.article_id)
         .cte("changed")
@@ -244,19 +270,20 @@ def capped_like_statement() -> Select[int, bool, bool, bool]:
 
 
 def _count_after(article: CTE, changed: CTE, delta: int) -> Label[int]:
-    """The article's count once the rows in ``changed`` moved the voter's slot by ``delta``."""
+    """The article's count once the rows in ``changed`` moved the vote's slot by ``delta`` each
+    (one row, or none; an unlike after a merge may remove two)."""
     bump = insert_for("postgresql")(like_counters).from_select(
         ["article_id", "slot", "likes"],
         select(
             changed.c.article_id,
             bindparam("slot", type_=like_counters.c.slot.type),
-            literal(delta, Integer),
-        ),
+            func.count() * delta,
+        ).group_by(changed.c.article_id),
     )
     bumped = (
         bump.on_conflict_do_update(
             index_elements=[like_counters.c.article_id, like_counters.c.slot],
-            set_={"likes": like_counters.c.likes + delta},
+            set_={"likes": like_counters.c.likes + bump.excluded.likes},
         )
         .returning(like_counters.c.article_id)
         .cte("bumped")
@@ -266,7 +293,9 @@ def _count_after(article: CTE, changed: CTE, delta: int) -> Label[int]:
         .where(like_counters.c.article_id == article.c.id)
         .scalar_subquery()
     )
-    moved = select(func.count()).select_from(bumped).scalar_subquery()
+    # Rows changed times counter rows bumped (one, if any row changed): naming ``bumped`` here is
+    # what puts its upsert into the statement.
+    moved = select(func.count()).select_from(changed.join(bumped, true())).scalar_subquery()
     return (article.c.base_likes + counted + moved * delta).label("likes")
 
 

@@ -96,7 +96,7 @@ class LikeStore:
         DailyLimitReached refuses the next, recording nothing. A clock more than CLOCK_SKEW
         behind the host that forgot its day gets StorageUnavailable (daily_cap.DayForgotten).
         """
-        slot = votes.slot_of(voter, self.counter_slots)
+        slot = votes.any_slot(self.counter_slots)
         if network is None or daily_limit <= 0:
             return votes.vote(self._engines, slug, voter, liked=True, slot=slot)
         return votes.capped_like(
@@ -111,7 +111,7 @@ class LikeStore:
 
     def unlike(self, slug: str, voter: str) -> LikeState:
         """Withdraw ``voter``'s like of ``slug``; withdrawing a missing like changes nothing."""
-        slot = votes.slot_of(voter, self.counter_slots)
+        slot = votes.any_slot(self.counter_slots)
         return votes.vote(self._engines, slug, voter, liked=False, slot=slot)
 
     def state(self, slug: str, voter: str) -> LikeState:
@@ -168,8 +168,9 @@ class LikeStore:
             return counts.recount(conn, self._engines.dialect)
 
     def rename(self, old: str, new: str, *, dry_run: bool = False) -> Renamed:
-        """Give ``old``'s likes to ``new``, a reader who liked both counting once, in one
-        transaction; ``old`` then answers with ``new``'s count, so cached pages still work.
+        """Give ``old``'s likes to ``new``, in one transaction, their readers still recognised
+        (one who liked both counts twice: renames._merge); ``old`` then answers with ``new``'s
+        count, so cached pages still work.
 
         If ``new`` is not registered, ``old`` simply takes that name. ``dry_run`` reports the
         same outcome and changes nothing.

@@ -6,7 +6,7 @@ statement, SQLite (which has no data-modifying WITH) as a transaction; a like co
 daily cap runs the same way, its network's tally checked and moved in the same unit.
 """
 
-import zlib
+import secrets
 from datetime import date
 
 from sqlalchemy import Executable
@@ -24,9 +24,12 @@ from pelican_likes.storage.sqlite_votes import run, spend, vote_statements
 from pelican_likes.storage.statements import capped_like_statement, vote_statement
 
 
-def slot_of(voter: str, slots: int) -> int:
-    """A voter's counter slot: fixed per voter, so an unlike moves the slot its like moved."""
-    return zlib.crc32(voter.encode()) % slots
+def any_slot(slots: int) -> int:
+    """A vote's counter slot, drawn afresh for each: a count is the sum of its slots, so an
+    unlike need not move the slot its like moved, and a slot derived from the voter would tie
+    the reader's likes of different articles together through the counter rows they moved
+    (docs/security.md#no-reading-profiles)."""
+    return secrets.randbelow(slots)
 
 
 def vote(
@@ -111,7 +114,8 @@ def _in_transaction(
             if not spend(conn, ticket, article_id, already_liked=already):
                 raise DailyLimitReached(slug, ticket.retry_after)
         change = run(conn, sql.insert if liked else sql.delete, row)
-        if change.rowcount:
-            run(conn, sql.bump, {**row, "slot": slot, "delta": 1 if liked else -1})
-        _, count = run(conn, sql.count, row).fetchone()
+        if moved := change.rowcount:
+            delta = moved if liked else -moved
+            run(conn, sql.bump, {"article_id": article_id, "slot": slot, "delta": delta})
+        _, count = run(conn, sql.count, {"article_id": article_id}).fetchone()
         return LikeState(slug, count, liked)
