@@ -64,6 +64,18 @@ class FormOrigins:
             )
         return quote(target, safe=_URL_SAFE)
 
+    def back_link(self, req: falcon.Request) -> str | None:
+        """The ``return`` page as a link for a reader whose form failed, if it is on the origin
+        of the page the form came from (allowed to send it or not: the reader was just there),
+        or on an allowed one; otherwise None."""
+        origin = req.get_header("Origin")
+        if not origin or origin == OPAQUE_ORIGIN:
+            return None
+        try:
+            return self.return_url(req, origin)
+        except falcon.HTTPError:
+            return None
+
 
 def _absolute(value: str, base: str) -> str | None:
     """``value`` resolved against the origin ``base``: an absolute http(s) URL, or a path.

@@ -329,7 +329,11 @@ DOCUMENT = {
                 "Retry-After then being the seconds until midnight UTC.",
                 "Retry-After",
             ),
-            "Unavailable": _problem("The database cannot be reached.", "Retry-After"),
+            "Unavailable": _problem(
+                "The database cannot be reached, or has no likes tables yet (its operator "
+                "has to run `pelican-likes db upgrade`).",
+                "Retry-After",
+            ),
         },
     },
 }

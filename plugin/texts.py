@@ -27,7 +27,7 @@ from pelican.plugins.likes.settings import LikesSettings
 logger = logging.getLogger(__name__)
 
 # The messages the widget may show in its status line, besides the labels.
-MESSAGE_NAMES = ("error", "limit")
+MESSAGE_NAMES = ("error", "limit", "counted")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
@@ -39,6 +39,7 @@ class LanguageTexts(TypedDict, total=False):
     label: dict[str, str]  # plural form -> accessible name with {count}
     error: str
     limit: str
+    counted: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class WidgetTexts:
     labels: tuple[tuple[str, str], ...]  # (plural form, accessible name with {count})
     error: str
     limit: str  # a like refused by the API's LIKES_DAILY_LIMIT
+    counted: str  # shown without JavaScript once the form's like counted (widget_markup)
 
     def count(self, count: int) -> str:
         """``count`` as the language writes it: ``1,234``, ``1 234``, ``1.234``..."""
@@ -116,11 +118,12 @@ class TextCatalog:
 
     def _texts(self, locale: Locale, layers: list[LanguageTexts]) -> WidgetTexts:
         labels: dict[str, str] = {}
-        error = limit = ""
+        error = limit = counted = ""
         for layer in layers:
             labels.update(layer.get("label", {}))
             error = layer.get("error", error)
             limit = layer.get("limit", limit)
+            counted = layer.get("counted", counted)
         english = self._shipped[FALLBACK_LANGUAGE]
         if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
             labels = dict(english["label"])
@@ -130,6 +133,7 @@ class TextCatalog:
             labels=tuple(sorted(labels.items())),
             error=error or english["error"],
             limit=limit or english["limit"],
+            counted=counted or english["counted"],
         )
 
 
@@ -178,8 +182,10 @@ def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> Lan
             logger.error("%s: expected text; ignored", where)
         elif name == "error":
             kept["error"] = value
-        else:
+        elif name == "limit":
             kept["limit"] = value
+        else:
+            kept["counted"] = value
     return kept
 
 

@@ -28,6 +28,10 @@ RETURN_ATTRIBUTE = "likes_return_url"
 # The API's form endpoint, under LIKES_API_URL: what the widget posts to without JavaScript.
 FORM_PATH = "/form-likes"
 
+# The id of the text a reader without JavaScript is sent back to once the form's like counted,
+# ending in the slug: the API's 303 names it as the URL's fragment (api/form_likes.py).
+COUNTED_ID = "likes-counted-"
+
 # Plain text with ``{fields}``: widget_markup escapes each value it puts in.
 _WIDGET = (
     '<form class="likes" method="post" action="{action}" lang="{lang}" dir="{direction}"'
@@ -40,6 +44,7 @@ _WIDGET = (
     '    <span class="likes-count">{shown}</span>\n'
     "  </button>\n"
     '  <span class="likes-status" role="status" aria-live="polite"></span>\n'
+    '  <span class="likes-counted" id="{counted_id}" hidden="">{counted}</span>\n'
     "</form>"
 )
 
@@ -53,7 +58,7 @@ def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back:
     docs/performance.md#widget-texts-and-markup).
     """
     path = f"{api_url.rstrip('/')}{FORM_PATH}/{quote(slug, safe='')}"
-    action = f"{path}?return={quote(back, safe='/:')}"
+    action = f"{path}?return={quote(back, safe='/:')}&lang={quote(texts.lang)}"
     shown = texts.count(count)
     values = {
         "action": action,
@@ -67,6 +72,8 @@ def widget_markup(slug: str, count: int, api_url: str, texts: WidgetTexts, back:
         # likes.js writes the same words, formatted the same way, when the count changes.
         "label": texts.label(count, shown),
         "shown": shown,
+        "counted_id": f"{COUNTED_ID}{slug}",
+        "counted": texts.counted,
     }
     escaped = {name: escape(value) for name, value in values.items()}
     return Markup(_WIDGET.format_map(escaped))  # noqa: S704 - every value escaped above
