@@ -2,6 +2,7 @@
 middleware and the form), and the log's bounds against origins sent by the million."""
 
 import logging
+import urllib.request
 
 import falcon
 import falcon.testing
@@ -9,6 +10,7 @@ import pytest
 
 from pelican_likes.api.errors import Throttle
 from pelican_likes.api.refused_origins import REMEMBERED_ORIGINS, RefusedOrigins
+from tests.support import api_env, wait_for_log
 
 BLOG = "https://blog.example"
 LOGGER = "pelican_likes.api.refused_origins"
@@ -131,3 +133,22 @@ def send(middleware: RefusedOrigins, origin: str) -> None:
     """What the middleware sees of a request from ``origin`` that CORS refused."""
     req = falcon.testing.create_req(path="/api/likes", headers={"Origin": origin})
     middleware.process_response(req, falcon.Response(), None, True)
+
+
+def test_under_gunicorn_the_operator_reads_it_once_in_the_error_log(start_gunicorn, sqlite_url):
+    server = start_gunicorn(api_env(sqlite_url, LIKES_ALLOWED_ORIGINS=BLOG), workers=1)
+    assert server.log is not None
+    since = server.log.stat().st_size
+    request = urllib.request.Request(
+        f"{server.url}/api/likes?slug=first", headers={"Origin": "https://www.blog.example"}
+    )
+
+    for _ in range(3):
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert "Access-Control-Allow-Origin" not in answer.headers
+
+    access = '"GET /api/likes?slug=first HTTP/1.1"'
+    text = wait_for_log(server.log, access, access, access, since=since)
+    lines = [line for line in text.splitlines() if "refused origin" in line]
+    assert len(lines) == 1
+    assert "[WARNING] refused origin 'https://www.blog.example': add it to" in lines[0]

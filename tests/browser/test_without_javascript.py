@@ -144,6 +144,8 @@ def test_a_page_on_a_rebound_host_name_cannot_like(rebound_no_script, site):
     assert answer.value.status == 403
     assert site.store.counts([site.slug])[site.slug] == before
     assert page.context.cookies() == []
+    refused = "This blog’s like server does not accept likes from this page."  # noqa: RUF001
+    expect(page.locator("p").first).to_have_text(refused)  # a page, not raw JSON
 
 
 def test_with_javascript_the_script_takes_the_form_over(page, site):
