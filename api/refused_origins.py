@@ -14,6 +14,7 @@ from collections import OrderedDict
 import falcon
 
 from pelican_likes.api.errors import Throttle
+from pelican_likes.api.form_likes import FORM_PATH
 from pelican_likes.api.form_origins import OPAQUE_ORIGIN
 
 # Origins a worker remembers having logged; the oldest is forgotten (and may be logged again).
@@ -47,8 +48,10 @@ class RefusedOrigins:
         origin = req.get_header("Origin")
         if not origin or self._any or resp.get_header("Access-Control-Allow-Origin"):
             return
-        if origin in (OPAQUE_ORIGIN, self._public_origin) or _same_host(origin, req):
-            return  # a page of the API's own origin needs no CORS
+        if origin in (OPAQUE_ORIGIN, self._public_origin):
+            return
+        if _same_host(origin, req) and not _form_refused(req, resp):
+            return  # a page of the API's own host needs no CORS (its form, an allowed origin)
         if origin in self._logged:
             self._logged.move_to_end(origin)
             return
@@ -70,6 +73,12 @@ def _same_host(origin: str, req: falcon.Request) -> bool:
     may decide; the form's own check never trusts it (form_origins.py)."""
     host = req.get_header("Host")
     return bool(host) and origin.partition("://")[2].lower() == str(host).lower()
+
+
+def _form_refused(req: falcon.Request, resp: falcon.Response) -> bool:
+    """Whether the widget's form was refused for its origin: a page of the API's own host too,
+    opened under another name than LIKES_PUBLIC_ORIGIN's (``localhost`` for ``127.0.0.1``)."""
+    return req.path.startswith(f"{FORM_PATH}/") and resp.status_code == 403
 
 
 def _printable(origin: str) -> str:

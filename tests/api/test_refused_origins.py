@@ -63,6 +63,18 @@ def test_a_form_from_an_origin_not_allowed_is_logged(make_client, said):
     assert len(said()) == 1 and said()[0].startswith(f"refused origin {BLOG!r}: add it to")
 
 
+def test_a_form_refused_from_the_apis_host_under_another_name_is_logged(make_client, said):
+    client = make_client(public_origin="http://127.0.0.1:8000")
+    headers = {"Origin": "http://localhost:8000", "Host": "localhost:8000"}
+
+    answer = client.simulate_post(
+        "/api/form-likes/first", params={"return": "/first.html"}, headers=headers
+    )
+
+    assert answer.status_code == 403
+    assert len(said()) == 1 and "'http://localhost:8000'" in said()[0]
+
+
 @pytest.mark.parametrize(
     ("settings", "origin"),
     [
