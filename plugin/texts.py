@@ -26,7 +26,7 @@ from pelican.plugins.likes.settings import LikesSettings
 
 logger = logging.getLogger(__name__)
 
-# The messages the widget may show in its status line, besides the labels.
+# The widget's texts besides the labels: its status line's messages, and the form's thanks.
 MESSAGE_NAMES = ("error", "limit", "counted")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
 FALLBACK_LANGUAGE = "en"
