@@ -13,12 +13,14 @@ from pelican_likes.api.count_cache import CountCache
 from pelican_likes.api.daily_limit import DailyLimit
 from pelican_likes.api.form_likes import FORM_PATH, FormLike
 from pelican_likes.api.form_origins import FormOrigins
+from pelican_likes.api.form_pages import FormPages
 from pelican_likes.api.health import Health
 from pelican_likes.api.like_counts import LikeCounts
 from pelican_likes.api.like_writes import LikeWrites
 from pelican_likes.api.limits import RateLimiter, WriteLimit
 from pelican_likes.api.middleware import BodyPolicy, ResponseHeaders
 from pelican_likes.api.openapi import OpenAPIDocument
+from pelican_likes.api.refused_origins import RefusedOrigins
 from pelican_likes.api.site import SITE_PATHS, SiteFiles
 from pelican_likes.api.voters import Voters
 from pelican_likes.storage.daily_cap import Cleanup
@@ -43,8 +45,10 @@ def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
         allow_origins="*" if config.allowed_origins == ("*",) else config.allowed_origins,
         expose_headers=["Retry-After"],
     )
-    # Falcon runs process_response in reverse order: ResponseHeaders sees CORS's result.
-    app: LikesApp = falcon.App(middleware=[ResponseHeaders(), cors, BodyPolicy()])
+    refused = RefusedOrigins(config.allowed_origins, config.public_origin)
+    # Falcon runs process_response in reverse order: ResponseHeaders and RefusedOrigins see
+    # CORS's result.
+    app: LikesApp = falcon.App(middleware=[ResponseHeaders(), refused, cors, BodyPolicy()])
     app.req_options.keep_blank_qs_values = True  # so that ?slug= is refused, not ignored
     errors.install(app)
 
@@ -66,6 +70,7 @@ def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
     writes = LikeWrites(store, write_limit, daily_limit, cache)
     app.add_route("/api/articles/{slug}/like", ArticleLike(store, voters, writes))
     origins = FormOrigins(config.allowed_origins, config.public_origin)
+    app.set_error_serializer(FormPages(origins).serialize)
     app.add_route(FORM_PATH + "/{slug}", FormLike(voters, writes, origins))
     app.add_route("/api/health", Health(store))
     app.add_route("/api/openapi.json", OpenAPIDocument())

@@ -16,6 +16,7 @@ import falcon
 from pelican_likes.storage.errors import (
     ArticleClosed,
     DailyLimitReached,
+    SchemaNotMigrated,
     StorageUnavailable,
     UnknownArticle,
 )
@@ -122,6 +123,19 @@ def storage_unavailable(
     )
 
 
+def schema_not_migrated(
+    req: falcon.Request, resp: falcon.Response, error: SchemaNotMigrated, params: dict[str, object]
+) -> None:
+    """Tables missing or older than the code: retrying will not help until the operator migrates,
+    so the answer says what to run (gunicorn's start-up check has said it once already)."""
+    log.warning("%s %s answered 503: %s", req.method, req.path, error)
+    raise falcon.HTTPServiceUnavailable(
+        description="The likes database has no likes tables yet, or older ones: the site's "
+        "operator has to run `pelican-likes db upgrade` on it.",
+        retry_after=UNAVAILABLE_RETRY_AFTER,
+    )
+
+
 def install(app: falcon.App[falcon.Request, falcon.Response]) -> None:
     """Make ``app`` answer every error, its own and the store's, as problem details."""
     app.set_error_serializer(serialize_problem)
@@ -129,3 +143,4 @@ def install(app: falcon.App[falcon.Request, falcon.Response]) -> None:
     app.add_error_handler(ArticleClosed, article_closed)
     app.add_error_handler(DailyLimitReached, daily_limit_reached)
     app.add_error_handler(StorageUnavailable, storage_unavailable)
+    app.add_error_handler(SchemaNotMigrated, schema_not_migrated)

@@ -4,10 +4,12 @@ Such a reader has no token in ``localStorage``, so the API gives the browser one
 own origin, set only by this answer to a click and sent back only to this path: ``HttpOnly``,
 ``SameSite=Lax``, ``Secure`` over HTTPS. As with the header, only its HMAC is stored. The answer
 is ``303 See Other`` back to the page, which shows the new count after the next build, or at once
-where the script runs. Liking again changes nothing; withdrawing a like needs the script.
+where the script runs; without it, the URL's fragment names the widget's thanks, which its
+stylesheet shows (``:target``). Liking again changes nothing; withdrawing a like needs the script.
 """
 
 import secrets
+from urllib.parse import quote
 
 import falcon
 
@@ -17,6 +19,8 @@ from pelican_likes.api.voters import Voters, is_valid_token
 
 VOTER_COOKIE = "likes_voter"
 FORM_PATH = "/api/form-likes"
+# The id of the widget's "your like is counted" text is this and the slug (plugin/widget.py).
+COUNTED_FRAGMENT = "likes-counted-"
 # 400 days: the longest any browser keeps a cookie (Chrome caps Max-Age there).
 COOKIE_MAX_AGE = 400 * 24 * 3600
 
@@ -45,8 +49,13 @@ class FormLike:
             same_site="Lax",
         )
         resp.status = falcon.HTTP_SEE_OTHER
-        resp.set_header("Location", back)
+        resp.set_header("Location", counted(back, article.slug))
         resp.cache_control = ["no-store"]
+
+
+def counted(back: str, slug: str) -> str:
+    """The page ``back`` at the widget's thanks for ``slug``, in place of any fragment it had."""
+    return f"{back.partition('#')[0]}#{COUNTED_FRAGMENT}{quote(slug, safe='')}"
 
 
 def reader_token(req: falcon.Request) -> str:

@@ -68,6 +68,18 @@ class FormOrigins:
             )
         return quote(target, safe=_URL_SAFE)
 
+    def back_link(self, req: falcon.Request) -> str | None:
+        """The ``return`` page as a link for a reader whose form failed, if it is on the origin
+        of the page the form came from (allowed to send it or not: the reader was just there),
+        or on an allowed one; otherwise None."""
+        origin = req.get_header("Origin")
+        if not origin or origin == OPAQUE_ORIGIN:
+            return None
+        try:
+            return self.return_url(req, origin)
+        except falcon.HTTPError:
+            return None
+
 
 def sending_page(referer: str | None, sender: str) -> str | None:
     """The page the form was sent from, if ``referer`` names it: a full URL on the ``sender``'s

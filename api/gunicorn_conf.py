@@ -5,6 +5,7 @@
 Any setting can still be overridden on the command line or in ``GUNICORN_CMD_ARGS``.
 """
 
+import json
 import logging
 import multiprocessing
 import os
@@ -103,15 +104,20 @@ errorlog = "-"
 
 
 def on_starting(server: "Arbiter") -> None:
-    """Check the settings and the schema once, before any worker starts, so that a mistake reads
-    as one line ("Error: LIKES_SECRET is required ...") instead of a traceback from every worker.
+    """Check the settings and the database once, before any worker starts, so that a mistake
+    reads as one line ("Error: LIKES_SECRET is required ...") instead of a traceback from every
+    worker, and a database not ready to serve likes (unreachable, not migrated) as one warning
+    saying what to do, the server starting anyway: the database may come up later.
 
     The check runs in a child process that exits when done: the master then never imports the
     API, SQLAlchemy or Alembic, which only workers use, and stays far smaller than a worker
     (measured: docs/performance.md#the-gunicorn-masters-size).
     """
-    if message := _in_child_process(_settings_and_schema_problem):
-        raise RuntimeError(message)  # gunicorn prints "Error: <message>", exits 1
+    refusal, notice = _in_child_process(_start_up_check)
+    if refusal:
+        raise RuntimeError(refusal)  # gunicorn prints "Error: <message>", exits 1
+    if notice:
+        server.log.warning("%s", notice)
     allow_open_files(server.cfg.worker_connections + OWN_FILES)
 
 
@@ -126,38 +132,38 @@ def allow_open_files(wanted: int) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, ceiling), hard))
 
 
-def _settings_and_schema_problem() -> str:
-    """Why the API cannot start with these settings and this database, or "" when it can."""
+def _start_up_check() -> tuple[str, str]:
+    """Why the API cannot start with these settings and this database ("" when it can), and what
+    keeps the database from serving likes ("" when nothing does)."""
     from pelican_likes.api.config import Config, ConfigError
     from pelican_likes.storage.errors import SchemaMismatch
-    from pelican_likes.storage.migrate import refuse_unknown_schema
+    from pelican_likes.storage.migrate import readiness
 
     try:
         config = Config.from_environ()
-        refuse_unknown_schema(config.database_url)
+        return "", readiness(config.database_url)
     except (ConfigError, SchemaMismatch) as error:
-        return str(error)
-    return ""
+        return str(error), ""
 
 
-def _in_child_process(check: Callable[[], str]) -> str:
+def _in_child_process(check: Callable[[], tuple[str, str]]) -> tuple[str, str]:
     """``check()`` in a forked child, whose imports and memory go when it exits."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: report, and leave without running the master's exit handlers
         os.close(reader)
         try:
-            message = check()
+            answer = check()
         except BaseException as error:  # any failure must reach the master
-            message = f"the start-up check failed: {type(error).__name__}: {error}"
+            answer = (f"the start-up check failed: {type(error).__name__}: {error}", "")
         with os.fdopen(writer, "wb") as pipe:
-            pipe.write(message.encode())
+            pipe.write(json.dumps(answer).encode())
         os._exit(0)
     os.close(writer)
     with os.fdopen(reader, "rb") as pipe:
-        message = pipe.read().decode()
+        refusal, notice = json.loads(pipe.read())
     os.waitpid(pid, 0)
-    return message
+    return refusal, notice
 
 
 def pre_request(worker: "Worker", req: "Request") -> None:

@@ -11,6 +11,7 @@ import falcon
 from pelican_likes.api.errors import DAILY_LIMIT_TYPE, PROBLEM_JSON
 from pelican_likes.api.form_likes import FORM_PATH, VOTER_COOKIE
 from pelican_likes.api.form_origins import RETURN_MAX_LENGTH, RETURN_PARAMETER
+from pelican_likes.api.form_pages import LANG_PARAMETER
 from pelican_likes.api.like_counts import MAX_SLUGS
 from pelican_likes.api.middleware import MAX_BODY_BYTES
 from pelican_likes.api.slugs import SLUG_PATTERN
@@ -29,7 +30,9 @@ non-empty body that is not JSON is 415, one that breaks off (a bad chunk, fewer 
 
 Readers without JavaScript like through the widget's HTML form instead: `POST {FORM_PATH}/{{slug}}`,
 accepted only from the API's own origin or an allowed one, identifies the reader by a cookie it
-sets (`{VOTER_COOKIE}`, HttpOnly, SameSite=Lax) and answers 303 back to the page."""
+sets (`{VOTER_COOKIE}`, HttpOnly, SameSite=Lax) and answers 303 back to the page. Its errors are
+a small HTML page in the form's `lang` (status kept) for a browser whose `Accept` prefers
+`text/html`, problem details for any other client."""
 
 
 def _ref(kind: str, name: str) -> dict[str, object]:
@@ -123,7 +126,7 @@ DOCUMENT = {
                 "likeWithForm",
                 "Like an article from the widget's form, without JavaScript; liking again changes "
                 "nothing",
-                ["Slug", "Return", "Origin", "VoterCookie"],
+                ["Slug", "Return", "Lang", "Origin", "VoterCookie"],
                 _FORM_WRITE,
             )
         },
@@ -232,6 +235,14 @@ DOCUMENT = {
                 "API's, or one in LIKES_ALLOWED_ORIGINS.",
                 "schema": {"type": "string", "minLength": 1, "maxLength": RETURN_MAX_LENGTH},
             },
+            "Lang": {
+                "name": LANG_PARAMETER,
+                "in": "query",
+                "required": False,
+                "description": "The widget's language (a BCP 47 tag): that of the HTML page a "
+                "failed form gets when its Accept prefers text/html; English if none is shipped.",
+                "schema": {"type": "string", "maxLength": 100},
+            },
             "Origin": {
                 "name": "Origin",
                 "in": "header",
@@ -329,7 +340,11 @@ DOCUMENT = {
                 "Retry-After then being the seconds until midnight UTC.",
                 "Retry-After",
             ),
-            "Unavailable": _problem("The database cannot be reached.", "Retry-After"),
+            "Unavailable": _problem(
+                "The database cannot be reached, or has no likes tables yet (its operator "
+                "has to run `pelican-likes db upgrade`).",
+                "Retry-After",
+            ),
         },
     },
 }

@@ -26,8 +26,9 @@ from pelican.plugins.likes.settings import LikesSettings
 
 logger = logging.getLogger(__name__)
 
-# The messages the widget may show in its status line, besides the labels.
-MESSAGE_NAMES = ("error", "limit", "action")
+# The widget's texts besides the labels: its status line's messages, the button's name while its
+# count is hidden, and the form's thanks.
+MESSAGE_NAMES = ("error", "limit", "action", "counted")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
@@ -40,6 +41,7 @@ class LanguageTexts(TypedDict, total=False):
     error: str
     limit: str
     action: str
+    counted: str
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class WidgetTexts:
     error: str
     limit: str  # a like refused by the API's LIKES_DAILY_LIMIT
     action: str  # the accessible name while the count is hidden (LIKES_HIDE_BELOW)
+    counted: str  # shown without JavaScript once the form's like counted (widget_markup)
 
     def count(self, count: int) -> str:
         """``count`` as the language writes it: ``1,234``, ``1 234``, ``1.234``..."""
@@ -119,12 +122,13 @@ class TextCatalog:
 
     def _texts(self, locale: Locale, layers: list[LanguageTexts]) -> WidgetTexts:
         labels: dict[str, str] = {}
-        error = limit = action = ""
+        error = limit = action = counted = ""
         for layer in layers:
             labels.update(layer.get("label", {}))
             error = layer.get("error", error)
             limit = layer.get("limit", limit)
             action = layer.get("action", action)
+            counted = layer.get("counted", counted)
         english = self._shipped[FALLBACK_LANGUAGE]
         if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
             labels = dict(english["label"])
@@ -135,6 +139,7 @@ class TextCatalog:
             error=error or english["error"],
             limit=limit or english["limit"],
             action=action or english["action"],
+            counted=counted or english["counted"],
         )
 
 
@@ -187,8 +192,10 @@ def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> Lan
             kept["error"] = value
         elif name == "limit":
             kept["limit"] = value
-        else:
+        elif name == "action":
             kept["action"] = value
+        else:
+            kept["counted"] = value
     return kept
 
 

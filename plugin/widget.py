@@ -31,6 +31,10 @@ FORM_PATH = "/form-likes"
 
 THUMB = shipped_icon(DEFAULT)
 
+# The id of the text a reader without JavaScript is sent back to once the form's like counted,
+# ending in the slug: the API's 303 names it as the URL's fragment (api/form_likes.py).
+COUNTED_ID = "likes-counted-"
+
 # Plain text with ``{fields}``: widget_markup escapes each value it puts in.
 _WIDGET = (
     '<form class="likes" method="post" action="{action}" lang="{lang}" dir="{direction}"'
@@ -41,6 +45,7 @@ _WIDGET = (
     '    <span class="likes-count"{hidden}>{shown}</span>\n'
     "  </button>\n"
     '  <span class="likes-status" role="status" aria-live="polite"></span>\n'
+    '  <span class="likes-counted" id="{counted_id}" hidden="">{counted}</span>\n'
     "</form>"
 )
 
@@ -65,7 +70,7 @@ def widget_markup(
     docs/performance.md#widget-texts-and-markup).
     """
     path = f"{api_url.rstrip('/')}{FORM_PATH}/{quote(slug, safe='')}"
-    action = f"{path}?return={quote(back, safe='/:')}"
+    action = f"{path}?return={quote(back, safe='/:')}&lang={quote(texts.lang)}"
     shown = texts.count(count)
     hidden = count < hide_below
     values = {
@@ -80,6 +85,8 @@ def widget_markup(
         # likes.js writes the same words, formatted the same way, when the count changes.
         "label": texts.action if hidden else texts.label(count, shown),
         "shown": shown,
+        "counted_id": f"{COUNTED_ID}{slug}",
+        "counted": texts.counted,
     }
     escaped: dict[str, str] = {name: escape(value) for name, value in values.items()}
     escaped["icon"] = icon

@@ -13,6 +13,7 @@ from pelican_likes.storage.schema import likes
 
 BLOG = "https://blog.example"
 FORM = {"Origin": BLOG, "Content-Type": "application/x-www-form-urlencoded"}
+THANKS = "#likes-counted-first"  # the widget's "your like is counted", which its CSS shows
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_a_form_like_counts_and_sends_the_reader_back(blog_client, store):
     result = send_form(blog_client)
 
     assert result.status_code == 303
-    assert result.headers["location"] == f"{BLOG}/first.html"
+    assert result.headers["location"] == f"{BLOG}/first.html{THANKS}"
     assert result.headers["cache-control"] == "no-store"
     assert result.content == b""
     assert store.counts(["first"]) == {"first": 1}
@@ -98,7 +99,7 @@ def test_the_apis_own_pages_may_send_the_form(make_client, store):
     result = send_form(client, headers={"Origin": own}, back="/first.html")
 
     assert result.status_code == 303
-    assert result.headers["location"] == f"{own}/first.html"
+    assert result.headers["location"] == f"{own}/first.html{THANKS}"
     assert store.counts(["first"]) == {"first": 1}
 
 
@@ -128,11 +129,11 @@ def test_a_form_from_any_other_page_is_refused_and_counts_nothing(blog_client, s
 @pytest.mark.parametrize(
     ("back", "location"),
     [
-        ("/first.html", f"{BLOG}/first.html"),
-        ("first.html?from=index#likes", f"{BLOG}/first.html?from=index#likes"),
-        (f"{BLOG}/2024/first.html", f"{BLOG}/2024/first.html"),
-        ("https://BLOG.example:443/first.html", "https://BLOG.example:443/first.html"),
-        ("/été-2024.html", f"{BLOG}/%C3%A9t%C3%A9-2024.html"),
+        ("/first.html", f"{BLOG}/first.html{THANKS}"),
+        ("first.html?from=index#likes", f"{BLOG}/first.html?from=index{THANKS}"),
+        (f"{BLOG}/2024/first.html", f"{BLOG}/2024/first.html{THANKS}"),
+        ("https://BLOG.example:443/first.html", f"https://BLOG.example:443/first.html{THANKS}"),
+        ("/été-2024.html", f"{BLOG}/%C3%A9t%C3%A9-2024.html{THANKS}"),
     ],
 )
 def test_the_reader_goes_back_to_the_blogs_page(blog_client, back, location):
@@ -191,7 +192,7 @@ def test_with_any_origin_allowed_the_reader_goes_back_only_to_the_sending_page(m
     accepted = send_form(client, headers=sender, back="/first.html")
     elsewhere = send_form(client, headers=sender, back="https://evil.example/")
 
-    assert accepted.headers["location"] == "https://some.blog/first.html"
+    assert accepted.headers["location"] == f"https://some.blog/first.html{THANKS}"
     assert elsewhere.status_code == 400
 
 

@@ -31,7 +31,7 @@ def test_pages_of_the_public_origin_may_send_the_form(make_client, store):
     result = send_form(client, host="blog.example.com", origin=PUBLIC)
 
     assert result.status_code == 303
-    assert result.headers["location"] == f"{PUBLIC}/first.html"
+    assert result.headers["location"] == f"{PUBLIC}/first.html#likes-counted-first"
     assert store.counts(["first"]) == {"first": 1}
 
 

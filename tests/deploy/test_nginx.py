@@ -159,7 +159,7 @@ def test_a_form_like_from_the_blogs_pages_counts(deployment):
     response = send_form(deployment, slug, deployment.host)
 
     assert response.status == 303
-    assert response.getheader("Location") == f"http://{deployment.host}/"
+    assert response.getheader("Location") == f"http://{deployment.host}/#likes-counted-{slug}"
     assert count(deployment, slug) == before + 1
 
 

@@ -50,6 +50,7 @@ def test_every_shipped_language_has_a_label_for_each_of_its_plural_forms(lang):
     assert all(label.startswith("{count}") for label in labels.values())  # label in name
     assert (spoken.error and spoken.error != texts("en").error) or lang == "en"
     assert (spoken.limit and spoken.limit != texts("en").limit) or lang == "en"
+    assert (spoken.counted and spoken.counted != texts("en").counted) or lang == "en"
 
 
 @pytest.mark.parametrize(
@@ -173,7 +174,7 @@ def test_mistakes_in_likes_texts_are_logged_and_left_out(caplog, given, logged):
 
     assert logged in caplog.text
     assert catalog.for_language("fr", None) == texts("fr")
-    assert set(TEXT_NAMES) == {"label", "error", "limit", "action"}
+    assert set(TEXT_NAMES) == {"label", "error", "limit", "action", "counted"}
 
 
 def test_a_build_names_each_language_its_widgets_cannot_speak(

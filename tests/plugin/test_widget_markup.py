@@ -42,7 +42,7 @@ def test_the_markup_contract():
     assert root.get("class") == "likes"
     assert (root.get("method"), root.get("action")) == (
         "post",
-        "/api/form-likes/first-post?return=/first-post.html",
+        "/api/form-likes/first-post?return=/first-post.html&lang=en",
     )
     assert (root.get("lang"), root.get("dir")) == ("en", "ltr")
     assert root.get("data-likes-slug") == "first-post"
@@ -66,6 +66,9 @@ def test_the_markup_contract():
     assert button.find("span[@class='likes-count']").text == "12"
     status = root.find("span[@class='likes-status']")
     assert (status.get("role"), status.get("aria-live")) == ("status", "polite")
+    counted = root.find("span[@class='likes-counted']")
+    assert (counted.get("id"), counted.get("hidden")) == ("likes-counted-first-post", "")
+    assert counted.text == "Thanks, your like is counted."
 
 
 @pytest.mark.parametrize(
@@ -85,13 +88,15 @@ def test_a_widget_in_another_language_writes_its_words_and_digits():
     assert root.get("data-likes-count") == "1234"  # for the script: digits only
     assert root.find("button/span").text == "1\u202f234"
     assert root.find("button").get("aria-label") == "1\u202f234 j\u2019aime, aimer cet article"
+    assert root.find("span[@class='likes-counted']").text == "Merci, votre j\u2019aime est compté."
+    assert root.get("action").endswith("&lang=fr")  # for the API's page if the like fails
 
 
 def test_the_form_goes_to_the_api_and_comes_back_to_the_page():
     root = parsed(widget_markup("été-2024", 0, "https://likes.example/api/", ENGLISH, "/été.html"))
 
     assert root.get("action") == (
-        "https://likes.example/api/form-likes/%C3%A9t%C3%A9-2024?return=/%C3%A9t%C3%A9.html"
+        "https://likes.example/api/form-likes/%C3%A9t%C3%A9-2024?return=/%C3%A9t%C3%A9.html&lang=en"
     )
 
 
@@ -114,7 +119,7 @@ def test_the_jinja_global_bakes_the_articles_count():
     assert root.get("data-likes-api") == "https://likes.example/api"
     assert (
         root.get("action")
-        == "https://likes.example/api/form-likes/first-post?return=/first-post.html"
+        == "https://likes.example/api/form-likes/first-post?return=/first-post.html&lang=en"
     )
 
 
@@ -125,7 +130,7 @@ def test_a_widget_drawn_again_shows_the_articles_count_and_page_of_the_moment():
     assert widget(post) == first  # a listing draws the same widget as the page
 
     post.likes_return_url = "/notes/first-post.html"
-    assert parsed(widget(post)).get("action").endswith("?return=/notes/first-post.html")
+    assert parsed(widget(post)).get("action").endswith("?return=/notes/first-post.html&lang=en")
     post.likes_count = 3
     assert parsed(widget(post)).get("data-likes-count") == "3"
     assert isinstance(widget(post), Markup)
@@ -141,7 +146,7 @@ def test_the_form_returns_under_an_absolute_or_root_relative_siteurl():
         ("", "/first-post.html"),
     ]:
         root = parsed(LikesWidget(LikesSettings(), siteurl=siteurl)(post))
-        assert root.get("action").endswith(f"?return={back}")
+        assert root.get("action").endswith(f"?return={back}&lang=en")
 
 
 def test_the_widget_speaks_the_articles_language_else_the_blogs():

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from pelican_likes.storage.database import SQLITE_BUSY_TIMEOUT
-from pelican_likes.storage.errors import StorageUnavailable, describe, translated_errors
+from pelican_likes.storage.errors import StorageUnavailable, translated_errors, unavailable
 
 # How long SQLite's own (blocking) busy handler may wait at one try of BEGIN IMMEDIATE, and the
 # longest sleep between two tries: short, as another process's like holds the lock only briefly
@@ -71,7 +71,7 @@ def _connection(engine: Engine) -> Iterator[Connection]:
         try:
             conn = engine.connect()
         except DBAPIError as error:
-            raise StorageUnavailable(describe(error)) from error
+            raise unavailable(error) from error
         with conn:
             yield conn
 

@@ -25,6 +25,11 @@ class StorageUnavailable(StorageError):
     """
 
 
+class SchemaNotMigrated(StorageUnavailable):
+    """The database answers but has no likes tables, or older ones: ``pelican-likes db upgrade``
+    was not run there. Waiting will not help, so callers say what to run instead."""
+
+
 class UnknownArticle(StorageError, LookupError):
     """An article the blog never registered was asked for: liked, renamed, given base likes..."""
 
@@ -74,10 +79,16 @@ def translated_errors(driver: DBAPIModule) -> Iterator[None]:
         yield
     except DBAPIError as error:
         if _is_unavailable(error):
-            raise StorageUnavailable(describe(error)) from error
+            raise unavailable(error) from error
         raise StorageError(f"database error: {first_line(error.orig or error)}") from error
     except (driver.OperationalError, driver.InterfaceError, PoolTimeout) as error:
         raise StorageUnavailable(f"database unavailable: {first_line(error)}") from error
+
+
+def unavailable(error: DBAPIError) -> StorageUnavailable:
+    """The StorageUnavailable for ``error``: SchemaNotMigrated for tables missing or old."""
+    kind = SchemaNotMigrated if _is_old_schema(error) else StorageUnavailable
+    return kind(describe(error))
 
 
 def describe(error: DBAPIError) -> str:

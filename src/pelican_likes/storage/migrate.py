@@ -99,16 +99,27 @@ def current_revision(url: str) -> str | None:
     return revision
 
 
-def refuse_unknown_schema(url: str) -> None:
-    """Raise SchemaMismatch if the database at ``url`` was migrated by a newer release.
-
-    For the API's start, so that it refuses to serve a schema it would misread. A database that
-    cannot be reached, or an SQLite file not made yet, is left alone: the API answers 503 meanwhile.
+def readiness(url: str) -> str:
+    """What keeps the database at ``url`` from serving likes, as one line saying what to do; ""
+    when nothing does. For the API's start, which goes on whatever this says (the database may
+    come up, or be migrated, later) except for a schema newer than this release, which it would
+    misread: that one is raised, a SchemaMismatch.
     """
     parsed = parse_url(url)
+    where = f"the database {redacted(url)}"
+    upgrade = "run `pelican-likes db upgrade` with the API's DATABASE_URL"
     if is_sqlite(parsed) and not Path(parsed.database or "").is_file():
-        return
+        return f"{where} does not exist yet: {upgrade}; until then every request gets a 503"
     try:
-        current_revision(url)
-    except StorageUnavailable:
-        return
+        revision = current_revision(url)
+    except StorageUnavailable as error:
+        return f"{where} cannot be reached ({error}); requests get a 503 until it can"
+    if revision is None:
+        return f"{where} has no likes tables: {upgrade}; until then every request gets a 503"
+    head = head_revision()
+    if revision != head:
+        return (
+            f"{where} is at schema revision {revision}, behind this release's {head}: {upgrade}; "
+            "until then requests may get a 503"
+        )
+    return ""
