@@ -2,17 +2,12 @@
 language saying why, with a link back to the article. A script gets problem details as before;
 a browser that navigated with the form asks for HTML first, and gets this page, its status kept.
 
-The words are the plugin's, from the ``page.*`` texts of its translations.toml (the widget's own
-``error`` and ``limit`` besides); the form names its language in the ``lang`` parameter. The file
-is read as data where the installed package puts it: importing the plugin would load Pelican into
-every worker of the API.
+The words are the ``page.*`` texts of translations.toml (the widget's own ``error`` and ``limit``
+besides); the form names its language in the ``lang`` parameter.
 """
 
 import functools
-import sys
-import tomllib
 from html import escape
-from pathlib import Path
 
 import falcon
 from babel import Locale, UnknownLocaleError
@@ -20,12 +15,11 @@ from babel import Locale, UnknownLocaleError
 from pelican_likes.api.errors import PROBLEM_JSON, DailyLimitRefusal, serialize_problem
 from pelican_likes.api.form_likes import FORM_PATH
 from pelican_likes.api.form_origins import FormOrigins
+from pelican_likes.translations import shipped_translations
 
 LANG_PARAMETER = "lang"
 PAGE_TEXT_NAMES = ("back", "unknown", "closed", "busy", "refused")
 FALLBACK_LANGUAGE = "en"
-# Where the plugin's texts are installed, under any entry of sys.path.
-TRANSLATIONS = Path("pelican", "plugins", "likes", "translations.toml")
 
 # The Accept types a failed form's answer is chosen among; browsers navigating prefer HTML.
 _ANSWER_TYPES = (PROBLEM_JSON, falcon.MEDIA_JSON, falcon.MEDIA_HTML)
@@ -95,7 +89,7 @@ def texts_for(lang: str) -> tuple[str, dict[str, str]]:
 @functools.cache
 def page_texts() -> dict[str, dict[str, str]]:
     """Each shipped language's texts for these pages, English filling any gap."""
-    shipped = tomllib.loads(translations_file().read_text("utf-8"))
+    shipped = shipped_translations()
     english = _page_texts(shipped[FALLBACK_LANGUAGE])
     return {tag: english | _page_texts(texts) for tag, texts in shipped.items()}
 
@@ -106,15 +100,6 @@ def _page_texts(language: dict[str, object]) -> dict[str, str]:
     texts = {**language, **page} if isinstance(page, dict) else language
     names = ("error", "limit", *PAGE_TEXT_NAMES)
     return {name: str(texts[name]) for name in names if name in texts}
-
-
-def translations_file() -> Path:
-    """The plugin's translations.toml as installed beside this package (same distribution)."""
-    for entry in sys.path:
-        path = Path(entry or ".") / TRANSLATIONS
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"{TRANSLATIONS} is on no entry of sys.path: reinstall pelican-likes")
 
 
 @functools.cache

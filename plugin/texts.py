@@ -10,12 +10,10 @@ tests/browser/test_languages.py compares the two for every shipped language.
 import functools
 import json
 import logging
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.resources import files
 from itertools import chain
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global, parse_locale
@@ -23,6 +21,7 @@ from babel.numbers import format_decimal
 from pelican.generators import ArticlesGenerator
 
 from pelican.plugins.likes.settings import LikesSettings
+from pelican_likes.translations import shipped_translations
 
 logger = logging.getLogger(__name__)
 
@@ -225,10 +224,8 @@ def shipped_languages() -> tuple[str, ...]:
     return tuple(_shipped())
 
 
-@functools.cache
 def _shipped() -> dict[str, LanguageTexts]:
-    text = files("pelican.plugins.likes").joinpath("translations.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return cast(dict[str, LanguageTexts], shipped_translations())
 
 
 def _best_key(locale: Locale, catalog: Mapping[str, object]) -> str | None:

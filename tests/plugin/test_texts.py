@@ -25,7 +25,7 @@ from tests.plugin.pelican_builds import ARTICLES
 
 SHIPPED = shipped_languages()
 CATALOG = catalog_for(None)
-TRANSLATIONS = Path(__file__).parents[2] / "plugin" / "translations.toml"
+TRANSLATIONS = Path(__file__).parents[2] / "src" / "pelican_likes" / "translations.toml"
 
 
 def texts(lang: str, default: str | None = None):
