@@ -71,7 +71,7 @@ CHROMIUM_ARGS = [
 # Gzipped bytes each widget file may weigh: the whole widget within one TCP round trip's worth.
 # The script's grew from 2048 when widgets began to speak each article's language (plural forms
 # through Intl) and to take over a form: measured 1,942 -> 2,145 bytes (bench/weight.py).
-WEIGHT_BUDGETS = {"likes.js": 2432, "likes.css": 1152}
+WEIGHT_BUDGETS = {"likes.js": 2432, "likes.css": 1216}
 
 NGINX = Path("/usr/sbin/nginx")
 NGINX_CONF = REPO / "deploy" / "nginx.conf"

@@ -237,8 +237,11 @@ def test_the_reader_goes_back_to_the_page_the_browser_names(blog_client, store):
     result = send_form(blog_client, back="/2023/short-note/", headers=headers)
     without_return = blog_client.simulate_post("/api/form-likes/first", headers=headers)
 
-    assert (result.status_code, result.headers["location"]) == (303, page)
-    assert (without_return.status_code, without_return.headers["location"]) == (303, page)
+    assert (result.status_code, result.headers["location"]) == (303, f"{page}{THANKS}")
+    assert (without_return.status_code, without_return.headers["location"]) == (
+        303,
+        f"{page}{THANKS}",
+    )
     assert store.counts(["first"]) == {"first": 2}
 
 
@@ -265,7 +268,7 @@ def test_the_reader_goes_back_to_the_page_the_browser_names(blog_client, store):
 def test_a_referer_naming_no_page_of_the_sender_leaves_the_return_url(blog_client, referer):
     result = send_form(blog_client, headers={**FORM, "Referer": referer})
 
-    assert (result.status_code, result.headers["location"]) == (303, f"{BLOG}/first.html")
+    assert (result.status_code, result.headers["location"]) == (303, f"{BLOG}/first.html{THANKS}")
 
 
 def test_a_foreign_referer_never_makes_a_foreign_return_url_acceptable(blog_client, store):

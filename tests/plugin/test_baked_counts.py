@@ -59,7 +59,7 @@ def test_an_article_url_from_the_root_is_stored_and_returned_to_as_one_path(
     [article] = store.articles()
     assert article.url == "/misc/first-post"
     html = site.page("misc/first-post.html")
-    assert 'action="/api/form-likes/first-post?return=/misc/first-post"' in html
+    assert 'action="/api/form-likes/first-post?return=/misc/first-post&amp;lang=en"' in html
 
 
 def test_without_likes_database_url_the_environment_decides(build_site, store, monkeypatch):
