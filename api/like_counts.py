@@ -6,6 +6,7 @@ cache for a few seconds, keeps a popular front page from becoming one query per 
 
 import hashlib
 import json
+from typing import NamedTuple
 
 import falcon
 
@@ -16,21 +17,31 @@ from pelican_likes.storage.store import LikeStore
 MAX_SLUGS = 100
 
 
+class CountsDocument(NamedTuple):
+    """The JSON answer and its entity tag, which depends on the counts only (never slug order)."""
+
+    body: bytes
+    etag: str
+
+
 class LikeCounts:
     """The counts of the articles named by ``slug`` parameters; unknown slugs are left out."""
 
     def __init__(self, store: LikeStore, max_age: int, cache: CountCache) -> None:
         self._store = store
         self._cache = cache
-        self._cache_control = [f"public, max-age={max_age}"] if max_age else ["no-cache"]
+        self.cache_control = f"public, max-age={max_age}" if max_age else "no-cache"
 
-    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        slugs = _requested_slugs(req)
+    def document(self, slugs: list[str]) -> CountsDocument:
+        """The answer for ``slugs``, already checked: also what ``read_lane`` sends."""
         counts = self._cache.counts(slugs, self._store.counts)
         body = json.dumps({"likes": dict(sorted(counts.items()))}, ensure_ascii=False).encode()
-        etag = hashlib.sha256(body).hexdigest()[:32]
+        return CountsDocument(body, hashlib.sha256(body).hexdigest()[:32])
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body, etag = self.document(_requested_slugs(req))
         resp.etag = etag
-        resp.cache_control = self._cache_control
+        resp.cache_control = [self.cache_control]
         # Weak comparison, as RFC 9110 asks for If-None-Match: a CDN that compresses the answer
         # may hand the client a weakened W/"..." tag, which must still match.
         if any(tag in ("*", etag) for tag in req.if_none_match or ()):
