@@ -85,14 +85,16 @@ def test_another_format_gets_every_atom_gunicorn_has():
 @pytest.fixture(autouse=True)
 def access_log_handlers():
     """gunicorn's access log is one logger of the process: each test starts it without handlers
-    (other tests' loggers may have left theirs, or a logging configuration disabled it) and
-    leaves it as it found it."""
+    or filters and enabled, and leaves it as it found it. Other tests may have left handlers, a
+    logging configuration may have disabled it, and once Pelican is imported a logger made
+    afterwards drops messages it has seen before (Pelican's LimitFilter)."""
     log = logging.getLogger("gunicorn.access")
-    kept = log.handlers[:], log.disabled
+    kept = log.handlers[:], log.filters[:], log.disabled
     log.handlers.clear()
+    log.filters.clear()
     log.disabled = False
     yield
-    log.handlers[:], log.disabled = kept
+    log.handlers[:], log.filters[:], log.disabled = kept
 
 
 def written(logger_class: type[Logger], log: Path, resp: SimpleNamespace) -> str:
