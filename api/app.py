@@ -4,6 +4,10 @@ Importing this module reads no settings and creates no secret file; ``pelican_li
 the module servers load, which builds the app from the environment.
 """
 
+from collections.abc import Iterable
+from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
+
 import falcon
 
 from pelican_likes.api import errors
@@ -18,8 +22,9 @@ from pelican_likes.api.health import Health
 from pelican_likes.api.like_counts import LikeCounts
 from pelican_likes.api.like_writes import LikeWrites
 from pelican_likes.api.limits import RateLimiter, WriteLimit
-from pelican_likes.api.middleware import BodyPolicy, ResponseHeaders
+from pelican_likes.api.middleware import EXPOSED_HEADERS, BodyPolicy, ResponseHeaders
 from pelican_likes.api.openapi import OpenAPIDocument
+from pelican_likes.api.read_lane import ReadLane
 from pelican_likes.api.refused_origins import RefusedOrigins
 from pelican_likes.api.site import SITE_PATHS, SiteFiles
 from pelican_likes.api.voters import Voters
@@ -34,26 +39,26 @@ COUNT_CACHE_SECONDS = 1.0
 # connections to PostgreSQL where they were; requests beyond it wait for a connection.
 POOL_SIZE = 4
 
-LikesApp = falcon.App[falcon.Request, falcon.Response]
+
+class LikesApp(falcon.App[falcon.Request, falcon.Response]):
+    """Falcon's app, with page views' count reads answered by a ``ReadLane`` first."""
+
+    def __init__(self, read_lane: ReadLane, **options: Any) -> None:
+        super().__init__(**options)
+        self._read_lane = read_lane
+
+    def __call__(self, env: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        answer = self._read_lane.answer(env)
+        if answer is None:
+            return super().__call__(env, start_response)
+        headers, body = answer
+        start_response(falcon.HTTP_200, headers)
+        return [body]
 
 
 def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
     """The likes API for ``config``, on ``store`` if given (else one built from the config)."""
     store = store or LikeStore.from_url(config.database_url, pool_size=POOL_SIZE, max_overflow=0)
-    # Typed by the ASGI request and response it can also serve, as Falcon declares it.
-    cors: falcon.CORSMiddleware[falcon.asgi.Request, falcon.asgi.Response] = falcon.CORSMiddleware(
-        allow_origins="*" if config.allowed_origins == ("*",) else config.allowed_origins,
-        expose_headers=["Retry-After"],
-    )
-    refused = RefusedOrigins(config.allowed_origins, config.public_origin)
-    # Falcon runs process_response in reverse order: ResponseHeaders and RefusedOrigins see
-    # CORS's result.
-    app: LikesApp = falcon.App(middleware=[ResponseHeaders(), refused, cors, BodyPolicy()])
-    app.req_options.keep_blank_qs_values = True  # so that ?slug= is refused, not ignored
-    errors.install(app)
-
-    limiter = RateLimiter(config.rate_limit, config.rate_window) if config.rate_limit else None
-    write_limit = WriteLimit(limiter, config.trusted_proxies)
     # Each worker reuses a count for up to a second, never longer than a CDN may.
     cache = CountCache(ttl=min(COUNT_CACHE_SECONDS, config.cache_max_age))
     # Counts may come from a read-only replica: they are cached for seconds anyway.
@@ -62,7 +67,26 @@ def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
         if config.read_database_url
         else store
     )
-    app.add_route("/api/likes", LikeCounts(counts_store, config.cache_max_age, cache))
+    counts = LikeCounts(counts_store, config.cache_max_age, cache)
+
+    # Typed by the ASGI request and response it can also serve, as Falcon declares it.
+    cors: falcon.CORSMiddleware[falcon.asgi.Request, falcon.asgi.Response] = falcon.CORSMiddleware(
+        allow_origins="*" if config.allowed_origins == ("*",) else config.allowed_origins,
+        expose_headers=EXPOSED_HEADERS,
+    )
+    refused = RefusedOrigins(config.allowed_origins, config.public_origin)
+    # Falcon runs process_response in reverse order: ResponseHeaders and RefusedOrigins see
+    # CORS's result.
+    app = LikesApp(
+        ReadLane(counts, config.allowed_origins),
+        middleware=[ResponseHeaders(), refused, cors, BodyPolicy()],
+    )
+    app.req_options.keep_blank_qs_values = True  # so that ?slug= is refused, not ignored
+    errors.install(app)
+
+    limiter = RateLimiter(config.rate_limit, config.rate_window) if config.rate_limit else None
+    write_limit = WriteLimit(limiter, config.trusted_proxies)
+    app.add_route("/api/likes", counts)
     voters = Voters(config.secret)
     daily_limit = DailyLimit(config.daily_limit, config.trusted_proxies)
     if config.daily_limit:

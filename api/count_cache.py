@@ -34,6 +34,8 @@ class CountCache:
         self, slugs: Iterable[str], read: Callable[[list[str]], dict[str, int]]
     ) -> dict[str, int]:
         """The counts of ``slugs``, reading with ``read`` only those not fresh in the cache."""
+        if self._ttl <= 0:  # LIKES_CACHE_MAX_AGE=0: nothing is kept, every count is read
+            return read(list(slugs))
         now = self._clock()
         found: dict[str, int] = {}
         missing: list[str] = []

@@ -16,6 +16,9 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 
+# Response headers a browser's script may read besides the simple ones: a 429's wait.
+EXPOSED_HEADERS = "Retry-After"
+
 # Falcon's CORS echoes whatever headers a preflight asks for; we grant only those we read.
 ALLOWED_REQUEST_HEADERS = f"Content-Type, {VOTER_HEADER}"
 

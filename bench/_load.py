@@ -58,8 +58,10 @@ def serve(app: str, env: dict[str, str], workers: int | None = WORKERS) -> Itera
 
 def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> Load:
     """Load ``url`` with wrk for ``seconds`` from ``connections`` keep-alive connections."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for this benchmark: apt-get install wrk (Debian, Ubuntu)")
     command = [
-        shutil.which("wrk") or "wrk",
+        "wrk",
         "-t2",
         f"-c{connections}",
         f"-d{seconds}s",

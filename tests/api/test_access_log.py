@@ -2,7 +2,9 @@
 five atoms; any other format left to gunicorn."""
 
 import datetime
+import logging
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -78,3 +80,60 @@ def test_another_format_gets_every_atom_gunicorn_has():
     custom = '%(h)s "%({user-agent}i)s" %(s)s %(D)s'
     ours, gunicorns = lines(custom, response())
     assert ours == gunicorns == '203.0.113.7 "Reader/1.0" 200 1234567'
+
+
+@pytest.fixture(autouse=True)
+def access_log_handlers():
+    """gunicorn's access log is one logger of the process: each test starts it without handlers
+    or filters and enabled, and leaves it as it found it. Other tests may have left handlers, a
+    logging configuration may have disabled it, and once Pelican is imported a logger made
+    afterwards drops messages it has seen before (Pelican's LimitFilter)."""
+    log = logging.getLogger("gunicorn.access")
+    kept = log.handlers[:], log.filters[:], log.disabled
+    log.handlers.clear()
+    log.filters.clear()
+    log.disabled = False
+    yield
+    log.handlers[:], log.filters[:], log.disabled = kept
+
+
+def written(logger_class: type[Logger], log: Path, resp: SimpleNamespace) -> str:
+    """What a logger of ``logger_class`` writes to its --access-logfile ``log`` for one request."""
+    config = settings(ACCESS_LOG_FORMAT)
+    config.set("accesslog", str(log))
+    logger = logger_class(config)
+    try:
+        logger.access(resp, REQUEST, ENVIRON, TOOK)
+    finally:
+        for handler in list(logger.access_log.handlers):
+            logger.access_log.removeHandler(handler)
+            handler.close()
+    return log.read_text()
+
+
+@pytest.mark.parametrize("resp", [response(), response("404 Not Found", 0)], ids=str)
+def test_the_shipped_format_is_written_as_gunicorns_handler_writes_it(tmp_path, resp):
+    for attempt in range(5):  # both within one second, as in lines() above
+        second = int(time.time())
+        ours = written(AccessLogger, tmp_path / f"ours-{attempt}.log", resp)
+        gunicorns = written(Logger, tmp_path / f"gunicorns-{attempt}.log", resp)
+        if int(time.time()) == second:
+            break
+
+    assert ours == gunicorns
+    assert ours.count("\n") == 1
+    assert ours.endswith(" 1234ms\n")
+
+
+def test_handlers_of_the_operators_get_the_line_through_logging(tmp_path):
+    """A --log-config handler (here one more beside gunicorn's) gets its record as before."""
+    records: list[logging.LogRecord] = []
+    extra = logging.Handler()
+    extra.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("gunicorn.access").addHandler(extra)
+    try:
+        line = written(AccessLogger, tmp_path / "access.log", response())
+    finally:
+        logging.getLogger("gunicorn.access").removeHandler(extra)
+
+    assert [record.getMessage() + "\n" for record in records] == [line]

@@ -122,5 +122,5 @@ def test_the_wsgi_module_builds_the_app_from_the_environment(tmp_path):
     )
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "App"
+    assert done.stdout.strip() == "LikesApp"
     assert (tmp_path / "blog.sqlite3.secret").stat().st_mode & 0o777 == 0o600

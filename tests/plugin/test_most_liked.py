@@ -101,11 +101,11 @@ def test_more_pages_make_no_more_queries(
     def count(conn, cursor, statement, *args):
         statements.append(statement)
 
-    def driver_rows(conn, sql, parameters):
+    def cursor_rows(dbapi_connection, sql, parameters):
         statements.append(sql)
-        return connections.driver_rows(conn, sql, parameters)
+        return connections.cursor_rows(dbapi_connection, sql, parameters)
 
-    monkeypatch.setattr("pelican_likes.storage.counts.driver_rows", driver_rows)
+    monkeypatch.setattr("pelican_likes.storage.engines.cursor_rows", cursor_rows)
     event.listen(Engine, "before_cursor_execute", count)
     try:
         build_site(

@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,6 +35,8 @@ SQLITE_LONGEST_PAUSE = 0.001
 
 # A statement's parameters as a DB-API driver takes them: by position or by name.
 DriverParameters = tuple[object, ...] | dict[str, object]
+# Runs a read, SQL in the driver's paramstyle with its parameters, and returns its rows.
+Rows = Callable[[str, DriverParameters], Sequence[tuple[Any, ...]]]
 
 _writer_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
 _making_lock = threading.Lock()
@@ -147,15 +149,23 @@ def driver_rows(
     dbapi_connection = conn.connection.dbapi_connection  # None if closed: SQLAlchemy then says so
     if dbapi_connection is not None:
         try:
-            cursor = dbapi_connection.cursor()
-            try:
-                cursor.execute(sql, parameters)
-                return cursor.fetchall()
-            finally:
-                cursor.close()
+            return cursor_rows(dbapi_connection, sql, parameters)
         except driver.Error:
             pass
     return [tuple(row) for row in conn.exec_driver_sql(sql, parameters)]
+
+
+def cursor_rows(
+    dbapi_connection: Any, sql: str, parameters: DriverParameters
+) -> Sequence[tuple[Any, ...]]:
+    """The rows of ``sql`` on a DB-API connection, its driver's errors left to the caller."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        rows: Sequence[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+    finally:
+        cursor.close()
 
 
 # A lock some thread of the parent held when it forked stays held in the child: start afresh.

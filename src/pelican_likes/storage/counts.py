@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Select, literal, select, text
 from sqlalchemy.engine import Dialect
 
 from pelican_likes.storage.aliases import article_by_slug, counts_by_former_slug
-from pelican_likes.storage.connections import DriverParameters, driver_rows
+from pelican_likes.storage.connections import DriverParameters, Rows
 from pelican_likes.storage.errors import UnknownArticle
 from pelican_likes.storage.pseudonyms import liked_by
 from pelican_likes.storage.records import ArticleSummary, LikeState
@@ -35,14 +35,12 @@ def like_state(conn: Connection, slug: str, voter: str) -> LikeState:
     return LikeState(slug, found.likes, found.liked)
 
 
-def slug_counts(conn: Connection, slugs: list[str]) -> dict[str, int]:
+def slug_counts(rows: Rows, dialect: Dialect, slugs: list[str]) -> dict[str, int]:
     """The counts of ``slugs``, by their articles' own slugs first, then, for those left, by
-    former slugs; unknown ones left out."""
-    found = dict(driver_rows(conn, *_driver_query(counts_by_own_slug, conn.dialect, slugs)))
+    former slugs; unknown ones left out. ``rows`` runs each query on ``dialect``'s driver."""
+    found: dict[str, int] = dict(rows(*_driver_query(counts_by_own_slug, dialect, slugs)))
     if missing := [slug for slug in slugs if slug not in found]:
-        found.update(
-            driver_rows(conn, *_driver_query(counts_by_former_slug, conn.dialect, missing))
-        )
+        found.update(rows(*_driver_query(counts_by_former_slug, dialect, missing)))
     return found
 
 

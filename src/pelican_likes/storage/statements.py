@@ -87,13 +87,23 @@ def counts_query() -> Select[str, int]:
 
 @functools.cache
 def counts_by_own_slug() -> Select[str, int]:
-    """Slug and count of the articles whose own slugs are in ``slugs`` (an expanding parameter).
+    """Slug and count of the articles whose own slugs are in ``slugs`` (an expanding parameter),
+    each article's slots summed in a subquery of its own: no join to group, which took SQLite
+    a third longer and PostgreSQL a little longer for 20 slugs
+    (docs/performance.md#where-a-read-goes).
 
     Former slugs are looked up apart (aliases.counts_by_former_slug), for the slugs this leaves
     unanswered: a union of both in one query took PostgreSQL longer to plan than to run, at every
     uncached read, and this one plans in much less (docs/performance.md#counts-by-own-slug-first).
     """
-    return counts_query().where(articles.c.slug.in_(bindparam("slugs", expanding=True)))
+    slots = (
+        select(func.coalesce(func.sum(like_counters.c.likes), 0))
+        .where(like_counters.c.article_id == articles.c.id)
+        .scalar_subquery()
+    )
+    return select(articles.c.slug, (articles.c.base_likes + slots).label("likes")).where(
+        articles.c.slug.in_(bindparam("slugs", expanding=True))
+    )
 
 
 @functools.cache

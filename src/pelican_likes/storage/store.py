@@ -124,7 +124,8 @@ class LikeStore:
         wanted = sorted(set(slugs))
         if not wanted:
             return {}
-        return self._engines.statement(lambda conn: counts.slug_counts(conn, wanted))
+        dialect = self._engines.autocommit.dialect
+        return self._engines.driver_reads(lambda rows: counts.slug_counts(rows, dialect, wanted))
 
     def register(self, items: Iterable[ArticleInfo]) -> None:
         """Create or update many articles at once, open to likes (reopened if they were closed);
