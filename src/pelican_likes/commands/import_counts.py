@@ -104,14 +104,14 @@ def print_summary(matching: Matching, file: IO[str]) -> None:
     if matching.unmatched:
         file.write(f"not matched, nothing imported for them ({len(matching.unmatched)}):\n")
         for count, reason in matching.unmatched:
-            name = printable(count.name)
-            file.write(f"  {count.place}: {name}, {count.likes} like(s): {reason}\n")
+            file.write(f"  {_from(count)}: {reason}\n")
     if matching.other_sites:
         file.write(f"left out {matching.other_sites:,} count(s) of other sites' pages\n")
 
 
 def _from(count: Count) -> str:
-    return f"{printable(count.name)} ({count.place}: {count.likes})"
+    """``12 blog.example/post/ (claps.json: entry 3)``, the file's text made printable."""
+    return f"{count.likes} {printable(count.name)} ({printable(count.place)})"
 
 
 def _outcome(articles: int, *, dry_run: bool) -> str:

@@ -71,4 +71,4 @@ def _count(url: object, claps: object, place: str) -> Count:
     # Stored without the scheme since 2018 (applause-button-server's normalizeUrl); older items
     # may still carry it.
     address = url if "://" in url or url.startswith(("//", "/")) else f"//{url}"
-    return Count(whole_count(claps, place, "claps"), place, address=address)
+    return Count(whole_count(claps, place, "claps"), place, address=address, label=url)

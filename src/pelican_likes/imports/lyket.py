@@ -66,4 +66,4 @@ def _count(place: str, row: list[str]) -> tuple[str, Count]:
     amount = whole_count(row[1], place, "amount")
     kind = found["type"]
     refused = "" if kind in _LIKES else f"{kind} buttons do not count likes"
-    return button, Count(amount, place, slug=found["id"], refused=refused)
+    return button, Count(amount, place, slug=found["id"], refused=refused, label=button)

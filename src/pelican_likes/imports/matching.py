@@ -141,9 +141,14 @@ class _Index:
             found = next((slug for (_, p), slug in self._full.items() if p == path), None)
             if found:
                 return found
-        relative = path.removeprefix(prefix) if prefix and path.startswith(prefix + "/") else path
-        found = self._path.get(path) or self._path.get(relative)
-        return found or self.by_slug(_slug_in(path))
+        if found := self._path.get(path):
+            return found
+        if prefix:
+            if not path.startswith(prefix + "/"):
+                return None  # another part of the host than the blog's
+            if found := self._path.get(path.removeprefix(prefix)):
+                return found
+        return self.by_slug(_slug_in(path))
 
     def by_slug(self, slug: str) -> str | None:
         return self._slugs.get(slug) if slug else None

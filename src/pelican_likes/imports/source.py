@@ -30,11 +30,13 @@ class Count:
     slug: str = ""
     # Why the count is listed but not imported (a dislike button's score is no count of likes).
     refused: str = ""
+    # What the file called the page, where that is not ``address`` (a URL without its scheme).
+    label: str = ""
 
     @property
     def name(self) -> str:
         """What the other system called the article."""
-        return self.address or self.slug
+        return self.label or self.address or self.slug
 
 
 def whole_count(value: object, place: str, what: str = "likes") -> int:

@@ -28,7 +28,7 @@ def read(path: Path) -> list[Count]:
         raise SourceError(f"{path}:{error.lineno}: not JSON: {error.msg}") from None
     places: dict[str, list[int]] = {}
     seen: set[int | str] = set()
-    for number, (entry, target) in enumerate(_likes(path, document), start=1):
+    for number, entry, target in _likes(path, document):
         like_id = entry.get("wm-id", entry.get("id"))
         if isinstance(like_id, int | str):
             if like_id in seen:
@@ -41,8 +41,8 @@ def read(path: Path) -> list[Count]:
     ]
 
 
-def _likes(path: Path, document: object) -> Iterator[tuple[dict[str, object], str]]:
-    """Every entry of the document's list of mentions with its target, the likes only."""
+def _likes(path: Path, document: object) -> Iterator[tuple[int, dict[str, object], str]]:
+    """Every like of the document's lists of mentions: its number there, itself, its target."""
     pages = document if isinstance(document, list) else [document]
     number = 0
     for page in pages:
@@ -53,7 +53,7 @@ def _likes(path: Path, document: object) -> Iterator[tuple[dict[str, object], st
             if not isinstance(entry, dict):
                 raise SourceError(f"{place}: expected a mention, got {entry!r:.80}")
             if like(entry):
-                yield entry, _target(entry, place)
+                yield number, entry, _target(entry, place)
 
 
 def _shape(path: Path, page: object) -> tuple[list[object], LikeTest]:
