@@ -146,5 +146,20 @@ def test_a_site_without_a_host_is_refused():
         site_of([], "/blog/")
 
 
+@pytest.mark.parametrize(
+    ("address", "path"),
+    [
+        ("https://b.example/posts//x.html", "/posts/x.html"),
+        ("https://b.example/posts/x/index.html", "/posts/x"),
+        ("https://b.example/index.html", ""),
+        ("https://b.example/", ""),
+        ("https://b.example", ""),
+        ("/a%20b/c%2Fd", "/a b/c/d"),
+    ],
+)
+def test_paths_compare_without_what_readers_do_not_see(address, path):
+    assert split_address(address)[1] == path
+
+
 def test_hosts_compare_in_their_ascii_spelling():
     assert split_address("https://bücher.example/x/") == ("xn--bcher-kva.example", "/x")

@@ -100,8 +100,8 @@ def _host(hostname: str | None) -> str:
 
 
 def _path(path: str) -> str:
-    """``/a/b/``, ``/a/b`` and ``/a/b/index.html`` as ``/a/b``; escapes decoded."""
-    path = "/" + unquote(path).strip("/")
+    """``/a/b/``, ``/a//b`` and ``/a/b/index.html`` as ``/a/b``; escapes decoded."""
+    path = "/" + "/".join(part for part in unquote(path).split("/") if part)
     for index_page in _INDEX_PAGES:
         if path.endswith("/" + index_page) or path == "/" + index_page:
             path = path[: -len(index_page)]
@@ -121,12 +121,14 @@ class _Index:
 
     def __init__(self, articles: list[ArticleAddress]) -> None:
         self._full: dict[tuple[str, str], str] = {}
+        self._path_of_full: dict[str, str] = {}  # a host-less count's path, on any host of ours
         self._path: dict[str, str] = {}
         self._slugs: dict[str, str] = {}
         for article in articles:
             host, path = split_address(article.url) if article.url else (None, "")
             if host is not None:
                 self._full[host, path] = article.slug
+                self._path_of_full.setdefault(path, article.slug)
             elif article.url:
                 self._path[path] = article.slug
             self._slugs[article.slug] = article.slug
@@ -137,10 +139,8 @@ class _Index:
     def by_address(self, host: str | None, path: str, prefix: str) -> str | None:
         if host is not None and (found := self._full.get((host, path))):
             return found
-        if host is None:
-            found = next((slug for (_, p), slug in self._full.items() if p == path), None)
-            if found:
-                return found
+        if host is None and (found := self._path_of_full.get(path)):
+            return found
         if found := self._path.get(path):
             return found
         if prefix:
