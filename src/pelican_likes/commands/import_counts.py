@@ -93,7 +93,7 @@ def import_counts(args: argparse.Namespace, url: str) -> None:
 def print_summary(matching: Matching, file: IO[str]) -> None:
     """The articles matched, each with the counts it was given, then what matched none."""
     file.write(f"matched {len(matching.matched)} article(s):\n")
-    rows = [("", "ARTICLE", "LIKES", "FROM")]
+    rows = [("", "ARTICLE", "LIKES", "FROM")]  # an empty first column indents the table
     for slug, counts in sorted(matching.matched.items()):
         total = sum(c.likes for c in counts)
         for n, count in enumerate(counts):
