@@ -13,6 +13,7 @@ import datetime as dt
 import http.client
 import json
 import random
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -20,11 +21,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.storage import migrate
 from pelican_likes.storage.daily_cap import Cleanup
+from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.schema import FORGOTTEN_DAY_KEY, daily_keys
 from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import (
@@ -44,6 +47,10 @@ POOL_SIZE = 2  # server connections, for 2 hosts x 2 workers x 8 pooled client c
 READERS = 300  # as many as tests/api/test_gunicorn.py counts through one host
 FLOOD = 80  # likes from one address, new readers all, four times the cap
 SLUGS = ("first", "second", "flooded", "cleaned")
+# Seconds a transaction may wait for a server connection, as the shipped file sets it.
+QUERY_WAIT_TIMEOUT = int(
+    re.findall(r"^query_wait_timeout = (\d+)$", PGBOUNCER_INI.read_text(), re.M)[0]
+)
 
 
 @dataclass(frozen=True)
@@ -212,6 +219,28 @@ def key_of(pooled: Pooled, day: dt.date) -> bytes | None:
     with LikeStore.from_url(pooled.direct_url) as store, store.engine.connect() as conn:
         key = conn.scalar(select(daily_keys.c.key).where(daily_keys.c.day == day))
     return None if key is None else bytes(key)
+
+
+def test_a_pool_held_past_query_wait_timeout_answers_503_then_recovers(pooled):
+    """Every server connection held by open transactions: a like waits query_wait_timeout on
+    each of its two tries, then is answered 503; the next, once they end, is counted."""
+    holder = create_engine(parse_url(pooled.pooler.url), poolclass=NullPool)
+    held = [holder.connect() for _ in range(POOL_SIZE)]
+    try:
+        for conn in held:
+            conn.begin()
+            conn.execute(text("SELECT 1"))  # in a transaction: the server connection is theirs
+        started = time.monotonic()
+        status = pooled.like(0, "cleaned", "192.0.2.30")
+        waited = time.monotonic() - started
+    finally:
+        for conn in held:
+            conn.close()
+        holder.dispose()
+
+    assert status == 503
+    assert waited >= QUERY_WAIT_TIMEOUT
+    assert pooled.like(0, "cleaned", "192.0.2.30") == 200
 
 
 def test_the_deployment_guide_shows_the_shipped_file():
