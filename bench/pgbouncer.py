@@ -12,9 +12,10 @@ way's hosts at once (one wrk per host):
    database).
 
 Printed: each way's median over the rounds with the lowest and highest, the ratio of the two
-(pooled over direct) in each round with its median, the CPU PgBouncer itself used per request,
-the PostgreSQL connections each way held, and the load average, which a shared machine makes
-part of every figure. Counts are then checked: no like answered 200 may be missing.
+(pooled over direct) in each round with its median, the CPU the API hosts and PgBouncer used per
+request (which neighbours on a shared machine skew far less than rates), the PostgreSQL
+connections each way held, and the load average, part of every figure here. Counts are then
+checked: no like answered 200 may be missing.
 
     .venv/bin/python -m bench.pgbouncer [--hosts 2] [--workers 2] [--pool-size 8]
                                         [--seconds 5] [--connections 16] [--rounds 5]
@@ -40,7 +41,9 @@ from tests.support import REPO, Server, api_env, cpu_seconds, gunicorn, pgbounce
 
 SLUGS = [f"article-{n}" for n in range(20)]
 READ = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
+LIKE = "/api/articles/viral/like"
 WAYS = ("direct", "pgbouncer")
+KINDS = ("likes", "reads")
 
 
 def seed(url: str) -> LikeStore:
@@ -66,6 +69,11 @@ def on_all(
 
     with ThreadPoolExecutor(len(hosts)) as loads:
         return list(loads.map(load, enumerate(hosts)))
+
+
+def api_cpu(hosts: list[Server]) -> float:
+    """CPU seconds the hosts' masters and workers have used so far."""
+    return sum(cpu_seconds(host.pid) for host in hosts)
 
 
 def server_connections(database: str) -> int:
@@ -110,50 +118,62 @@ def main() -> None:
         for way in WAYS:  # warm-up: every worker builds its app and fills its pools
             on_all(hosts[way], READ, 1, connections)
 
-        likes: dict[str, list[float]] = {way: [] for way in WAYS}
-        reads: dict[str, list[float]] = {way: [] for way in WAYS}
-        answered, requests_pooled, loads = 0, 0, []
-        bouncer_cpu = 0.0
+        rates: dict[tuple[str, str], list[float]] = {(w, k): [] for w in WAYS for k in KINDS}
+        # CPU per request, microseconds: (way, kind, "api" or "pgbouncer") -> each round's.
+        cpu: dict[tuple[str, str, str], list[float]] = {
+            (w, k, part): [] for w in WAYS for k in KINDS for part in ("api", "pgbouncer")
+        }
+        answered, loads = 0, []
         for round_ in range(args.rounds):
             for way in WAYS if round_ % 2 == 0 else WAYS[::-1]:
-                before = store.counts(["viral"])["viral"]
-                cpu = cpu_seconds(pooler.pid)
-                path = "/api/articles/viral/like"  # no two requests share a reader:
-                done = on_all(hosts[way], path, seconds, connections, f"{way}{round_}")
-                likes[way].append((store.counts(["viral"])["viral"] - before) / seconds)
-                answered += sum(load.ok for load in done)
-                read = on_all(hosts[way], READ, seconds, connections)
-                reads[way].append(sum(load.rate for load in read))
-                if way == "pgbouncer":
-                    bouncer_cpu += cpu_seconds(pooler.pid) - cpu
-                    requests_pooled += sum(load.requests for load in [*done, *read])
-                loads.append(os.getloadavg()[0])
+                for kind in KINDS:
+                    before = store.counts(["viral"])["viral"]
+                    used = (api_cpu(hosts[way]), cpu_seconds(pooler.pid))
+                    if kind == "likes":  # no two requests share a reader
+                        done = on_all(hosts[way], LIKE, seconds, connections, f"{way}{round_}")
+                        rise = store.counts(["viral"])["viral"] - before
+                        rates[way, kind].append(rise / seconds)
+                        answered += sum(load.ok for load in done)
+                    else:
+                        done = on_all(hosts[way], READ, seconds, connections)
+                        rates[way, kind].append(sum(load.rate for load in done))
+                    requests = max(1, sum(load.requests for load in done))
+                    now = (api_cpu(hosts[way]), cpu_seconds(pooler.pid))
+                    cpu[way, kind, "api"].append(1e6 * (now[0] - used[0]) / requests)
+                    cpu[way, kind, "pgbouncer"].append(1e6 * (now[1] - used[1]) / requests)
+                    loads.append(os.getloadavg()[0])
         missing = max(0, answered - store.counts(["viral"])["viral"])
         store.dispose()
         held = server_connections(parse_url(url).database or "")
         pooled_servers = len(pooler.show("SERVERS"))
 
-    ratio_likes = [p / d for p, d in zip(likes["pgbouncer"], likes["direct"], strict=True)]
-    ratio_reads = [p / d for p, d in zip(reads["pgbouncer"], reads["direct"], strict=True)]
     print(
         f"{args.hosts} API hosts x {args.workers} gunicorn workers each way, on one PostgreSQL; "
         f"PgBouncer (transaction pooling, {args.pool_size} server connections); wrk -t2 "
         f"-c{connections} per host, median (min-max) of {args.rounds} interleaved rounds of "
         f"{seconds}s, load average {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores"
     )
-    print(f"  {'':<10} {'likes/s':>22} {'uncached reads/s':>24}")
+    print(f"  {'per second':<14} {'likes':>22} {'uncached reads':>22}")
     for way in WAYS:
-        print(f"  {way:<10} {spread(likes[way]):>22} {spread(reads[way]):>24}")
+        print(f"  {way:<14} " + " ".join(f"{spread(rates[way, k]):>22}" for k in KINDS))
+    for kind in KINDS:
+        ratios = [
+            p / d for p, d in zip(rates["pgbouncer", kind], rates["direct", kind], strict=True)
+        ]
+        print(
+            f"  pgbouncer / direct, {kind}, each round: "
+            + " ".join(f"{r:.2f}" for r in ratios)
+            + f" (median {statistics.median(ratios):.2f})"
+        )
     print(
-        "  pgbouncer / direct, each round: likes "
-        + " ".join(f"{r:.2f}" for r in ratio_likes)
-        + f" (median {statistics.median(ratio_likes):.2f}); reads "
-        + " ".join(f"{r:.2f}" for r in ratio_reads)
-        + f" (median {statistics.median(ratio_reads):.2f})"
+        f"  {'CPU us/request':<14} "
+        + " ".join(f"{name:>10}" for name in ("like: API", "PgBouncer", "read: API", "PgBouncer"))
     )
-    print(
-        f"  PgBouncer's own CPU: {1e6 * bouncer_cpu / max(1, requests_pooled):.0f} us per request"
-    )
+    for way in WAYS:
+        figures = [
+            statistics.median(cpu[way, k, part]) for k in KINDS for part in ("api", "pgbouncer")
+        ]
+        print(f"  {way:<14} " + " ".join(f"{f:>10,.0f}" for f in figures))
     print(
         f"  PostgreSQL connections held afterwards: direct {held - pooled_servers} "
         f"(up to {args.hosts * args.workers * 8}: 2 pools of 4 per worker), "
