@@ -1,6 +1,7 @@
 """What the tests, the benchmarks and the scripts share: free ports, waiting for a condition, the
-API under gunicorn, a folder served over HTTP, databases of their own, the ``pelican-likes``
-command, Chromium, a load of likes kept answer by answer, and likes recorded in the past.
+API under gunicorn, a folder served over HTTP, databases of their own and PgBouncer in front of
+one, the ``pelican-likes`` command, Chromium, a load of likes kept answer by answer, and likes
+recorded in the past.
 
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
 When the suite runs in parallel (pytest-xdist), everything a worker starts is its own: its ports,
