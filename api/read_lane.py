@@ -19,8 +19,8 @@ from pelican_likes.api.middleware import EXPOSED_HEADERS, SECURITY_HEADERS
 from pelican_likes.storage.slugs import is_valid_slug
 
 PATH = "/api/likes"
-# Query strings kept parsed (a page's set of slugs each): with gunicorn's longest request line, 4 KiB,
-# and its slugs, about 2 MiB at most, however many distinct ones a client sends.
+# Query strings kept parsed, a page's set of slugs each: about 2 MiB at most (gunicorn's longest
+# request line, 4 KiB, and its slugs), however many distinct ones a client sends.
 PARSED = 256
 
 Headers = list[tuple[str, str]]
