@@ -5,8 +5,9 @@ streamed: a million of them pass through in the memory of a few thousand
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, Row, select
 
 from pelican_likes.storage.exchange import (
     AliasRecord,
@@ -51,7 +52,7 @@ def records(conn: Connection) -> Iterator[Record]:
     yield End(**counted)
 
 
-def _like_rows(conn: Connection) -> Iterator[tuple[int, str, datetime]]:
+def _like_rows(conn: Connection) -> Iterator[Row[Any]]:
     """Every like row in the order an import checks (article, then voter by code point: the
     "C" collation on PostgreSQL, whatever the database's), streamed."""
     voter: ColumnElement[str] = likes.c.voter
@@ -61,8 +62,7 @@ def _like_rows(conn: Connection) -> Iterator[tuple[int, str, datetime]]:
         likes.c.article_id, voter
     )
     for batch in conn.execution_options(yield_per=BATCH).execute(query).partitions():
-        for article, voter_pseudonym, at in batch:
-            yield article, voter_pseudonym, at
+        yield from batch
 
 
 def in_utc(moment: datetime) -> datetime:
