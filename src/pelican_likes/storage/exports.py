@@ -5,7 +5,6 @@ streamed: a million of them pass through in the memory of a few thousand
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, select
 
@@ -52,7 +51,7 @@ def records(conn: Connection) -> Iterator[Record]:
     yield End(**counted)
 
 
-def _like_rows(conn: Connection) -> Iterator[Row[Any]]:
+def _like_rows(conn: Connection) -> Iterator[Row[int, str, datetime]]:
     """Every like row in the order an import checks (article, then voter by code point: the
     "C" collation on PostgreSQL, whatever the database's), streamed."""
     voter: ColumnElement[str] = likes.c.voter
