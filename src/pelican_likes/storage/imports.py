@@ -123,8 +123,8 @@ class _Merger:
             raise ImportRefused("a record after the last one (the end record)")
         if index < self._section or (section == "header" and self._section == 0):
             raise ImportRefused(
-                f"a {section} record after the {SECTIONS[self._section]} records; "
-                f"they come in this order: {', '.join(SECTIONS)}"
+                f"{section} records come before the {SECTIONS[self._section]} records; "
+                f"the order is {', '.join(SECTIONS)}"
             )
         if index >= SECTIONS.index("like") > self._section:
             self._write_catalogue()
