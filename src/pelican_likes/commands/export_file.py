@@ -139,7 +139,7 @@ def _moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ImportRefused(f"like time {text!r} is not an ISO 8601 time") from None
+        raise ImportRefused(f"a like time that is not ISO 8601: {text!r}") from None
     if moment.tzinfo is None:
-        raise ImportRefused(f"like time {text!r} has no UTC offset")
+        raise ImportRefused(f"a like time without its UTC offset: {text!r}")
     return moment
