@@ -179,6 +179,7 @@ def gunicorn(
     arguments: Sequence[str] = (),
     cwd: Path | None = None,
     python: Path = Path(sys.executable),
+    port: int | None = None,
 ) -> Iterator[Server]:
     """``app`` under real gunicorn workers on a free port, with the package's gunicorn settings
     (``workers=None`` keeps their worker count, as a blogger following docs/deploy.md gets), run
@@ -186,10 +187,11 @@ def gunicorn(
 
     Its output goes to ``log`` (a pipe nobody reads would fill up and stall the workers), else
     nowhere. Its public origin (LIKES_PUBLIC_ORIGIN) is its own URL, as ``make run`` sets it,
-    unless ``env`` says otherwise. Yields once ``/api/health`` answers (any answer, for apps
+    unless ``env`` says otherwise. ``port`` serves it where a stopped server was, for a browser
+    whose storage is kept per origin. Yields once ``/api/health`` answers (any answer, for apps
     without it); stops it after.
     """
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     output = log.open("w") if log else subprocess.DEVNULL
     worker_count = [] if workers is None else ["--workers", str(workers)]
