@@ -8,7 +8,7 @@ that a million likes are written and read a line at a time, and a bad line is na
     {"type": "like", "article": 1, "voter": "<64 hex digits>", "at": "2026-12-07T10:00:00+00:00"}
     {"type": "end", "articles": 1, "aliases": 1, "merges": 1, "likes": 1}
 
-docs/deploy.md#backups-and-moving-to-postgresql says what each field holds.
+docs/deploy.md#backups says what each field holds.
 """  # noqa: E501
 
 import json
