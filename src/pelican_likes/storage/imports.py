@@ -55,6 +55,9 @@ from pelican_likes.storage.statements import insert_for
 # Like rows written per statement; as many ids per IN list when counts are rebuilt.
 BATCH = 2_000
 
+# The largest id an Integer column holds on PostgreSQL.
+MAX_ID = 2**31 - 1
+
 
 def merge(conn: Connection, dialect: str, stream: Iterable[Record], *, dry_run: bool) -> Imported:
     """Import ``stream`` into the database on ``conn``; what it changed. ``dry_run`` leaves
@@ -134,11 +137,12 @@ class _Merger:
 
     def _add_article(self, record: ArticleRecord) -> None:
         found = self._catalogue
-        if found.articles and record.id <= max(found.articles):
-            raise ImportRefused(f"article id {record.id} after {max(found.articles)}: ids come "
-                                "in increasing order, each once")  # fmt: skip
-        if record.id < 1:
-            raise ImportRefused(f"article id {record.id}: ids are whole numbers from 1")
+        _check_id(record.id)
+        last = next(reversed(found.articles), 0)
+        if record.id <= last:
+            raise ImportRefused(
+                f"article id {record.id} after {last}: ids come in increasing order, each once"
+            )
         if not is_valid_slug(record.slug):
             raise ImportRefused(f"invalid article slug {record.slug!r}: a slug is {SLUG_RULE}")
         if record.slug in found.slugs:
@@ -164,7 +168,8 @@ class _Merger:
     def _add_merge(self, record: MergeRecord) -> None:
         found = self._catalogue
         self._slug_of(record.article, f"merged id {record.former_id}")
-        if record.former_id < 1 or record.former_id in found.ids():
+        _check_id(record.former_id)
+        if record.former_id in found.articles or record.former_id in found.former_owner:
             raise ImportRefused(
                 f"merged id {record.former_id} is already an article's or listed before: "
                 "an id belongs to one article"
@@ -289,6 +294,12 @@ def _check_revision(revision: str) -> None:
             f"the file is of schema revision {revision!r}, which this release does not import "
             f"(it imports revision {head!r})"
         )
+
+
+def _check_id(article_id: int) -> None:
+    """Refuse an id the articles table cannot hold (an Integer column on both databases)."""
+    if not 1 <= article_id <= MAX_ID:
+        raise ImportRefused(f"article id {article_id}: ids are whole numbers from 1 to {MAX_ID:,}")
 
 
 def _article_values(record: ArticleRecord) -> dict[str, object]:
