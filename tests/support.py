@@ -419,15 +419,16 @@ class ManualClock:
 
 
 def run_process(
-    *args: str, url: str | None = None, cwd: Path | None = None
+    *args: str, url: str | None = None, cwd: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``pelican-likes *args`` in a process of its own, as a user runs it, on ``url`` (its
-    ``DATABASE_URL``; none set if None)."""
+    ``DATABASE_URL``; none set if None), reading ``stdin`` if given."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if url is not None:
         env["DATABASE_URL"] = url
     return subprocess.run(
         [sys.executable, "-m", "pelican_likes.commands.main", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,

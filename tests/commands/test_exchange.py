@@ -123,6 +123,18 @@ def test_export_to_standard_output(database_url):
     assert json.loads(lines[-1])["likes"] == 3
 
 
+def test_export_piped_into_import(sqlite_url, own_database_url):
+    """``export | import -``: a move without a file in between."""
+    a_blog(sqlite_url)
+    exported_text = run_process("export", url=sqlite_url).stdout
+
+    result = run_process("import", "-", url=own_database_url, stdin=exported_text)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("imported standard input into the database: 1 article(s)")
+    assert run_process("export", url=own_database_url).stdout == exported_text
+
+
 def test_a_failed_export_leaves_no_file(tmp_path):
     backup = tmp_path / "likes.jsonl"
 
