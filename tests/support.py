@@ -184,6 +184,7 @@ def gunicorn(
     arguments: Sequence[str] = (),
     cwd: Path | None = None,
     python: Path = Path(sys.executable),
+    port: int | None = None,
 ) -> Iterator[Server]:
     """``app`` under real gunicorn workers on a free port, with the package's gunicorn settings
     (``workers=None`` keeps their worker count, as a blogger following docs/deploy.md gets), run
@@ -191,10 +192,11 @@ def gunicorn(
 
     Its output goes to ``log`` (a pipe nobody reads would fill up and stall the workers), else
     nowhere. Its public origin (LIKES_PUBLIC_ORIGIN) is its own URL, as ``make run`` sets it,
-    unless ``env`` says otherwise. Yields once ``/api/health`` answers (any answer, for apps
+    unless ``env`` says otherwise. ``port`` serves it where a stopped server was, for a browser
+    whose storage is kept per origin. Yields once ``/api/health`` answers (any answer, for apps
     without it); stops it after.
     """
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     output = log.open("w") if log else subprocess.DEVNULL
     worker_count = [] if workers is None else ["--workers", str(workers)]
@@ -516,15 +518,17 @@ def run_process(
     url: str | None = None,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``pelican-likes *args`` in a process of its own, as a user runs it, on ``url`` (its
-    ``DATABASE_URL``; none set if None), with ``env`` besides."""
+    ``DATABASE_URL``; none set if None), with ``env`` besides, reading ``stdin`` if given."""
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if url is not None:
         environment["DATABASE_URL"] = url
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "pelican_likes.commands.main", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=environment,

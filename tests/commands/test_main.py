@@ -31,6 +31,9 @@ def test_version_is_the_released_one():
         ["recount"],
         ["stats"],
         ["report"],
+        ["export"],
+        ["import"],
+        ["copy"],
     ],
 )
 def test_every_command_has_help(command):

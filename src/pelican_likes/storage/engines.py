@@ -10,7 +10,13 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from pelican_likes.storage.connections import Rows, connected, cursor_rows, driver_rows
+from pelican_likes.storage.connections import (
+    Rows,
+    connected,
+    cursor_rows,
+    driver_rows,
+    on_driver,
+)
 from pelican_likes.storage.errors import StorageUnavailable
 
 T = TypeVar("T")
@@ -62,6 +68,20 @@ class StoreEngines:
             if self.dialect == "postgresql":
                 conn.execute(text("LOCK TABLE likes IN SHARE ROW EXCLUSIVE MODE"))
             yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction that sees the database as it was at its first read, whatever
+        commits meanwhile: REPEATABLE READ on PostgreSQL; on SQLite, whose driver begins no
+        transaction for reads, an explicit BEGIN (in WAL mode a reader's snapshot lasts until
+        it ends, and writers go on)."""
+        with connected(self.engine) as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                if self.dialect == "sqlite":
+                    on_driver(conn, "BEGIN")
+                yield conn
 
     def change(self, work: Callable[[Connection], T], *, dry_run: bool) -> T:
         """``work`` in a transaction that votes wait for, rolled back if it is a dry run, so that

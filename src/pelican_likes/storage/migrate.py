@@ -13,10 +13,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
+from sqlalchemy import Connection
 
 from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import is_sqlite, make_engine, parse_url, redacted
-from pelican_likes.storage.errors import SchemaMismatch, StorageError, StorageUnavailable
+from pelican_likes.storage.errors import (
+    SchemaMismatch,
+    SchemaNotMigrated,
+    StorageError,
+    StorageUnavailable,
+)
 from pelican_likes.storage.migration_lock import sqlite_migration_lock
 
 
@@ -35,6 +41,18 @@ def head_revision() -> str:
     if head is None:
         raise StorageError("this installation of pelican-likes ships no migrations")
     return head
+
+
+def require_head(conn: Connection) -> str:
+    """The revision of the database on ``conn``, if it is this release's; else SchemaNotMigrated,
+    saying what to run. For work that reads or writes every table (an export, an import)."""
+    revision = MigrationContext.configure(conn).get_current_revision()
+    if revision != head_revision():
+        raise SchemaNotMigrated(
+            f"the database is at schema revision {revision or 'base'}, not this release's "
+            f"{head_revision()}: run `pelican-likes db upgrade` on it first"
+        )
+    return revision
 
 
 def upgrade(url: str, revision: str = "head") -> str | None:

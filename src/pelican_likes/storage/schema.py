@@ -106,7 +106,8 @@ article_aliases = Table(
 
 # The ids of the articles merged into an article: the like rows they brought keep the pseudonyms
 # made under those ids, and a reader is looked up under each (pseudonyms.py). SQLite gives no new
-# article an id listed here (statements.upsert_articles), so no two articles share one.
+# article an id listed here (statements.upsert_articles), and an import moves PostgreSQL's sequence
+# past the ids it lists (imports.py), so no two articles share one.
 article_merges = Table(
     "article_merges",
     metadata,

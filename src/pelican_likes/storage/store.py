@@ -3,13 +3,22 @@
 ``LikeStore`` is the list of what storage does; each verb calls the module that owns its concern.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Unpack
 
 from sqlalchemy import Engine, select
 
-from pelican_likes.storage import counts, daily_cap, flood, registry, renames, votes
+from pelican_likes.storage import (
+    counts,
+    daily_cap,
+    exports,
+    flood,
+    imports,
+    registry,
+    renames,
+    votes,
+)
 from pelican_likes.storage.daily_cap import Clock, DayKeys, utc_now
 from pelican_likes.storage.database import PoolOptions, make_engine
 from pelican_likes.storage.engines import StoreEngines
@@ -20,6 +29,7 @@ from pelican_likes.storage.errors import (
     StorageUnavailable,
     UnknownArticle,
 )
+from pelican_likes.storage.exchange import Imported, ImportRefused, Record
 from pelican_likes.storage.flood import ANY_TIME, Period, Removal, Window
 from pelican_likes.storage.records import (
     ArticleAddress,
@@ -37,6 +47,8 @@ __all__ = [
     "ArticleInfo",
     "ArticleSummary",
     "DailyLimitReached",
+    "ImportRefused",
+    "Imported",
     "LikeState",
     "LikeStore",
     "Removal",
@@ -225,6 +237,22 @@ class LikeStore:
         dialect = self._engines.dialect
         return self._engines.change(
             lambda conn: flood.remove_likes(conn, dialect, slug, window), dry_run=dry_run
+        )
+
+    def export(self) -> Iterator[Record]:
+        """Every article, former slug, merged id and like row, as records (exchange.py), read
+        in one snapshot while likes go on; like rows streamed, a batch in memory at a time."""
+        with self._engines.snapshot() as conn:
+            yield from exports.records(conn)
+
+    def import_records(self, stream: Iterable[Record], *, dry_run: bool = False) -> Imported:
+        """Merge an export's records into this database, in one transaction that votes wait
+        for: all of them, or none if one is refused (ImportRefused). Importing the same records
+        again changes nothing; counts are rebuilt from the rows, never read (imports.py).
+        ``dry_run`` reports the same outcome and changes nothing."""
+        dialect = self._engines.dialect
+        return self._engines.change(
+            lambda conn: imports.merge(conn, dialect, stream, dry_run=dry_run), dry_run=dry_run
         )
 
     def forget_past_days(self) -> int:
