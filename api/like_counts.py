@@ -2,11 +2,19 @@
 
 Listing pages show a count for every article; one request for all of them, answered from a
 cache for a few seconds, keeps a popular front page from becoming one query per reader.
+
+Browsers and CDNs may reuse an answer for ``LIKES_CACHE_MAX_AGE`` seconds (Cache-Control). nginx's
+cache in front of the API (deploy/nginx.conf) is held to less: ``X-Accel-Expires: @<second>``
+lets it keep an answer until the end of the second in which its oldest count was read from the
+database, so that no count it serves is more than a second old. nginx hides that header from
+browsers.
 """
 
 import functools
 import hashlib
 import json
+import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 import falcon
@@ -16,6 +24,8 @@ from pelican_likes.api.slugs import check_slug
 from pelican_likes.storage.store import LikeStore
 
 MAX_SLUGS = 100
+# The header nginx's cache obeys before Cache-Control; "@" and a Unix time: keep it until then.
+NGINX_EXPIRES = "X-Accel-Expires"
 # Documents kept rendered: a page's counts change far less often than they are read.
 RENDERED = 256
 
@@ -27,23 +37,44 @@ class CountsDocument(NamedTuple):
     etag: str
 
 
+class CountsAnswer(NamedTuple):
+    """A document, and its ``NGINX_EXPIRES`` value (None when no cache may keep it)."""
+
+    body: bytes
+    etag: str
+    nginx_expires: str | None
+
+
 class LikeCounts:
     """The counts of the articles named by ``slug`` parameters; unknown slugs are left out."""
 
-    def __init__(self, store: LikeStore, max_age: int, cache: CountCache) -> None:
+    def __init__(
+        self,
+        store: LikeStore,
+        max_age: int,
+        cache: CountCache,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._store = store
         self._cache = cache
+        self._clock = clock
+        self._shared = max_age > 0
         self.cache_control = f"public, max-age={max_age}" if max_age else "no-cache"
 
-    def document(self, slugs: list[str]) -> CountsDocument:
+    def document(self, slugs: list[str]) -> CountsAnswer:
         """The answer for ``slugs``, already checked: also what ``read_lane`` sends."""
-        counts = self._cache.counts(slugs, self._store.counts)
-        return _rendered(tuple(sorted(counts.items())))
+        counts, age = self._cache.counts(slugs, self._store.counts)
+        body, etag = _rendered(tuple(sorted(counts.items())))
+        # The second in which the oldest count was read: a count read at 12.9 is kept until 13.0.
+        expires = f"@{int(self._clock() - age)}" if self._shared else None
+        return CountsAnswer(body, etag, expires)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        body, etag = self.document(_requested_slugs(req))
+        body, etag, expires = self.document(_requested_slugs(req))
         resp.etag = etag
         resp.cache_control = [self.cache_control]
+        if expires is not None:  # on a 304 too: nginx renews its copy's time by it
+            resp.set_header(NGINX_EXPIRES, expires)
         # Weak comparison, as RFC 9110 asks for If-None-Match: a CDN that compresses the answer
         # may hand the client a weakened W/"..." tag, which must still match.
         if any(tag in ("*", etag) for tag in req.if_none_match or ()):

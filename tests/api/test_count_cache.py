@@ -26,9 +26,9 @@ def test_fresh_counts_are_answered_without_reading_again():
     reads, clock = Reads({"a": 1, "b": 2}), Clock()
     cache = CountCache(ttl=1, clock=clock)
 
-    assert cache.counts(["a", "b", "missing"], reads) == {"a": 1, "b": 2}
+    assert cache.counts(["a", "b", "missing"], reads).counts == {"a": 1, "b": 2}
     clock.now += 0.9
-    assert cache.counts(["a", "b", "missing"], reads) == {"a": 1, "b": 2}
+    assert cache.counts(["a", "b", "missing"], reads).counts == {"a": 1, "b": 2}
     assert reads.asked == [["a", "b", "missing"]]
 
 
@@ -39,8 +39,25 @@ def test_only_expired_or_new_slugs_are_read():
     clock.now += 1.0
     reads.counts["a"] = 5
 
-    assert cache.counts(["a", "b"], reads) == {"a": 5, "b": 2}
+    assert cache.counts(["a", "b"], reads).counts == {"a": 5, "b": 2}
     assert reads.asked == [["a"], ["a", "b"]]
+
+
+def test_an_answer_is_as_old_as_its_oldest_count():
+    reads, clock = Reads({"a": 1, "b": 2}), Clock()
+    cache = CountCache(ttl=1, clock=clock)
+    assert cache.counts(["a", "missing"], reads).age == 0
+    clock.now += 0.25
+    cache.counts(["b"], reads)
+    clock.now += 0.5
+
+    assert cache.counts(["b"], reads).age == 0.5
+    assert cache.counts(["a", "b"], reads).age == 0.75
+    assert cache.counts(["b", "missing"], reads).age == 0.75  # unknown slugs age as well
+    clock.now += 0.25  # "a" and "missing" expire and are read again
+    assert cache.counts(["a", "b", "missing"], reads) == ({"a": 1, "b": 2}, 0.75)
+    cache.update("b", 3)
+    assert cache.counts(["a", "b"], reads) == ({"a": 1, "b": 3}, 0)
 
 
 def test_a_write_replaces_the_cached_count():
@@ -50,7 +67,7 @@ def test_a_write_replaces_the_cached_count():
 
     cache.update("a", 2)
 
-    assert cache.counts(["a"], reads) == {"a": 2}
+    assert cache.counts(["a"], reads).counts == {"a": 2}
     assert reads.asked == [["a"]]
 
 
@@ -59,8 +76,8 @@ def test_no_ttl_means_no_cache():
     cache = CountCache(ttl=0, clock=Clock())
     cache.update("a", 9)
 
-    assert cache.counts(["a"], reads) == {"a": 1}
-    assert cache.counts(["a"], reads) == {"a": 1}
+    assert cache.counts(["a"], reads) == ({"a": 1}, 0.0)
+    assert cache.counts(["a"], reads) == ({"a": 1}, 0.0)
     assert len(reads.asked) == 2
 
 
