@@ -1,6 +1,7 @@
 """What the tests, the benchmarks and the scripts share: free ports, waiting for a condition, the
-API under gunicorn, a folder served over HTTP, databases of their own, the ``pelican-likes``
-command, Chromium, a load of likes kept answer by answer, and likes recorded in the past.
+API under gunicorn, nginx with deploy/nginx.conf filled in, a folder served over HTTP, databases
+of their own, the ``pelican-likes`` command, Chromium, a load of likes kept answer by answer, and
+likes recorded in the past.
 
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
 When the suite runs in parallel (pytest-xdist), everything a worker starts is its own: its ports,
@@ -9,11 +10,14 @@ its databases, its temporary folders.
 
 import contextlib
 import datetime as dt
+import grp
 import http.client
 import io
 import itertools
 import json
 import os
+import pwd
+import re
 import socket
 import subprocess
 import sys
@@ -23,7 +27,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -250,6 +254,61 @@ def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
     try:
         wait_for_url(f"{base}/", process=process)
         yield base
+    finally:
+        stop_process(process)
+
+
+# The main configuration deploy/nginx.conf, filled in, is included from, as nginx.conf includes
+# conf.d/*.conf on a Debian host; here every path nginx writes is under one folder.
+MAIN_CONF = """\
+daemon off;
+worker_processes 2;
+user {user} {group};
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log notice;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {site};
+}}
+"""
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """``template`` with its ``${NAME}`` placeholders replaced, as ``envsubst`` does with the
+    names listed; a placeholder without a value is an error, never left for nginx to misread."""
+    return re.sub(r"\$\{([A-Z0-9_]+)\}", lambda found: values[found.group(1)], template)
+
+
+@contextmanager
+def nginx(site: str, folder: Path, port: int) -> Iterator[Server]:
+    """nginx on ``127.0.0.1:port`` with ``site``, a filled-in server configuration, run as the
+    current user, everything it writes (pid, logs, temporary and cache files) under ``folder``;
+    its access log is ``folder / "access.log"``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.conf").write_text(site)
+    main = MAIN_CONF.format(
+        prefix=folder,
+        site=folder / "site.conf",
+        user=pwd.getpwuid(os.getuid()).pw_name,
+        group=grp.getgrgid(os.getgid()).gr_name,
+    )
+    (folder / "nginx.conf").write_text(main)
+    log = folder / "error.log"
+    command = [str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(log)]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log, pid=process.pid)
+    try:
+        wait_for_url(f"{server.url}/", process=process, log=log)
+        yield server
     finally:
         stop_process(process)
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pelican_likes.storage.store import LikeStore
-from tests.support import Deployment, wait_for_log, wait_until
+from tests.support import Deployment, wait_until
 
 # Simultaneous readers of a page that nobody read in the last second.
 BURST = 20
