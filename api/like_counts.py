@@ -5,16 +5,13 @@ cache for a few seconds, keeps a popular front page from becoming one query per 
 
 Browsers and CDNs may reuse an answer for ``LIKES_CACHE_MAX_AGE`` seconds (Cache-Control). nginx's
 cache in front of the API (deploy/nginx.conf) is held to less: ``X-Accel-Expires: @<second>``
-lets it keep an answer until the end of the second in which its oldest count was read from the
-database, so that no count it serves is more than a second old. nginx hides that header from
-browsers.
+lets it keep an answer until the end of the clock's second in which its counts were read from the
+database, so that no count it serves is a second old. nginx hides that header from browsers.
 """
 
 import functools
 import hashlib
 import json
-import time
-from collections.abc import Callable
 from typing import NamedTuple
 
 import falcon
@@ -48,25 +45,18 @@ class CountsAnswer(NamedTuple):
 class LikeCounts:
     """The counts of the articles named by ``slug`` parameters; unknown slugs are left out."""
 
-    def __init__(
-        self,
-        store: LikeStore,
-        max_age: int,
-        cache: CountCache,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, store: LikeStore, max_age: int, cache: CountCache) -> None:
         self._store = store
         self._cache = cache
-        self._clock = clock
         self._shared = max_age > 0
         self.cache_control = f"public, max-age={max_age}" if max_age else "no-cache"
 
     def document(self, slugs: list[str]) -> CountsAnswer:
         """The answer for ``slugs``, already checked: also what ``read_lane`` sends."""
-        counts, age = self._cache.counts(slugs, self._store.counts)
+        counts, read_since = self._cache.counts(slugs, self._store.counts)
         body, etag = _rendered(tuple(sorted(counts.items())))
-        # The second in which the oldest count was read: a count read at 12.9 is kept until 13.0.
-        expires = f"@{int(self._clock() - age)}" if self._shared else None
+        # The second the counts were read in: counts read at 12.9 are kept until 13.0.
+        expires = f"@{int(read_since)}" if self._shared else None
         return CountsAnswer(body, etag, expires)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:

@@ -1,4 +1,4 @@
-"""The per-worker count cache: fresh entries answer without the database, and only so long."""
+"""The per-worker count cache: entries answer without the database until their second ends."""
 
 from pelican_likes.api.count_cache import CountCache
 
@@ -43,21 +43,27 @@ def test_only_expired_or_new_slugs_are_read():
     assert reads.asked == [["a"], ["a", "b"]]
 
 
-def test_an_answer_is_as_old_as_its_oldest_count():
+def test_counts_last_until_the_end_of_the_second_they_were_read_in():
     reads, clock = Reads({"a": 1, "b": 2}), Clock()
     cache = CountCache(ttl=1, clock=clock)
-    assert cache.counts(["a", "missing"], reads).age == 0
-    clock.now += 0.25
-    cache.counts(["b"], reads)
-    clock.now += 0.5
+    clock.now = 100.75
+    assert cache.counts(["a"], reads) == ({"a": 1}, 100.0)
+    clock.now = 100.99
+    assert cache.counts(["a", "b"], reads) == ({"a": 1, "b": 2}, 100.0)
+    assert reads.asked == [["a"], ["b"]]
 
-    assert cache.counts(["b"], reads).age == 0.5
-    assert cache.counts(["a", "b"], reads).age == 0.75
-    assert cache.counts(["b", "missing"], reads).age == 0.75  # unknown slugs age as well
-    clock.now += 0.25  # "a" and "missing" expire and are read again
-    assert cache.counts(["a", "b", "missing"], reads) == ({"a": 1, "b": 2}, 0.75)
-    cache.update("b", 3)
-    assert cache.counts(["a", "b"], reads) == ({"a": 1, "b": 3}, 0)
+    clock.now = 101.0  # a quarter of a second after "a" was read: both read again
+    assert cache.counts(["a", "b"], reads) == ({"a": 1, "b": 2}, 101.0)
+    clock.now = 100.5  # the clock set back: no entry is of this second
+    assert cache.counts(["a"], reads).read_since == 100.0
+    assert reads.asked == [["a"], ["b"], ["a", "b"], ["a"]]
+
+
+def test_without_a_cache_counts_are_as_old_as_the_request():
+    clock = Clock()
+    clock.now = 100.75
+
+    assert CountCache(ttl=0, clock=clock).counts(["a"], Reads({"a": 1})) == ({"a": 1}, 100.75)
 
 
 def test_a_write_replaces_the_cached_count():
@@ -76,8 +82,8 @@ def test_no_ttl_means_no_cache():
     cache = CountCache(ttl=0, clock=Clock())
     cache.update("a", 9)
 
-    assert cache.counts(["a"], reads) == ({"a": 1}, 0.0)
-    assert cache.counts(["a"], reads) == ({"a": 1}, 0.0)
+    assert cache.counts(["a"], reads).counts == {"a": 1}
+    assert cache.counts(["a"], reads).counts == {"a": 1}
     assert len(reads.asked) == 2
 
 
