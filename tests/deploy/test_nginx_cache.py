@@ -1,6 +1,6 @@
 """nginx's cache of count reads, run for real: a count it serves is never more than a second old,
 concurrent misses make one request to the API, an expired copy is renewed by a 304 and served to
-others while it is, and nothing that depends on a reader is kept."""
+others while it is, and nothing that depends on a reader, fails, or is marked no-cache is kept."""
 
 import http.client
 import json
@@ -11,8 +11,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pytest
+
+from pelican_likes.storage import migrate
 from pelican_likes.storage.store import LikeStore
-from tests.support import Deployment, wait_until
+from tests.deploy.conftest import SERVER_NAME
+from tests.support import (
+    ARTICLES,
+    NGINX,
+    NGINX_CONF,
+    Deployment,
+    api_env,
+    fill,
+    free_port,
+    nginx,
+    unavailable,
+    wait_until,
+)
 
 # Simultaneous readers of a page that nobody read in the last second.
 BURST = 20
@@ -290,3 +305,43 @@ def test_what_depends_on_the_reader_or_fails_is_never_kept(deployment):
     assert [answer.status for answer in forms] == [303, 303]
     assert {"likes_voter=" + token in answer.headers.get("set-cookie", "") for answer, token in
             zip(forms, (one, other), strict=True)} == {True}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def never_kept(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iterator[Deployment]:
+    """The shipped nginx.conf in front of two API hosts with ``LIKES_CACHE_MAX_AGE=0``."""
+    if not NGINX.exists():
+        unavailable(f"{NGINX} is missing: apt-get install nginx")
+    tmp = tmp_path_factory.mktemp("never-kept")
+    database_url = make_postgres_database()
+    migrate.upgrade(database_url)
+    store = LikeStore.from_url(database_url)
+    store.register(ARTICLES)
+    store.dispose()
+    port = free_port()
+    host = f"{SERVER_NAME}:{port}"
+    env = api_env(database_url, LIKES_CACHE_MAX_AGE="0", LIKES_PUBLIC_ORIGIN=f"http://{host}")
+    apis = (start_gunicorn(env, workers=1), start_gunicorn(env, workers=1))
+    values = {
+        "LISTEN": f"127.0.0.1:{port}",
+        "SERVER_NAME": SERVER_NAME,
+        "BLOG_ROOT": str(tmp),
+        "CACHE_DIR": str(tmp / "nginx" / "cache"),
+        "API_1": f"127.0.0.1:{apis[0].port}",
+        "API_2": f"127.0.0.1:{apis[1].port}",
+    }
+    slugs = tuple(article.slug for article in ARTICLES)
+    with nginx(fill(NGINX_CONF.read_text(), values), tmp / "nginx", port) as proxy:
+        yield Deployment(proxy.url, port, host, apis, database_url, slugs)
+
+
+def test_counts_the_api_marks_no_cache_are_never_kept(never_kept):
+    path = counts_path("first")
+    sizes = log_sizes(never_kept)
+
+    answers = [request(never_kept, "GET", path) for _ in range(3)]
+    wait_for_requests(never_kept, f"GET {path}", sizes, 3)
+
+    assert [answer.status for answer in answers] == [200] * 3
+    assert [answer.cache for answer in answers] == ["MISS"] * 3
+    assert answers[0].headers["cache-control"] == "no-cache"
