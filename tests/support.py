@@ -117,7 +117,9 @@ def wait_until(condition: Callable[[], T], timeout: float = 10, interval: float 
 # open, never take the port a server is about to bind.
 _PORT_BASE = 20000
 _PORT_BLOCK = 500
-_next_port = itertools.count()
+# Each process starts at a place of its own in its block: the suites of several checkouts on one
+# machine share the blocks, and would otherwise all try the same ports in the same order.
+_next_port = itertools.count(os.getpid() % _PORT_BLOCK)
 
 
 def worker_id() -> str:
@@ -307,6 +309,8 @@ def nginx(site: str, folder: Path, port: int) -> Iterator[Server]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log, pid=process.pid)
     try:
+        # nginx writes its pid once it holds its port: until then, whatever answers is not it.
+        wait_until(lambda: (folder / "nginx.pid").exists() or process.poll() is not None, 30)
         wait_for_url(f"{server.url}/", process=process, log=log)
         yield server
     finally:

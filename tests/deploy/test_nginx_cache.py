@@ -119,16 +119,15 @@ def early_in_a_second() -> None:
     wait_until(lambda: time.time() % 1 < 0.2, timeout=2, interval=0.005)
 
 
-def past_every_copy(since: float) -> None:
-    """Sleep until a second after ``since``: the workers' copies of counts read before it have
-    expired, and nginx's with them (kept until the end of the second they were read in)."""
-    time.sleep(max(0.0, since + 1.05 - time.time()))
+def next_second() -> None:
+    """Sleep into the next second: every copy of counts read before, nginx's and the workers',
+    has expired (each is kept until the end of the second its counts were read in)."""
+    time.sleep(int(time.time()) + 1.02 - time.time())
 
 
 def fresh_second() -> None:
-    """Early in a second, with no copy of a count read before the last: what nginx keeps now is
-    kept until this second ends."""
-    past_every_copy(time.time())
+    """Early in a second, with no copy of counts read before it."""
+    next_second()
     early_in_a_second()
 
 
@@ -225,7 +224,7 @@ def test_while_one_reader_renews_an_expired_copy_the_others_get_it_at_once(deplo
     path = counts_path(slug)
     kept = request(deployment, "GET", path)
     after = json.loads(like(deployment, slug).body)["likes"]
-    past_every_copy(time.time())
+    next_second()
 
     renewing: list[Answer] = []
     with counts_held(deployment):
@@ -245,7 +244,7 @@ def test_while_one_reader_renews_an_expired_copy_the_others_get_it_at_once(deplo
 def test_an_unchanged_expired_copy_is_renewed_by_a_304_from_the_api(deployment):
     path = counts_path(*deployment.slugs[1:3], extra="page=revalidated")
     first = request(deployment, "GET", path)
-    past_every_copy(time.time())
+    next_second()
     sizes = log_sizes(deployment)
 
     renewed = request(deployment, "GET", path)
