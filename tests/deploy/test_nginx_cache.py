@@ -134,25 +134,30 @@ def fresh_second() -> None:
 def test_a_like_shows_through_the_cache_within_a_second(deployment):
     slug = deployment.slugs[0]
     path = counts_path(slug)
-    fresh_second()
-    kept = request(deployment, "GET", path)
-    liked = like(deployment, slug)
-    liked_at = time.time()
-    seen = []
-    while time.time() < liked_at + 1.5:
-        seen.append(request(deployment, "GET", path))
-        time.sleep(0.02)
+    for _attempt in range(3):
+        fresh_second()
+        kept = request(deployment, "GET", path)
+        liked = like(deployment, slug)
+        liked_at = time.time()
+        seen = []
+        while time.time() < liked_at + 1.5:
+            seen.append(request(deployment, "GET", path))
+            time.sleep(0.02)
 
-    after = json.loads(liked.body)["likes"]
-    assert kept.likes(slug) == after - 1
-    assert all(answer.status == 200 for answer in seen)
-    # The copy read before the like is served after it: the cache is in the way...
+        after = json.loads(liked.body)["likes"]
+        assert kept.likes(slug) == after - 1
+        assert all(answer.status == 200 for answer in seen)
+        # Never more than a second: every answer asked for a second after the like shows it.
+        late = [answer for answer in seen if answer.sent > liked_at + 1.0]
+        assert late and all(answer.likes(slug) == after for answer in late), [
+            (round(answer.sent - liked_at, 3), answer.cache, answer.likes(slug)) for answer in seen
+        ]
+        if int(seen[0].sent) == int(kept.sent):
+            break  # asked in the second the kept copy was read in, which it is kept for
+    else:
+        raise AssertionError("no like was answered within the second of the read before it")
+    # The copy read before the like is served after it: the cache is in the way.
     assert seen[0].cache == "HIT" and seen[0].likes(slug) == after - 1, seen[0]
-    # ...for less than a second: every answer asked for later shows the like.
-    late = [answer for answer in seen if answer.sent > liked_at + 1.0]
-    assert late and all(answer.likes(slug) == after for answer in late), [
-        (round(answer.sent - liked_at, 3), answer.cache, answer.likes(slug)) for answer in seen
-    ]
 
 
 def burst(deployment: Deployment, path: str) -> list[Answer]:
