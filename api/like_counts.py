@@ -2,6 +2,11 @@
 
 Listing pages show a count for every article; one request for all of them, answered from a
 cache for a few seconds, keeps a popular front page from becoming one query per reader.
+
+Browsers and CDNs may reuse an answer for ``LIKES_CACHE_MAX_AGE`` seconds (Cache-Control). nginx's
+cache in front of the API (deploy/nginx.conf) is held to less: ``X-Accel-Expires: @<second>``
+lets it keep an answer until the end of the clock's second in which its counts were read from the
+database, so that no count it serves is a second old. nginx hides that header from browsers.
 """
 
 import functools
@@ -16,6 +21,8 @@ from pelican_likes.api.shared_reads import Read
 from pelican_likes.api.slugs import check_slug
 
 MAX_SLUGS = 100
+# The header nginx's cache obeys before Cache-Control; "@" and a Unix time: keep it until then.
+NGINX_EXPIRES = "X-Accel-Expires"
 # Documents kept rendered: a page's counts change far less often than they are read.
 RENDERED = 256
 
@@ -27,6 +34,14 @@ class CountsDocument(NamedTuple):
     etag: str
 
 
+class CountsAnswer(NamedTuple):
+    """A document, and its ``NGINX_EXPIRES`` value (None when no cache may keep it)."""
+
+    body: bytes
+    etag: str
+    nginx_expires: str | None
+
+
 class LikeCounts:
     """The counts of the articles named by ``slug`` parameters, read by ``read`` (a store's
     ``counts``); unknown slugs are left out."""
@@ -34,17 +49,23 @@ class LikeCounts:
     def __init__(self, read: Read, max_age: int, cache: CountCache) -> None:
         self._read = read
         self._cache = cache
+        self._shared = max_age > 0
         self.cache_control = f"public, max-age={max_age}" if max_age else "no-cache"
 
-    def document(self, slugs: list[str]) -> CountsDocument:
+    def document(self, slugs: list[str]) -> CountsAnswer:
         """The answer for ``slugs``, already checked: also what ``read_lane`` sends."""
-        counts = self._cache.counts(slugs, self._read)
-        return _rendered(tuple(sorted(counts.items())))
+        counts, read_since = self._cache.counts(slugs, self._read)
+        body, etag = _rendered(tuple(sorted(counts.items())))
+        # The second the counts were read in: counts read at 12.9 are kept until 13.0.
+        expires = f"@{int(read_since)}" if self._shared else None
+        return CountsAnswer(body, etag, expires)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        body, etag = self.document(_requested_slugs(req))
+        body, etag, expires = self.document(_requested_slugs(req))
         resp.etag = etag
         resp.cache_control = [self.cache_control]
+        if expires is not None:  # on a 304 too: nginx renews its copy's time by it
+            resp.set_header(NGINX_EXPIRES, expires)
         # Weak comparison, as RFC 9110 asks for If-None-Match: a CDN that compresses the answer
         # may hand the client a weakened W/"..." tag, which must still match.
         if any(tag in ("*", etag) for tag in req.if_none_match or ()):

@@ -14,7 +14,7 @@ from wsgiref.types import WSGIEnvironment
 
 import falcon.uri
 
-from pelican_likes.api.like_counts import MAX_SLUGS, LikeCounts
+from pelican_likes.api.like_counts import MAX_SLUGS, NGINX_EXPIRES, LikeCounts
 from pelican_likes.api.middleware import EXPOSED_HEADERS, SECURITY_HEADERS
 from pelican_likes.storage.slugs import is_valid_slug
 
@@ -59,10 +59,12 @@ class ReadLane:
             slugs = _plain_slugs(env.get("QUERY_STRING"))
             if slugs is None:
                 return None
-            body, etag = self._counts.document(slugs)
+            body, etag, expires = self._counts.document(slugs)
         except Exception:  # Falcon parses and reads again, and answers as for any request
             return None
         headers = [*self._headers, ("etag", f'"{etag}"'), ("content-length", str(len(body)))]
+        if expires is not None:
+            headers.append((NGINX_EXPIRES.lower(), expires))
         if isinstance(origin, str):
             headers.append(("access-control-allow-origin", "*" if self._any_origin else origin))
             headers.append(("access-control-expose-headers", EXPOSED_HEADERS))

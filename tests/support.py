@@ -1,7 +1,7 @@
 """What the tests, the benchmarks and the scripts share: free ports, waiting for a condition, the
-API under gunicorn, a folder served over HTTP, databases of their own and PgBouncer in front of
-one, the ``pelican-likes`` command, Chromium, a load of likes kept answer by answer, and likes
-recorded in the past.
+API under gunicorn, nginx with deploy/nginx.conf filled in, a folder served over HTTP, databases
+of their own and PgBouncer in front of one, the ``pelican-likes`` command, Chromium, a load of
+likes kept answer by answer, and likes recorded in the past.
 
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
 When the suite runs in parallel (pytest-xdist), everything a worker starts is its own: its ports,
@@ -10,11 +10,13 @@ its databases, its temporary folders.
 
 import contextlib
 import datetime as dt
+import grp
 import http.client
 import io
 import itertools
 import json
 import os
+import pwd
 import re
 import socket
 import subprocess
@@ -118,7 +120,9 @@ def wait_until(condition: Callable[[], T], timeout: float = 10, interval: float 
 # open, never take the port a server is about to bind.
 _PORT_BASE = 20000
 _PORT_BLOCK = 500
-_next_port = itertools.count()
+# Each process starts at a place of its own in its block: the suites of several checkouts on one
+# machine share the blocks, and would otherwise all try the same ports in the same order.
+_next_port = itertools.count(os.getpid() % _PORT_BLOCK)
 
 
 def worker_id() -> str:
@@ -257,6 +261,57 @@ def static_files(folder: Path, port: int | None = None) -> Iterator[str]:
     try:
         wait_for_url(f"{base}/", process=process)
         yield base
+    finally:
+        stop_process(process)
+
+
+# The main configuration deploy/nginx.conf, filled in, is included from, as nginx.conf includes
+# conf.d/*.conf on a Debian host; here every path nginx writes is under one folder.
+MAIN_CONF = """\
+daemon off;
+worker_processes 2;
+user {user} {group};
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log notice;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {site};
+}}
+"""
+
+
+@contextmanager
+def nginx(site: str, folder: Path, port: int) -> Iterator[Server]:
+    """nginx on ``127.0.0.1:port`` with ``site``, a filled-in server configuration, run as the
+    current user, everything it writes (pid, logs, temporary and cache files) under ``folder``;
+    its access log is ``folder / "access.log"``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.conf").write_text(site)
+    main = MAIN_CONF.format(
+        prefix=folder,
+        site=folder / "site.conf",
+        user=pwd.getpwuid(os.getuid()).pw_name,
+        group=grp.getgrgid(os.getgid()).gr_name,
+    )
+    (folder / "nginx.conf").write_text(main)
+    log = folder / "error.log"
+    command = [str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(log)]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log, pid=process.pid)
+    try:
+        # nginx writes its pid once it holds its port: until then, whatever answers is not it.
+        wait_until(lambda: (folder / "nginx.pid").exists() or process.poll() is not None, 30)
+        wait_for_url(f"{server.url}/", process=process, log=log)
+        yield server
     finally:
         stop_process(process)
 

@@ -4,6 +4,8 @@ import secrets
 
 import pytest
 
+from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.like_counts import LikeCounts
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
 
@@ -97,6 +99,40 @@ def test_etag_answers_304_until_the_counts_change(client):
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
     assert changed.json == {"likes": {"first": 0, "second": 1}}
+
+
+class Clock:
+    now = 1_800_000_000.7
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_nginx_keeps_counts_until_the_end_of_the_second_they_were_read_in(store):
+    store.register([ArticleInfo("first"), ArticleInfo("second")])
+    clock = Clock()
+    counts = LikeCounts(store, 30, CountCache(ttl=1, clock=clock))
+
+    assert counts.document(["first"]).nginx_expires == "@1800000000"
+    clock.now += 0.29
+    assert counts.document(["first", "second"]).nginx_expires == "@1800000000"
+    clock.now += 0.01
+    assert counts.document(["first"]).nginx_expires == "@1800000001"
+    assert LikeCounts(store, 0, CountCache(ttl=0)).document(["first"]).nginx_expires is None
+
+
+def test_nginx_is_told_on_200_and_304_and_not_when_nothing_may_be_kept(make_client):
+    cached, uncached = make_client(cache_max_age=30), make_client(cache_max_age=0)
+    first = cached.simulate_get("/api/likes", params={"slug": "first"})
+    again = cached.simulate_get(
+        "/api/likes", params={"slug": "first"}, headers={"If-None-Match": first.headers["etag"]}
+    )
+    never = uncached.simulate_get("/api/likes", params={"slug": "first"})
+
+    assert first.headers["x-accel-expires"].startswith("@")
+    assert again.status_code == 304
+    assert int(again.headers["x-accel-expires"][1:]) >= int(first.headers["x-accel-expires"][1:])
+    assert "x-accel-expires" not in never.headers
 
 
 def test_etag_does_not_depend_on_slug_order(client):

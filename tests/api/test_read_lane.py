@@ -42,6 +42,10 @@ def answer(app: Callable[..., object], environ: dict[str, object]) -> Answer:
     return status, sorted((name.lower(), value) for name, value in headers), body
 
 
+def nginx_expires(answer: Answer) -> str | None:
+    return dict(answer[1]).get("x-accel-expires")
+
+
 def environ(query: str, origin: str | None = None, **extra: object) -> dict[str, object]:
     headers = {"Origin": origin} if origin else {}
     made = falcon.testing.create_environ("/api/likes", query_string=query, headers=headers)
@@ -79,8 +83,13 @@ def test_plain_reads_are_answered_as_falcon_answers_them(
     )
     app = create_app(config, liked)
 
-    through_lane = answer(app, environ(query, origin))
-    through_falcon = answer(lambda *call: falcon.App.__call__(app, *call), environ(query, origin))
+    for _ in range(2):  # once more if a second ended between the two, and nginx's time with it
+        through_lane = answer(app, environ(query, origin))
+        through_falcon = answer(
+            lambda *call: falcon.App.__call__(app, *call), environ(query, origin)
+        )
+        if nginx_expires(through_lane) == nginx_expires(through_falcon):
+            break
 
     assert through_lane == through_falcon
     assert through_lane[0] == "200 OK"

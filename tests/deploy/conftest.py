@@ -1,19 +1,12 @@
 """The shipped deploy/nginx.conf, filled in and run by Debian's nginx in front of two API hosts
 (gunicorn instances on one PostgreSQL) and the demo blog, as docs/deploy.md sets them up.
 
-nginx runs as the user running the tests, everything it writes (pid, logs, temporary and cache
-files) in a folder of its own. Without nginx these tests skip, saying why, except under
-``CI=true``, where a missing nginx is a failure.
+nginx runs as ``tests.support.nginx`` starts it, as the user running the tests. Without nginx
+these tests skip, saying why, except under ``CI=true``, where a missing nginx is a failure.
 """
 
-import grp
-import os
-import pwd
 import re
-import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
@@ -24,63 +17,15 @@ from tests.support import (
     NGINX_CONF,
     SECRET,
     Deployment,
-    Server,
     build_blog,
     fill,
     free_port,
-    stop_process,
+    nginx,
     unavailable,
-    wait_for_url,
 )
 
 # The blog's host name; the tests reach nginx at 127.0.0.1 and name the blog in their Host header.
 SERVER_NAME = "blog.example.com"
-
-# The main configuration the shipped file is included from, as nginx.conf includes conf.d/*.conf
-# on a Debian host; here every path nginx writes is under the test's folder.
-MAIN_CONF = """\
-daemon off;
-worker_processes 2;
-user {user} {group};
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log notice;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {prefix}/access.log;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {site};
-}}
-"""
-
-
-@contextmanager
-def nginx(site: str, folder: Path, port: int) -> Iterator[Server]:
-    """nginx on ``127.0.0.1:port`` with ``site``, a filled-in server configuration."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "site.conf").write_text(site)
-    main = MAIN_CONF.format(
-        prefix=folder,
-        site=folder / "site.conf",
-        user=pwd.getpwuid(os.getuid()).pw_name,
-        group=grp.getgrgid(os.getgid()).gr_name,
-    )
-    (folder / "nginx.conf").write_text(main)
-    log = folder / "error.log"
-    command = [str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(log)]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
-    assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    server = Server(url=f"http://127.0.0.1:{port}", port=port, log=log, pid=process.pid)
-    try:
-        wait_for_url(f"{server.url}/", process=process, log=log)
-        yield server
-    finally:
-        stop_process(process)
 
 
 @pytest.fixture(scope="module")
