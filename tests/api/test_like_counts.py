@@ -111,14 +111,14 @@ class Clock:
 def test_nginx_keeps_counts_until_the_end_of_the_second_they_were_read_in(store):
     store.register([ArticleInfo("first"), ArticleInfo("second")])
     clock = Clock()
-    counts = LikeCounts(store, 30, CountCache(ttl=1, clock=clock))
+    counts = LikeCounts(store.counts, 30, CountCache(ttl=1, clock=clock))
 
     assert counts.document(["first"]).nginx_expires == "@1800000000"
     clock.now += 0.29
     assert counts.document(["first", "second"]).nginx_expires == "@1800000000"
     clock.now += 0.01
     assert counts.document(["first"]).nginx_expires == "@1800000001"
-    assert LikeCounts(store, 0, CountCache(ttl=0)).document(["first"]).nginx_expires is None
+    assert LikeCounts(store.counts, 0, CountCache(ttl=0)).document(["first"]).nginx_expires is None
 
 
 def test_nginx_is_told_on_200_and_304_and_not_when_nothing_may_be_kept(make_client):
