@@ -9,9 +9,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import REPO, gunicorn
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# The articles a listing page shows, whose counts the read loads ask for.
+SLUGS = [f"article-{n}" for n in range(20)]
+
+
+def seeded_store(url: str) -> LikeStore:
+    """A store on ``url`` (migrated) with SLUGS, each liked by a few readers (1 to 4), and the
+    article the write loads like, "viral"."""
+    store = LikeStore.from_url(url)
+    store.register(ArticleInfo(slug) for slug in [*SLUGS, "viral"])
+    for n, slug in enumerate(SLUGS):
+        for reader in range(n % 4 + 1):
+            store.like(slug, f"bench-reader-{reader:04d}")
+    return store
 
 
 def distinct_voters(prefix: str = "bench") -> str:

@@ -33,26 +33,15 @@ from urllib.parse import urlencode
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from bench._load import Load, distinct_voters, wrk
+from bench._load import SLUGS, Load, distinct_voters, seeded_store, wrk
 from bench._postgres import ADMIN_URL, throwaway_database
 from pelican_likes.storage.database import parse_url
-from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import REPO, Server, api_env, cpu_seconds, gunicorn, pgbouncer
 
-SLUGS = [f"article-{n}" for n in range(20)]
 READ = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
 LIKE = "/api/articles/viral/like"
 WAYS = ("direct", "pgbouncer")
 KINDS = ("likes", "reads")
-
-
-def seed(url: str) -> LikeStore:
-    store = LikeStore.from_url(url)
-    store.register(ArticleInfo(slug) for slug in [*SLUGS, "viral"])
-    for n, slug in enumerate(SLUGS):
-        for reader in range(n % 4 + 1):
-            store.like(slug, f"bench-reader-{reader:04d}")
-    return store
 
 
 def on_all(
@@ -104,7 +93,7 @@ def main() -> None:
 
     with ExitStack() as stack:
         url = stack.enter_context(throwaway_database())
-        store = seed(url)
+        store = seeded_store(url)
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="likes-pgb-")))
         pooler = stack.enter_context(pgbouncer(url, folder, pool_size=args.pool_size))
         quiet = ["--log-level", "warning", "--access-logfile", "/dev/null"]

@@ -24,12 +24,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench._load import Load, distinct_voters, wrk
+from bench._load import SLUGS, Load, distinct_voters, seeded_store, wrk
 from pelican_likes.storage import migrate
-from pelican_likes.storage.store import ArticleInfo, LikeStore
+from pelican_likes.storage.store import LikeStore
 from tests.support import REPO, SECRET, Server, gunicorn, resident_memory
 
-SLUGS = [f"article-{n}" for n in range(20)]
 READ = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
 # wrk sends every like from one address: the per-address limits would refuse them.
 LIMITS_OFF = {"LIKES_RATE_LIMIT": "0", "LIKES_DAILY_LIMIT": "0"}
@@ -38,12 +37,7 @@ P99_TARGET_MS = 50
 
 def seed(url: str) -> LikeStore:
     migrate.upgrade(url)
-    store = LikeStore.from_url(url)
-    store.register(ArticleInfo(slug) for slug in [*SLUGS, "viral"])
-    for n, slug in enumerate(SLUGS):
-        for reader in range(n % 4 + 1):
-            store.like(slug, f"bench-reader-{reader:04d}")
-    return store
+    return seeded_store(url)
 
 
 def main() -> None:

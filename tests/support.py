@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import pwd
+import random
 import re
 import socket
 import subprocess
@@ -854,3 +855,46 @@ def build_theme_site(theme: str, folder: Path, database_url: str, likes: bool = 
     )  # fmt: skip
     Pelican(settings).run()
     return output
+
+
+Click = tuple[str, str, int]  # article, method, copies sent at once (as two tabs would)
+
+
+def reader_plans(seed: int, readers: int, prefix: str) -> dict[str, list[Click]]:
+    """Each of ``readers`` readers' clicks in order, by their tokens: liking and unliking one of
+    two articles, "first" twice as often as "second", sometimes twice at once."""
+    rng = random.Random(seed)
+
+    def plan() -> list[Click]:
+        article = rng.choice(["first", "first", "second"])
+        return [
+            (article, rng.choice(["PUT", "DELETE"]), rng.choice([1, 1, 1, 2]))
+            for _ in range(rng.randint(1, 4))
+        ]
+
+    return {f"{prefix}{n:04d}-{'x' * 16}": plan() for n in range(readers)}
+
+
+def play_plans(
+    plans: dict[str, list[Click]], send: Callable[[str, str, str], tuple[int, dict]]
+) -> dict[str, str | None]:
+    """Play every reader's plan at once, 32 readers at a time, each click through ``send(token,
+    article, method)``, which answers with the status and JSON; checks each answer, and returns
+    the article each reader likes at the end, if any."""
+    clicks = ThreadPoolExecutor(max_workers=64)
+
+    def follow(token: str) -> str | None:
+        liked = None
+        for article, method, copies in plans[token]:
+            answers = [clicks.submit(send, token, article, method) for _ in range(copies)]
+            for status, body in (answer.result() for answer in answers):
+                assert status == 200, body
+                assert body["liked"] is (method == "PUT")
+            liked = article if method == "PUT" else None
+        return liked
+
+    try:
+        with ThreadPoolExecutor(max_workers=32) as readers:
+            return dict(zip(plans, readers.map(follow, plans), strict=True))
+    finally:
+        clicks.shutdown()

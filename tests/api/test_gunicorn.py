@@ -7,10 +7,8 @@ answered write must be counted exactly once.
 
 import http.client
 import json
-import random
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import SECRET, wait_for_log
+from tests.support import SECRET, play_plans, reader_plans, wait_for_log
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
@@ -65,40 +63,16 @@ def server(make_postgres_database, start_gunicorn) -> Iterator[Server]:
     store.dispose()
 
 
-def _reader_plan(rng: random.Random) -> list[tuple[str, str, int]]:
-    """A reader's clicks in order: (article, method, copies sent at once, as two tabs would)."""
-    article = rng.choice(["first", "first", "second"])
-    return [
-        (article, rng.choice(["PUT", "DELETE"]), rng.choice([1, 1, 1, 2]))
-        for _ in range(rng.randint(1, 4))
-    ]
-
-
 def test_concurrent_likes_from_many_readers_are_counted_exactly(server, contract):
-    rng = random.Random(20240601)
-    plans = {f"reader{n:04d}-{'x' * 16}": _reader_plan(rng) for n in range(READERS)}
-    clicks = ThreadPoolExecutor(max_workers=64)
+    plans = reader_plans(20240601, READERS, "reader")
 
-    def send(token: str, article: str, method: str):
+    def send(token: str, article: str, method: str) -> tuple[int, dict]:
         path = f"/api/articles/{article}/like"
         status, headers, body = server.request(method, path, {"Likes-Voter": token})
         contract(method, path, status, headers, body)
         return status, json.loads(body)
 
-    def follow(token: str) -> str | None:
-        """Play one reader's plan; return the article they like at the end, if any."""
-        liked = None
-        for article, method, copies in plans[token]:
-            answers = [clicks.submit(send, token, article, method) for _ in range(copies)]
-            for status, body in (answer.result() for answer in answers):
-                assert status == 200, body
-                assert body["liked"] is (method == "PUT")
-            liked = article if method == "PUT" else None
-        return liked
-
-    with ThreadPoolExecutor(max_workers=32) as readers:
-        finals = dict(zip(plans, readers.map(follow, plans), strict=True))
-    clicks.shutdown()
+    finals = play_plans(plans, send)
 
     expected = {slug: list(finals.values()).count(slug) for slug in ("first", "second")}
     assert server.store.counts(["first", "second"]) == expected

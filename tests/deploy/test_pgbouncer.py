@@ -39,6 +39,8 @@ from tests.support import (
     Server,
     api_env,
     pgbouncer,
+    play_plans,
+    reader_plans,
     run_process,
     wait_until,
 )
@@ -129,41 +131,18 @@ def test_migrations_reach_postgresql_itself_never_pgbouncer(pooled):
     wait_until(lambda: queries(pooled.pooler) > 0)
 
 
-def reader_plan(rng: random.Random) -> list[tuple[str, str, int]]:
-    """A reader's clicks in order: (article, method, copies sent at once, as two tabs would)."""
-    article = rng.choice(["first", "first", "second"])
-    return [
-        (article, rng.choice(["PUT", "DELETE"]), rng.choice([1, 1, 1, 2]))
-        for _ in range(rng.randint(1, 4))
-    ]
-
-
 def test_concurrent_likes_of_300_readers_on_two_hosts_are_counted_exactly(pooled):
     before = pooled.counts()
-    rng = random.Random(20261207)
-    plans = {f"pooled-reader-{n:04d}-{'x' * 16}": reader_plan(rng) for n in range(READERS)}
+    plans = reader_plans(20261207, READERS, "pooled-reader-")
     # Each reader on a network of their own, so that the daily cap counts them apart.
     addresses = {token: f"2001:db8:{n:x}::1" for n, token in enumerate(plans)}
-    clicks = ThreadPoolExecutor(max_workers=64)
 
     def send(token: str, article: str, method: str) -> tuple[int, dict]:
+        """A click on either host."""
         headers = {"Likes-Voter": token, "X-Forwarded-For": addresses[token]}
         return pooled.request(random.randrange(2), method, f"/api/articles/{article}/like", headers)
 
-    def follow(token: str) -> str | None:
-        """Play one reader's plan, each click on either host; the article liked at the end."""
-        liked = None
-        for article, method, copies in plans[token]:
-            answers = [clicks.submit(send, token, article, method) for _ in range(copies)]
-            for status, body in (answer.result() for answer in answers):
-                assert status == 200, body
-                assert body["liked"] is (method == "PUT")
-            liked = article if method == "PUT" else None
-        return liked
-
-    with ThreadPoolExecutor(max_workers=32) as readers:
-        finals = list(readers.map(follow, plans))
-    clicks.shutdown()
+    finals = list(play_plans(plans, send).values())
 
     expected = {slug: before[slug] + finals.count(slug) for slug in ("first", "second")}
     counts = pooled.counts()
