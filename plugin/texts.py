@@ -137,9 +137,10 @@ class TextCatalog:
         error = limit = action = counted = ""
         english = self._shipped[FALLBACK_LANGUAGE]
         social = {service: dict(forms) for service, forms in english["social"].items()}
-        for layer in layers:
+        for first, layer in zip((True, False), layers, strict=False):
             for service, forms in layer.get("social", {}).items():
-                social[service] = {**social[service], **forms}  # forms it lacks go unused
+                # The language's own forms replace English's; LIKES_TEXTS rewords some of them.
+                social[service] = dict(forms) if first else {**social[service], **forms}
 
             labels.update(layer.get("label", {}))
             error = layer.get("error", error)
