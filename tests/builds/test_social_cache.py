@@ -21,7 +21,8 @@ FETCHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 def test_a_cache_reads_back_as_written(tmp_path):
     cache = SocialCache(
         posts={
-            "https://m.example/@a/1": PostCounts("mastodon", "https://m.example/@a/1", 12, 3, FETCHED),
+            "https://m.example/@a/1": PostCounts("mastodon", "https://m.example/@a/1", 12, 3,
+                                                 FETCHED),
             "https://bsky.app/profile/a/post/3k": PostCounts(
                 "bluesky", "https://bsky.app/profile/a/post/3k", None, None, None, FETCHED,
                 "at://did:plc:a/app.bsky.feed.post/3k",
@@ -59,5 +60,5 @@ def test_a_file_this_version_did_not_write_is_refused_naming_it(tmp_path, text):
     path = tmp_path / "likes-social.json"
     path.write_text(text)
 
-    with pytest.raises(UnreadableCache, match="likes-social.json"):
+    with pytest.raises(UnreadableCache, match=r"likes-social\.json"):
         read_cache(path)
