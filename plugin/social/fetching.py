@@ -2,10 +2,12 @@
 must never wait long on someone else's server.
 
 Every answer is read as a stream and dropped past MAX_BODY; a request that times out or cannot
-connect marks its host down for the rest of the build, as does a 429, so a build whose network is
-gone, or whose service is overloaded, waits for one timeout per host rather than one per post.
+connect marks its host down for the rest of the build, as does a 429, and each host's first
+request is answered before the others are sent, so a build whose network is gone, or whose service
+is overloaded, waits for one timeout per host rather than one per post.
 """
 
+import asyncio
 import email.utils
 import json
 from datetime import UTC, datetime, timedelta
@@ -50,13 +52,31 @@ class Fetcher:
             follow_redirects=False,
         )
         self._down: dict[str, FetchProblem] = {}
+        self._first: dict[str, asyncio.Future[None]] = {}  # each host's first request, answered
 
     async def close(self) -> None:
         await self._client.aclose()
 
     async def get_json(self, url: str, params: dict[str, str | list[str]] | None = None) -> object:
-        """The JSON answer of a GET to ``url``; raises FetchProblem for anything else."""
+        """The JSON answer of a GET to ``url``; raises FetchProblem for anything else.
+
+        The first request to a host goes alone, the others wait for its answer: were they sent
+        together, a host that is down would cost every one of them its own failed connection.
+        """
         host = httpx.URL(url).netloc.decode("ascii")
+        first = self._first.get(host)
+        if first is None:
+            self._first[host] = asyncio.get_running_loop().create_future()
+            try:
+                return await self._get_json(host, url, params)
+            finally:
+                self._first[host].set_result(None)
+        await first
+        return await self._get_json(host, url, params)
+
+    async def _get_json(
+        self, host: str, url: str, params: dict[str, str | list[str]] | None
+    ) -> object:
         if host in self._down:
             raise self._down[host]
         try:
