@@ -13,7 +13,7 @@ from importlib.metadata import version
 
 from alembic.util.exc import CommandError
 
-from pelican_likes.commands import articles, counts, db, likes, stats
+from pelican_likes.commands import articles, counts, db, likes, social, stats
 from pelican_likes.commands.usage import UsageError
 from pelican_likes.storage.environment import database_url
 from pelican_likes.storage.errors import StorageError
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         help="database to use (default: $DATABASE_URL, else sqlite:///likes.sqlite3)",
     )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for group in (db, articles, counts, likes, stats):
+    for group in (db, articles, counts, likes, stats, social):
         group.add_commands(commands)
     return parser
 
