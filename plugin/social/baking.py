@@ -94,21 +94,24 @@ def _shared(
             siteurl,
         )
     shared = {}
-    unrecognised = []
+    unrecognised, ignored = [], []
     for article in chain(generator.articles, generator.translations):
         if not shows_widget(article):
             continue
-        posts, links = shared_posts(article.metadata)
+        posts, links, not_web = shared_posts(article.metadata)
         if webmentions:
             posts.append(webmention_target(return_url(article.url, siteurl)))
         if posts or links:
             shared[article] = (posts, links)
         unrecognised += [f"{link} ({article.relative_source_path})" for link in links]
+        ignored += [f"{text!r} ({article.relative_source_path})" for text in not_web]
     if unrecognised:
         logger.warning(
             "Likes: shown as plain links, as no Mastodon status or Bluesky post: %s",
             ", ".join(unrecognised),
         )
+    if ignored:
+        logger.warning("Likes: left out, as no web address: %s", ", ".join(ignored))
     return shared
 
 

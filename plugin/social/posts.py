@@ -64,20 +64,23 @@ def shared_urls(metadata: dict[str, object]) -> list[str]:
     return urls
 
 
-def shared_posts(metadata: dict[str, object]) -> tuple[list[Post], list[str]]:
-    """The posts an article was shared in, and the URLs recognised as none (plain links).
+def shared_posts(metadata: dict[str, object]) -> tuple[list[Post], list[str], list[str]]:
+    """The posts an article was shared in, the web addresses recognised as none (plain links),
+    and what is no web address at all (left out: a ``javascript:`` link would run in the page).
     A URL under ``mastodon`` or ``bluesky`` must be that service's."""
-    posts, links = [], []
+    posts, links, ignored = [], [], []
     expected = {
         url: name for name in ("mastodon", "bluesky") if isinstance(url := metadata.get(name), str)
     }
     for url in shared_urls(metadata):
         post = recognised(url)
-        if post is None or expected.get(url, post.service) != post.service:
+        if post is not None and expected.get(url, post.service) == post.service:
+            posts.append(post)
+        elif urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             links.append(url)
         else:
-            posts.append(post)
-    return posts, links
+            ignored.append(url)
+    return posts, links, ignored
 
 
 def webmention_target(article_url: str) -> Post:

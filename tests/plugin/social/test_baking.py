@@ -212,3 +212,15 @@ def test_a_retry_after_in_the_cache_is_honoured_even_past_the_max_age(build_shar
 
     assert stub.asked("/api/v1/statuses/113000000000000002") == asked
     assert stub.asked("/api/v1/statuses/113000000000000001") == 2
+
+
+def test_what_is_no_web_address_is_left_out_of_the_page_with_one_warning(build_shared, caplog):
+    site = build_shared(("shared-odd-links.md",))
+
+    page = site.page("shared-oddly.html")
+    assert "javascript:" not in page
+    assert social_line(page) == "1 on Mastodon"
+    [warning] = likes_warnings(caplog)
+    assert warning.getMessage() == (
+        "Likes: left out, as no web address: 'javascript:alert(1)' (shared-odd-links.md)"
+    )

@@ -60,10 +60,11 @@ def test_syndication_lists_and_single_fields_are_read_in_order_each_url_once():
         "bluesky": "https://bsky.app/profile/a.example/post/3k",
     }
 
-    posts, links = shared_posts(metadata)
+    posts, links, ignored = shared_posts(metadata)
 
     assert [post.url for post in posts] == ["https://m.example/@a/1", metadata["bluesky"]]
     assert links == ["https://elsewhere.example/x"]
+    assert ignored == []
 
 
 def test_native_metadata_text_is_split_at_commas_and_spaces():
@@ -73,6 +74,14 @@ def test_native_metadata_text_is_split_at_commas_and_spaces():
 
 
 def test_a_url_under_the_wrong_service_field_is_a_plain_link():
-    posts, links = shared_posts({"bluesky": "https://m.example/@a/1"})
+    posts, links, ignored = shared_posts({"bluesky": "https://m.example/@a/1"})
 
-    assert (posts, links) == ([], ["https://m.example/@a/1"])
+    assert (posts, links, ignored) == ([], ["https://m.example/@a/1"], [])
+
+
+def test_what_is_no_web_address_is_left_out():
+    metadata = {"syndication": ["javascript:alert(1)", "mailto:a@b.example", "https://x.example/"]}
+
+    posts, links, ignored = shared_posts(metadata)
+
+    assert (posts, links, ignored) == ([], ["https://x.example/"], metadata["syndication"][:2])
