@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -165,11 +165,59 @@ def social_display(settings: LikesSettings) -> str:
     return settings.social_display if settings.social_display in SOCIAL_DISPLAYS else "beside"
 
 
+# The social settings that are seconds, each with the name pelicanconf.py gives it.
+_SOCIAL_SECONDS = {
+    "social_max_age": "LIKES_SOCIAL_MAX_AGE",
+    "social_timeout": "LIKES_SOCIAL_TIMEOUT",
+    "social_connect_timeout": "LIKES_SOCIAL_CONNECT_TIMEOUT",
+}
+
+
+def social_settings(settings: LikesSettings) -> LikesSettings:
+    """``settings`` with each social setting that cannot be used replaced by its default (as
+    Pelican checks none of a plugin's settings): what the build fetches with."""
+    defaults = LikesSettings()
+    fixed: dict[str, Any] = {
+        name: getattr(defaults, name)
+        for name in _SOCIAL_SECONDS
+        if not _is_seconds(getattr(settings, name))
+    }
+    if not _is_mapping(settings.social_mastodon_apis):
+        fixed["social_mastodon_apis"] = None
+    return replace(settings, **fixed) if fixed else settings
+
+
 def warn_about_social_display(settings: LikesSettings) -> None:
-    """One warning per build if ``LIKES_SOCIAL_DISPLAY`` is none of its choices."""
-    if settings.social and settings.social_display not in SOCIAL_DISPLAYS:
+    """One warning per build for each social setting that cannot be used."""
+    if not settings.social:
+        return
+    if settings.social_display not in SOCIAL_DISPLAYS:
         logger.warning(
             "likes: LIKES_SOCIAL_DISPLAY %r: expected one of %s; shown as 'beside'",
             settings.social_display,
             ", ".join(map(repr, SOCIAL_DISPLAYS)),
         )
+    defaults = LikesSettings()
+    for name, setting in _SOCIAL_SECONDS.items():
+        if not _is_seconds(getattr(settings, name)):
+            logger.warning(
+                "likes: %s %r: expected a number of seconds, 0 or more; %r is used",
+                setting,
+                getattr(settings, name),
+                getattr(defaults, name),
+            )
+    if not _is_mapping(settings.social_mastodon_apis):
+        logger.warning(
+            "likes: LIKES_SOCIAL_MASTODON_APIS %r: expected {'instance host': 'base URL'}; "
+            "every instance is asked at its own host",
+            settings.social_mastodon_apis,
+        )
+
+
+def _is_mapping(value: object) -> bool:
+    """Whether ``value`` is None or a mapping: pelicanconf.py may hold anything."""
+    return value is None or isinstance(value, Mapping)
+
+
+def _is_seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0

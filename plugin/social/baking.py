@@ -16,7 +16,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 from pelican.plugins.likes.exchange import plain_title
-from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.settings import LikesSettings, social_settings
 from pelican.plugins.likes.social.links import SERVICE_NAMES, SOCIAL_ATTRIBUTE, SocialLink
 from pelican.plugins.likes.social.posts import Post, shared_posts, webmention_target
 from pelican.plugins.likes.widget import return_url, shows_widget
@@ -37,7 +37,7 @@ OFFLINE_VARIABLE = "LIKES_SOCIAL_OFFLINE"
 
 def bake_social_counts(generator: ArticlesGenerator) -> None:
     """``article_generator_finalized`` receiver: set ``likes_social`` on every shared article."""
-    settings = LikesSettings.from_pelican(generator.settings)
+    settings = social_settings(LikesSettings.from_pelican(generator.settings))
     if not (settings.enabled and settings.social):
         return
     shared = _shared(generator, settings)

@@ -42,7 +42,8 @@ def recognised(url: str) -> Post | None:
     if parts.hostname in _BLUESKY_HOSTS:
         found = _BLUESKY_PATH.fullmatch(parts.path)
         if found:
-            return Post("bluesky", url.strip(), key=found[1].lower(), rkey=found[2])
+            actor = found[1] if found[1].startswith("did:") else found[1].lower()  # DIDs keep case
+            return Post("bluesky", url.strip(), key=actor, rkey=found[2])
         return None
     for pattern in _MASTODON_PATHS:
         found = pattern.fullmatch(parts.path)

@@ -5,6 +5,7 @@ returned for the build's one warning line per service."""
 import asyncio
 from collections import defaultdict
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,10 @@ def refresh(
     posts: list[Post], cache: SocialCache, settings: LikesSettings, now: datetime
 ) -> dict[str, list[str]]:
     """Fetch ``posts`` into ``cache.posts``; return "url: reason" of each failure, by service."""
-    outcomes = asyncio.run(_fetch(posts, cache, settings, now))
+    # In a thread of its own: the build may run where an event loop already runs (Pelican
+    # called from an asyncio application, a test runner), in which asyncio.run fails.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="likes-social") as thread:
+        outcomes = thread.submit(asyncio.run, _fetch(posts, cache, settings, now)).result()
     problems: dict[str, list[str]] = defaultdict(list)
     for post in posts:
         outcome = outcomes[post.url]

@@ -224,3 +224,32 @@ def test_what_is_no_web_address_is_left_out_of_the_page_with_one_warning(build_s
     assert warning.getMessage() == (
         "Likes: left out, as no web address: 'javascript:alert(1)' (shared-odd-links.md)"
     )
+
+
+def test_social_settings_that_are_no_seconds_warn_and_their_defaults_are_used(build_shared, caplog):
+    site = build_shared(
+        ("shared-fields.md",),
+        LIKES_SOCIAL_MAX_AGE="an hour",
+        LIKES_SOCIAL_TIMEOUT=-1,
+        LIKES_SOCIAL_CONNECT_TIMEOUT=None,
+    )
+
+    assert social_line(site.page("shared-by-field.html")) == "7 on Mastodon · 2 on Bluesky"
+    messages = [w.getMessage() for w in likes_warnings(caplog)]
+    expected = "expected a number of seconds, 0 or more"
+    assert messages == [
+        f"likes: LIKES_SOCIAL_MAX_AGE 'an hour': {expected}; 3600 is used",
+        f"likes: LIKES_SOCIAL_TIMEOUT -1: {expected}; 5.0 is used",
+        f"likes: LIKES_SOCIAL_CONNECT_TIMEOUT None: {expected}; 2.0 is used",
+    ]
+
+
+def test_a_build_run_where_an_event_loop_runs_still_fetches(build_shared):
+    import asyncio
+
+    async def build_inside_a_loop():
+        return build_shared(("shared-fields.md",))
+
+    site = asyncio.run(build_inside_a_loop())
+
+    assert social_line(site.page("shared-by-field.html")) == "7 on Mastodon · 2 on Bluesky"

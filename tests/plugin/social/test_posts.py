@@ -27,6 +27,7 @@ def test_mastodon_status_urls_are_recognised_with_their_instance_and_id(url, hos
         ("https://bsky.app/profile/jay.bsky.team/post/3kabcde2f", "jay.bsky.team", "3kabcde2f"),
         ("https://bsky.app/profile/did:plc:z72i7hdynmk6r/post/3l4", "did:plc:z72i7hdynmk6r", "3l4"),
         ("https://bsky.app/profile/Jay.Bsky.Team/post/3k/", "jay.bsky.team", "3k"),
+        ("https://bsky.app/profile/did:web:Blog.Example/post/3k", "did:web:Blog.Example", "3k"),
     ],
 )  # fmt: skip
 def test_bluesky_post_urls_are_recognised_with_their_author_and_record_key(url, actor, rkey):
