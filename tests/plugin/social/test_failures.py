@@ -2,7 +2,6 @@
 known count, and each failing service gets one warning line saying why."""
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -77,13 +76,12 @@ def test_a_failure_before_any_count_links_the_post_by_its_service(build_shared, 
     assert len(warnings_of(caplog, "Mastodon")) == 1
 
 
-def test_a_timeout_ends_the_fetch_quickly_and_asks_that_host_no_more(warmed, stub, caplog):
+def test_a_timeout_keeps_the_last_counts_and_that_host_is_asked_no_more(warmed, stub, caplog):
     stub.imposed["/api/v1/statuses/"] = Answer(200, b"{}", delay=3)
-    started = time.monotonic()
 
     site = warmed(LIKES_SOCIAL_MAX_AGE=0, LIKES_SOCIAL_TIMEOUT=0.3)
 
-    assert time.monotonic() - started < 2.5
+    assert stub.asked("/api/v1/statuses/") == 2 + 1  # the warming build's two, then the first
     assert social_line(site.page("shared-by-field.html")) == "7 on Mastodon · 2 on Bluesky"
     [warning] = warnings_of(caplog, "Mastodon")
     assert "timed out" in warning
