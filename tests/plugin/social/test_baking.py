@@ -246,10 +246,14 @@ def test_social_settings_that_are_no_seconds_warn_and_their_defaults_are_used(bu
 
 def test_a_build_run_where_an_event_loop_runs_still_fetches(build_shared):
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def build_inside_a_loop():
         return build_shared(("shared-fields.md",))
 
-    site = asyncio.run(build_inside_a_loop())
+    # In a thread of its own, with a loop of its own: this process may run one already (a
+    # browser test's, on the same pytest worker).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        site = thread.submit(asyncio.run, build_inside_a_loop()).result()
 
     assert social_line(site.page("shared-by-field.html")) == "7 on Mastodon · 2 on Bluesky"
