@@ -26,6 +26,7 @@ from pelican_likes.api.middleware import EXPOSED_HEADERS, BodyPolicy, ResponseHe
 from pelican_likes.api.openapi import OpenAPIDocument
 from pelican_likes.api.read_lane import ReadLane
 from pelican_likes.api.refused_origins import RefusedOrigins
+from pelican_likes.api.shared_reads import Read, SharedReads
 from pelican_likes.api.site import SITE_PATHS, SiteFiles
 from pelican_likes.api.voters import Voters
 from pelican_likes.storage.daily_cap import Cleanup
@@ -67,7 +68,10 @@ def create_app(config: Config, store: LikeStore | None = None) -> LikesApp:
         if config.read_database_url
         else store
     )
-    counts = LikeCounts(counts_store, config.cache_max_age, cache)
+    read: Read = counts_store.counts
+    if counts_store.engine.dialect.name == "postgresql":  # on SQLite a read never waits
+        read = SharedReads(read).counts
+    counts = LikeCounts(read, config.cache_max_age, cache)
 
     # Typed by the ASGI request and response it can also serve, as Falcon declares it.
     cors: falcon.CORSMiddleware[falcon.asgi.Request, falcon.asgi.Response] = falcon.CORSMiddleware(

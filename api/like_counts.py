@@ -12,8 +12,8 @@ from typing import NamedTuple
 import falcon
 
 from pelican_likes.api.count_cache import CountCache
+from pelican_likes.api.shared_reads import Read
 from pelican_likes.api.slugs import check_slug
-from pelican_likes.storage.store import LikeStore
 
 MAX_SLUGS = 100
 # Documents kept rendered: a page's counts change far less often than they are read.
@@ -28,16 +28,17 @@ class CountsDocument(NamedTuple):
 
 
 class LikeCounts:
-    """The counts of the articles named by ``slug`` parameters; unknown slugs are left out."""
+    """The counts of the articles named by ``slug`` parameters, read by ``read`` (a store's
+    ``counts``); unknown slugs are left out."""
 
-    def __init__(self, store: LikeStore, max_age: int, cache: CountCache) -> None:
-        self._store = store
+    def __init__(self, read: Read, max_age: int, cache: CountCache) -> None:
+        self._read = read
         self._cache = cache
         self.cache_control = f"public, max-age={max_age}" if max_age else "no-cache"
 
     def document(self, slugs: list[str]) -> CountsDocument:
         """The answer for ``slugs``, already checked: also what ``read_lane`` sends."""
-        counts = self._cache.counts(slugs, self._store.counts)
+        counts = self._cache.counts(slugs, self._read)
         return _rendered(tuple(sorted(counts.items())))
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:

@@ -8,6 +8,7 @@ same document and headers; any other request, or one this lane has a doubt about
 untouched. ``tests/api/test_read_lane.py`` holds the two answers equal.
 """
 
+import functools
 from collections.abc import Iterable
 from wsgiref.types import WSGIEnvironment
 
@@ -18,6 +19,9 @@ from pelican_likes.api.middleware import EXPOSED_HEADERS, SECURITY_HEADERS
 from pelican_likes.storage.slugs import is_valid_slug
 
 PATH = "/api/likes"
+# Query strings kept parsed (a page's set of slugs each): at most 256 of gunicorn's longest request
+# line, 4 KiB, however many distinct ones a client sends.
+PARSED = 256
 
 Headers = list[tuple[str, str]]
 
@@ -70,9 +74,16 @@ def _plain_slugs(query: object) -> list[str] | None:
     values kept, commas not split); None when Falcon is to answer, a 400 above all."""
     if not isinstance(query, str) or not query:
         return None
+    slugs = _parsed_slugs(query)
+    return None if slugs is None else list(slugs)
+
+
+@functools.lru_cache(maxsize=PARSED)
+def _parsed_slugs(query: str) -> tuple[str, ...] | None:
+    """``_plain_slugs`` of a query string, parsed once: every view of a page sends the same."""
     slugs = falcon.uri.parse_query_string(query, keep_blank=True).get("slug")
     if isinstance(slugs, str):
         slugs = [slugs]
     if not slugs or len(slugs) > MAX_SLUGS or not all(map(is_valid_slug, slugs)):
         return None
-    return slugs
+    return tuple(slugs)

@@ -67,6 +67,10 @@ ISSO_WORKERS = 2
 SLUGS = [f"article-{n}" for n in range(20)]
 URIS = [f"/{slug}.html" for slug in SLUGS]
 OUR_READ = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
+# Reads of other pages: 97 sets of 20 of 100 articles, a set per request in turn, so that
+# concurrent reads rarely ask for the same set (none is then shared: api/shared_reads.py).
+ALL_SLUGS = [f"article-{n}" for n in range(100)]
+VARIED_SETS = [[ALL_SLUGS[(start * 3 + n * 5) % 100] for n in range(20)] for start in range(97)]
 # Isso stops counting a comment's votes at 142; enough comments for this many likes a second.
 MOST_LIKES_PER_SECOND = 3000
 ISSO_VOTE_LIMIT = 142
@@ -77,6 +81,7 @@ READ_TARGET = 1.3
 MEMORY_TARGET = 1.0
 # The Isso whose threads have one comment each, and the one seeded for the likes.
 FIRST_COMMENTS = "Isso, 1 comment/thread"
+VARIED = ", other pages"  # the reads of VARIED_SETS
 SEEDED = "Isso, seeded for likes"
 
 _ISSO_SETTINGS = """\
@@ -96,6 +101,33 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{body}'
 """
+
+# A request per set of VARIED_SETS in turn, wrk's second thread half-way through them.
+_VARIED = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("i", threads * 48)
+end
+local sets = {{{sets}}}
+request = function()
+  i = i % #sets + 1
+  return {request}
+end
+"""
+
+
+def varied_reads(ours: bool) -> str:
+    """The wrk script of reads of VARIED_SETS: ours, or Isso's ``POST /count``."""
+    if ours:
+        items = (urlencode([("slug", slug) for slug in each]) for each in VARIED_SETS)
+        items = ("/api/likes?" + query for query in items)
+        request = "wrk.format(nil, sets[i])"
+    else:
+        items = (json.dumps([f"/{slug}.html" for slug in each]) for each in VARIED_SETS)
+        request = 'wrk.format("POST", "/count", {["Content-Type"] = "application/json"}, sets[i])'
+    return _VARIED.format(sets=", ".join(f"[=[{item}]=]" for item in items), request=request)
+
 
 # Isso's voter is the /24 of the address: the counter goes into the first three octets (the
 # first from 130 up, clear of 127.0.0.1, the trusted proxy), the comment cycles through all.
@@ -159,10 +191,11 @@ def _post(url: str, body: object, headers: dict[str, str] | None = None) -> obje
         return json.loads(answer.read() or b"null")
 
 
-def seed_isso(base: str, comments: int) -> None:
-    """20 threads, ``comments`` comments spread over them (one at least per thread)."""
+def seed_isso(base: str, comments: int, uris: list[str] = URIS) -> None:
+    """A thread per URI of ``uris``, ``comments`` comments spread over them (one at least per
+    thread)."""
     for n in range(comments):
-        uri = URIS[n % len(URIS)]
+        uri = uris[n % len(uris)]
         _post(f"{base}/new?{urlencode({'uri': uri})}", {"text": f"Comment {n}", "title": uri})
 
 
@@ -185,9 +218,9 @@ def isso_likes(folder: Path) -> int:
 def seed_ours(url: str) -> LikeStore:
     """The 20 articles, each liked by a few readers (1 to 4), and the article the likes go to."""
     store = LikeStore.from_url(url)
-    store.register(ArticleInfo(slug, f"Article {slug}", f"/{slug}.html") for slug in SLUGS)
+    store.register(ArticleInfo(slug, f"Article {slug}", f"/{slug}.html") for slug in ALL_SLUGS)
     store.register([ArticleInfo("viral")])
-    for n, slug in enumerate(SLUGS):
+    for n, slug in enumerate(ALL_SLUGS):
         for reader in range(n % 4 + 1):
             store.like(slug, f"bench-reader-{reader:04d}")
     return store
@@ -241,7 +274,8 @@ def main() -> None:
         for name, isso_folder in isso_folders.items():
             isso_folder.mkdir()
             servers[name] = stack.enter_context(isso(isso_folder))
-        seed_isso(servers[FIRST_COMMENTS].url, len(URIS))
+        every_uri = [f"/{slug}.html" for slug in ALL_SLUGS]
+        seed_isso(servers[FIRST_COMMENTS].url, len(every_uri), every_uri)
         seed_isso(servers[SEEDED].url, comments)
 
         count_script = _ISSO_COUNT.format(body=json.dumps(URIS))
@@ -251,6 +285,9 @@ def main() -> None:
             FIRST_COMMENTS: (servers[FIRST_COMMENTS].url + "/count", count_script),
             SEEDED: (servers[SEEDED].url + "/count", count_script),
         }
+        varied = {name + VARIED: name for name in ("SQLite", "PostgreSQL", FIRST_COMMENTS)}
+        for name, server in varied.items():
+            reads[name] = (servers[server].url, varied_reads(ours=server in stores))
         for url, script in reads.values():  # warm-up: every worker builds its app and pool
             wrk(url, 1, connections, script)
         fresh = {name: resident_memory(server.pid)[0] for name, server in servers.items()}
@@ -298,7 +335,7 @@ def main() -> None:
     print("  uncached reads of 20 counts a request: per second (median), ratio (median and range)")
     print(f"  {'':<24} {'per second':>10}  {'rounds':<34} vs {FIRST_COMMENTS:<24} vs {SEEDED}")
     read_ratios: dict[tuple[str, str], list[float]] = {}
-    for name in reads:
+    for name in (name for name in reads if name not in varied):
         rates = [load.rate for load in read_loads[name]]
         each = " ".join(f"{rate:,.0f}" for rate in rates)
         errors = sum(load.errors for load in read_loads[name])
@@ -311,6 +348,19 @@ def main() -> None:
                 ]
                 read_ratios[name, isso_name] = ratios
                 line += f" {spread(ratios):<27}"
+        print(line + (f"  ({errors} errors)" if errors else ""))
+    print(
+        f"  uncached reads of other pages, a set of 20 of {len(ALL_SLUGS)} articles per request "
+        f"({len(VARIED_SETS)} sets; Isso with one comment on each article)"
+    )
+    isso_varied = read_loads[FIRST_COMMENTS + VARIED]
+    for name in varied:
+        rates = [load.rate for load in read_loads[name]]
+        each = " ".join(f"{rate:,.0f}" for rate in rates)
+        pairs = zip(read_loads[name], isso_varied, strict=True)
+        ratios = [ours_.rate / theirs.rate for ours_, theirs in pairs]
+        errors = sum(load.errors for load in read_loads[name])
+        line = f"  {name:<24} {_median(rates):>10,.0f}  {each:<34} {spread(ratios)}"
         print(line + (f"  ({errors} errors)" if errors else ""))
     print(f"  likes: accepted per second (median), p99 of the answers (median) vs {SEEDED}")
     isso_writes = _median(accepted[SEEDED])

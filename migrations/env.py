@@ -1,12 +1,13 @@
 """Alembic environment: the database comes from ``sqlalchemy.url`` when the caller set it (the
-``pelican-likes db`` commands do), else from ``DATABASE_URL`` like the API and the plugin."""
+``pelican-likes db`` commands do), else from ``LIKES_DIRECT_DATABASE_URL`` or ``DATABASE_URL``, as
+for the commands: migrations go to the database itself, never through a pooler."""
 
 from alembic import context
 from sqlalchemy import text
 
 from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import is_sqlite, make_engine
-from pelican_likes.storage.environment import database_url
+from pelican_likes.storage.environment import direct_database_url
 from pelican_likes.storage.schema import metadata
 
 config = context.config
@@ -19,7 +20,7 @@ MIGRATION_LOCK = 7_142_010_013
 
 
 def run_migrations_online() -> None:
-    migrate_with(config.get_main_option("sqlalchemy.url") or database_url())
+    migrate_with(config.get_main_option("sqlalchemy.url") or direct_database_url())
 
 
 def migrate_with(url: str) -> None:

@@ -8,8 +8,11 @@ the rebuilds it was not needed for, as two busy cores slow each other (measured:
 docs/performance.md#the-storage-layers-import). So it starts only once the build reads an article
 that the database does not have under that title, or if the database cannot be read without it. (A
 changed URL is not looked for here: it changes with the settings, seldom, and then costs only the
-overlap.)
+overlap.) Nor does it start where SQLAlchemy is already loaded (Pelican run from a program that
+uses it, a test suite): the import it spares is then paid, and the process costs a Python's start.
 """
+
+import sys
 
 from markupsafe import Markup
 from pelican.contents import Article
@@ -62,8 +65,13 @@ class BuildExchange:
             self._storage.stop()
 
     def _start(self) -> None:
-        if self._storage is None:
+        if self._storage is None and not storage_layer_loaded():
             self._storage = StorageProcess(self._database_url)
+
+
+def storage_layer_loaded() -> bool:
+    """Whether this process has already imported what the storage process would load for it."""
+    return "sqlalchemy" in sys.modules
 
 
 def article_info(article: Article, url: str, siteurl: str) -> ArticleInfo:

@@ -1,6 +1,7 @@
 """What the tests, the benchmarks and the scripts share: free ports, waiting for a condition, the
-API under gunicorn, a folder served over HTTP, databases of their own, the ``pelican-likes``
-command, Chromium, a load of likes kept answer by answer, and likes recorded in the past.
+API under gunicorn, a folder served over HTTP, databases of their own and PgBouncer in front of
+one, the ``pelican-likes`` command, Chromium, a load of likes kept answer by answer, and likes
+recorded in the past.
 
 Servers run from the installed package with its shipped gunicorn settings, as a blogger runs them.
 When the suite runs in parallel (pytest-xdist), everything a worker starts is its own: its ports,
@@ -14,6 +15,7 @@ import io
 import itertools
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,7 +25,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 from urllib.parse import urlsplit
 
+import psycopg2
 import pytest
 from sqlalchemy import bindparam, create_engine, insert, select, text
 from sqlalchemy.pool import NullPool
@@ -75,6 +78,8 @@ WEIGHT_BUDGETS = {"likes.js": 2432, "likes.css": 1216}
 
 NGINX = Path("/usr/sbin/nginx")
 NGINX_CONF = REPO / "deploy" / "nginx.conf"
+PGBOUNCER = Path("/usr/sbin/pgbouncer")
+PGBOUNCER_INI = REPO / "deploy" / "pgbouncer.ini"
 DAILY_LIMIT = 20  # the deployment's LIKES_DAILY_LIMIT, set so that no test rests on the default
 
 
@@ -310,6 +315,96 @@ class PostgresDatabases:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """``template`` with its ``${NAME}`` placeholders replaced, as ``envsubst`` does with the
+    names listed; a placeholder without a value is an error, never left for the server to
+    misread."""
+    return re.sub(r"\$\{([A-Z0-9_]+)\}", lambda found: values[found.group(1)], template)
+
+
+@dataclass(frozen=True)
+class Pooler:
+    """PgBouncer running in front of one database: the URL clients use instead of the database's
+    own, and PgBouncer's console, where its counters are read."""
+
+    url: str  # the database through PgBouncer, as an API host's DATABASE_URL names it
+    port: int
+    log: Path
+    pid: int
+    user: str
+    password: str = field(repr=False)
+
+    def show(self, what: str) -> list[dict[str, object]]:
+        """The rows of the console's ``SHOW what`` (STATS, POOLS, SERVERS, CLIENTS) about the
+        pooled database, ``likes``."""
+        console = psycopg2.connect(
+            host="127.0.0.1", port=self.port, dbname="pgbouncer",
+            user=self.user, password=self.password, connect_timeout=5,
+        )  # fmt: skip
+        try:
+            console.autocommit = True  # the console runs no transactions
+            with console.cursor() as cursor:
+                cursor.execute(f"SHOW {what}")
+                names = [column.name for column in cursor.description or ()]
+                rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            console.close()
+        return [row for row in rows if row.get("database") == "likes"]
+
+
+@contextmanager
+def pgbouncer(database_url: str, folder: Path, pool_size: int = 2) -> Iterator[Pooler]:
+    """Debian's PgBouncer on a free local port, running the shipped deploy/pgbouncer.ini filled
+    in for ``database_url``, with a userlist of its own in ``folder``; yields once it answers.
+
+    ``pool_size`` server connections serve every client: few, so that clients' transactions
+    take turns on the same server connections. Run as root, PgBouncer refuses to start unless
+    told a user to become; it is then ``nobody``, after reading its files.
+    """
+    if not PGBOUNCER.exists():
+        unavailable(f"{PGBOUNCER} is missing: apt-get install pgbouncer")
+    target = parse_url(database_url)
+    user, password = target.username or "postgres", uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    userlist = folder / "userlist.txt"
+    userlist.write_text(f'"{user}" "{password}"\n')
+    port = free_port()
+    values = {
+        "LISTEN": "127.0.0.1", "PORT": str(port), "DB_HOST": target.host or "127.0.0.1",
+        "DB_PORT": str(target.port or 5432), "DB_NAME": target.database or "",
+        "POOL_SIZE": str(pool_size), "AUTH_FILE": str(userlist),
+    }  # fmt: skip
+    settings = fill(PGBOUNCER_INI.read_text(), values)
+    settings += f"\n; The tests' own: the console's counters, to read.\nstats_users = {user}\n"
+    if os.getuid() == 0:
+        settings += "user = nobody\n"
+    (folder / "pgbouncer.ini").write_text(settings)
+    log = folder / "pgbouncer.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(PGBOUNCER), str(folder / "pgbouncer.ini")],
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = target.set(password=password, host="127.0.0.1", port=port, database="likes")
+    pooled = url.render_as_string(hide_password=False)
+    pooler = Pooler(pooled, port, log, process.pid, user, password)
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"PgBouncer exited with {process.returncode}: {log.read_text()}")
+        try:
+            pooler.show("POOLS")
+        except psycopg2.OperationalError:  # not listening yet
+            return False
+        return True
+
+    try:
+        wait_until(answers, timeout=10, interval=0.05)
+        yield pooler
+    finally:
+        stop_process(process)
+
+
 def build_blog(output: Path, database_url: str, api_url: str, **settings: object) -> None:
     """The demo blog: ``pelican content`` from the repository root, as a user runs it, into
     ``output``, registering its articles in ``database_url``; ``settings`` over pelicanconf.py's.
@@ -423,18 +518,22 @@ class ManualClock:
 
 
 def run_process(
-    *args: str, url: str | None = None, cwd: Path | None = None
+    *args: str,
+    url: str | None = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``pelican-likes *args`` in a process of its own, as a user runs it, on ``url`` (its
-    ``DATABASE_URL``; none set if None)."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    ``DATABASE_URL``; none set if None), with ``env`` besides."""
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if url is not None:
-        env["DATABASE_URL"] = url
+        environment["DATABASE_URL"] = url
+    environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "pelican_likes.commands.main", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=environment,
         cwd=cwd,
         timeout=60,
     )

@@ -21,8 +21,10 @@ from tests.support import SECRET, Server, gunicorn, wait_for_log
 
 SLOW_CLIENTS = 200
 HALF_OPEN_CLIENTS = 1000
-# What "still answering" means for a reader while the slow clients hold their sockets.
-ANSWER_WITHIN = 1.0
+# What "still answering" means for a reader while the slow clients hold their sockets: well
+# short of the 5 s a held-back answer waited (keepalive), with room for a machine running the
+# rest of the suite (1 s was exceeded there).
+ANSWER_WITHIN = 3.0
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

@@ -87,7 +87,7 @@ def test_plain_reads_are_answered_as_falcon_answers_them(
 
 
 def lane(store: LikeStore) -> ReadLane:
-    return ReadLane(LikeCounts(store, 5, CountCache(ttl=0)), [BLOG])
+    return ReadLane(LikeCounts(store.counts, 5, CountCache(ttl=0)), [BLOG])
 
 
 @pytest.mark.parametrize("query", PLAIN_READS)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pelican_likes.storage.store import LikeStore
 from tests.support import (
@@ -24,6 +25,10 @@ from tests.support import (
 )
 
 SEEDED_LIKES = 3
+
+# A state the page reaches is waited for this long: on a machine running the suite's other
+# workers, a reload's live read took longer than Playwright's default of 5 s to be shown.
+expect.set_options(timeout=15_000)
 
 
 @dataclass

@@ -92,3 +92,27 @@ def test_the_database_url_option_wins_over_the_environment(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert [path.name for path in tmp_path.iterdir()] == ["chosen.sqlite3"]
+
+
+def test_the_direct_database_url_wins_over_database_url(tmp_path):
+    """Where DATABASE_URL goes through PgBouncer, LIKES_DIRECT_DATABASE_URL is PostgreSQL
+    itself: the commands, migrations first, go there."""
+    direct = f"sqlite:///{tmp_path / 'direct.sqlite3'}"
+    pooled = f"sqlite:///{tmp_path / 'pooled.sqlite3'}"
+
+    result = run("db", "upgrade", url=pooled, env={"LIKES_DIRECT_DATABASE_URL": direct})
+
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["direct.sqlite3"]
+
+
+def test_the_database_url_option_wins_over_the_direct_one(tmp_path):
+    chosen = f"sqlite:///{tmp_path / 'chosen.sqlite3'}"
+    direct = f"sqlite:///{tmp_path / 'direct.sqlite3'}"
+
+    result = run(
+        "--database-url", chosen, "db", "upgrade", env={"LIKES_DIRECT_DATABASE_URL": direct}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["chosen.sqlite3"]

@@ -11,7 +11,7 @@ import os
 import pwd
 import re
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from tests.support import (
     Deployment,
     Server,
     build_blog,
+    fill,
     free_port,
     stop_process,
     unavailable,
@@ -55,12 +56,6 @@ http {{
     include {site};
 }}
 """
-
-
-def fill(template: str, values: Mapping[str, str]) -> str:
-    """``template`` with its ``${NAME}`` placeholders replaced, as ``envsubst`` does with the
-    names listed; a placeholder without a value is an error, never left for nginx to misread."""
-    return re.sub(r"\$\{([A-Z0-9_]+)\}", lambda found: values[found.group(1)], template)
 
 
 @contextmanager

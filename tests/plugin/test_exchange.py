@@ -15,7 +15,8 @@ from tests.plugin.pelican_builds import sqlalchemy_of_own_build
 @pytest.fixture
 def starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The storage processes the builds start, each named by when: "start" (of the build),
-    "reading" (the articles) or "exchange"."""
+    "reading" (the articles) or "exchange"; started as in a ``pelican`` process, which has not
+    loaded the storage layer (this one has)."""
     started: list[str] = []
     real = exchange.StorageProcess
     when = {"see": "reading", "publish": "exchange", "__init__": "start"}
@@ -26,6 +27,7 @@ def starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(database_url)
 
     monkeypatch.setattr(exchange, "StorageProcess", recorded)
+    monkeypatch.setattr(exchange, "storage_layer_loaded", lambda: False)
     return started
 
 
@@ -101,3 +103,18 @@ def test_a_rebuild_in_a_process_of_its_own_never_loads_sqlalchemy(tmp_path, stor
 
     assert sqlalchemy_of_own_build(tmp_path, "astro-post.md", database_url) == []
     assert [article.slug for article in store.articles()] == ["first-post"]
+
+
+def test_where_sqlalchemy_is_already_loaded_the_build_does_its_exchange_itself(
+    build_site, store, database_url, monkeypatch
+):
+    """Pelican run from a program that has loaded SQLAlchemy (as this suite has): a process to
+    load it would cost a Python's start and spare nothing."""
+    started: list[str] = []
+    monkeypatch.setattr(exchange, "StorageProcess", started.append)
+
+    site = build_site(["astro-post.md"], LIKES_DATABASE_URL=database_url)
+
+    assert started == []
+    assert [article.slug for article in store.articles()] == ["first-post"]
+    assert baked_count(site.page("first-post.html")) == 0

@@ -81,8 +81,11 @@ def test_under_gevent_a_waiting_writer_lets_the_worker_serve_others(tmp_path: Pa
     assert outcome["lock_module"].startswith("gevent")  # made after patching: gevent's lock
     assert outcome["count"] == 2
     assert 0.25 < outcome["waited"] < 2  # it waited for the other connection, then wrote
-    assert outcome["ticks_meanwhile"] >= 15  # ~30 in 0.3 s: the hub ran while the like waited
-    assert outcome["ticks_behind_lock"] >= 10  # and while it queued on this process's lock
+    # The hub ran while the like waited (~30 ticks in 0.3 s on an idle machine, 4 seen under a
+    # load of 11; a stopped hub gives at most the tick before the wait), and while it queued on
+    # this process's lock (~20 ticks in 0.2 s).
+    assert outcome["ticks_meanwhile"] >= 3
+    assert outcome["ticks_behind_lock"] >= 3
 
 
 def test_a_writer_held_off_past_the_busy_timeout_is_unavailable(sqlite_url, monkeypatch):

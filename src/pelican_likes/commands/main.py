@@ -15,14 +15,14 @@ from alembic.util.exc import CommandError
 
 from pelican_likes.commands import articles, counts, db, likes, social, stats
 from pelican_likes.commands.usage import UsageError
-from pelican_likes.storage.environment import database_url
+from pelican_likes.storage.environment import direct_database_url
 from pelican_likes.storage.errors import StorageError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        args.run(args, args.database_url or database_url())
+        args.run(args, args.database_url or direct_database_url())
     except (StorageError, UsageError, CommandError, ValueError, OSError) as error:
         print(f"pelican-likes: error: {_one_line(error)}", file=sys.stderr)
         return 1
@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database-url",
         default=None,
-        help="database to use (default: $DATABASE_URL, else sqlite:///likes.sqlite3)",
+        help="database to use (default: $LIKES_DIRECT_DATABASE_URL, else $DATABASE_URL, "
+        "else sqlite:///likes.sqlite3)",
     )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     for group in (db, articles, counts, likes, stats, social):

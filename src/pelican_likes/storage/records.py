@@ -50,6 +50,16 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class ArticleAddress:
+    """Where an article was published, and what else named it: what counts carried over from
+    another system are matched against (pelican_likes.imports.matching)."""
+
+    slug: str
+    url: str  # as the last build registered it: with its host, or from the root (``/post.html``)
+    former_slugs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LikeState:
     """An article's count and whether the asking voter is among those who like it."""
 

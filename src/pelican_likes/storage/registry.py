@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Connection, bindparam, func, select, true
 
 from pelican_likes.storage.errors import UnknownArticle
-from pelican_likes.storage.records import ArticleInfo
-from pelican_likes.storage.schema import MAX_LIKES, articles
+from pelican_likes.storage.records import ArticleAddress, ArticleInfo
+from pelican_likes.storage.schema import MAX_LIKES, article_aliases, articles
 from pelican_likes.storage.slugs import is_valid_slug
 from pelican_likes.storage.statements import upsert_articles
 
@@ -49,16 +49,37 @@ def check_base_likes(base: Mapping[str, int]) -> None:
         )
 
 
+def check_registered(conn: Connection, slugs: Iterable[str]) -> None:
+    """UnknownArticle naming every slug of ``slugs`` that is no article's own slug."""
+    wanted = set(slugs)
+    known = set(conn.scalars(select(articles.c.slug).where(articles.c.slug.in_(list(wanted)))))
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise UnknownArticle(*unknown)
+
+
 def set_base_likes(conn: Connection, base: Mapping[str, int]) -> None:
     """Set the base likes of every slug of ``base``, or of none if one is unknown (UnknownArticle);
     in a transaction that holds SQLite's write lock from its first read."""
-    known = set(conn.scalars(select(articles.c.slug).where(articles.c.slug.in_(list(base)))))
-    unknown = sorted(set(base) - known)
-    if unknown:
-        raise UnknownArticle(*unknown)
+    check_registered(conn, base)
     conn.execute(
         articles.update()
         .where(articles.c.slug == bindparam("b_slug"))
         .values(base_likes=bindparam("b_likes"), updated_at=func.now()),
         [{"b_slug": slug, "b_likes": count} for slug, count in base.items()],
     )
+
+
+def addresses(conn: Connection) -> list[ArticleAddress]:
+    """Every registered article's slug, URL and former slugs, in slug order."""
+    former: dict[int, list[str]] = {}
+    aliases = select(article_aliases.c.article_id, article_aliases.c.slug).order_by(
+        article_aliases.c.slug
+    )
+    for article_id, slug in conn.execute(aliases):
+        former.setdefault(article_id, []).append(slug)
+    query = select(articles.c.id, articles.c.slug, articles.c.url).order_by(articles.c.slug)
+    return [
+        ArticleAddress(slug, url, tuple(former.get(article_id, ())))
+        for article_id, slug, url in conn.execute(query)
+    ]

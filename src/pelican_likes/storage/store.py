@@ -21,11 +21,18 @@ from pelican_likes.storage.errors import (
     UnknownArticle,
 )
 from pelican_likes.storage.flood import ANY_TIME, Period, Removal, Window
-from pelican_likes.storage.records import ArticleInfo, ArticleSummary, LikeState, Renamed
+from pelican_likes.storage.records import (
+    ArticleAddress,
+    ArticleInfo,
+    ArticleSummary,
+    LikeState,
+    Renamed,
+)
 from pelican_likes.storage.renames import RenameRefused
 from pelican_likes.storage.schema import COUNTER_SLOTS, articles
 
 __all__ = [
+    "ArticleAddress",
     "ArticleClosed",
     "ArticleInfo",
     "ArticleSummary",
@@ -148,12 +155,23 @@ class LikeStore:
             with self._engines.transaction() as conn:
                 registry.close_likes(conn, wanted)
 
-    def set_base_likes(self, base: Mapping[str, int]) -> None:
-        """Carry counts over from an older system: all of them, or none if a slug is unknown."""
+    def set_base_likes(self, base: Mapping[str, int], *, dry_run: bool = False) -> None:
+        """Carry counts over from an older system: all of them, or none if a slug is unknown.
+        Each replaces the article's base, so importing a file again changes nothing. ``dry_run``
+        checks the same and changes nothing."""
         registry.check_base_likes(base)
-        if base:
-            with self._engines.transaction(immediate=True) as conn:
-                registry.set_base_likes(conn, base)
+        if not base:
+            return
+        if dry_run:
+            self._engines.statement(lambda conn: registry.check_registered(conn, base))
+            return
+        with self._engines.transaction(immediate=True) as conn:
+            registry.set_base_likes(conn, base)
+
+    def addresses(self) -> list[ArticleAddress]:
+        """Every registered article's slug, URL and former slugs: what counts kept by another
+        system under page addresses are matched against."""
+        return self._engines.statement(registry.addresses)
 
     def articles(self) -> list[ArticleSummary]:
         """Every registered article with its count, most liked first."""
