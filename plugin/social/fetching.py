@@ -52,6 +52,10 @@ class Fetcher:
             follow_redirects=False,
         )
         self._down: dict[str, FetchProblem] = {}
+        # Requests wait here rather than in httpcore's pool, whose every turn walks its whole
+        # queue: with 500 requests queued there, that was most of a cold fetch's CPU
+        # (docs/performance.md#social-counts).
+        self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
         self._first: dict[str, asyncio.Future[None]] = {}  # each host's first request, answered
 
     async def close(self) -> None:
@@ -80,7 +84,7 @@ class Fetcher:
         if host in self._down:
             raise self._down[host]
         try:
-            async with self._client.stream("GET", url, params=params) as response:
+            async with self._slots, self._client.stream("GET", url, params=params) as response:
                 if response.status_code == 429:
                     wait = _retry_after(response.headers.get("Retry-After"), self._now)
                     until = self._now + (wait if wait is not None else self._default_wait)
