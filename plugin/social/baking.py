@@ -49,20 +49,24 @@ def bake_social_counts(generator: ArticlesGenerator) -> None:
     except UnreadableCache as error:
         logger.warning("Likes: social counts' cache unreadable, started anew: %s", error)
         cache = SocialCache()
-    before = cache.to_json()
+    changed = False  # written only then: a warm build writes nothing (serialising it was 25 ms)
     now = datetime.now(UTC)
     due = [post for post in _unique(shared) if is_due(cache.posts.get(post.url), settings, now)]
     if due and _offline():
         logger.info("Likes: %s=1, %d social count(s) not refreshed", OFFLINE_VARIABLE, len(due))
     elif due:
         _refresh(due, cache, settings, now)
+        changed = True
     for article, (posts, links) in shared.items():
         if article.in_default_lang or article.slug not in cache.articles:
-            cache.articles[article.slug] = SharedArticle(
+            entry = SharedArticle(
                 article.slug, plain_title(article), tuple(p.url for p in posts), tuple(links)
             )
+            if cache.articles.get(article.slug) != entry:
+                cache.articles[article.slug] = entry
+                changed = True
         setattr(article, SOCIAL_ATTRIBUTE, _links(posts, links, cache))
-    if cache.to_json() != before:
+    if changed:
         try:
             write_cache(path, cache)
         except OSError as error:
