@@ -32,6 +32,9 @@ MARKDOWN = {
 }
 
 LIKES_API_URL = "/api"
+# The demo's shared posts (content/posting-the-blog-elsewhere.md) are on hosts that do not exist:
+# each build warns once per service and goes on, waiting at most this long to connect.
+LIKES_SOCIAL_CONNECT_TIMEOUT = 1.0
 
 # A local demo has no public address to put in feeds.
 FEED_ALL_ATOM = None

@@ -21,6 +21,7 @@ from pelican.plugins.likes.settings import (
     LikesSettings,
     warn_about_api_url,
     warn_about_hide_below,
+    warn_about_social_display,
 )
 
 answer_old_name()
@@ -51,11 +52,13 @@ def connect_receivers(pelican: Pelican) -> None:
         return
     warn_about_api_url(settings)
     warn_about_hide_below(settings)
+    warn_about_social_display(settings)
     from pelican.plugins.likes.assets import copy_assets
     from pelican.plugins.likes.baked_counts import bake_counts, start_exchange, watch_article
     from pelican.plugins.likes.icons import warn_about_icon
     from pelican.plugins.likes.most_liked import add_most_liked
     from pelican.plugins.likes.placement import use_placing_templates
+    from pelican.plugins.likes.social.baking import bake_social_counts
     from pelican.plugins.likes.texts import warn_about_untranslated_languages
     from pelican.plugins.likes.widget import add_jinja_global
 
@@ -65,6 +68,7 @@ def connect_receivers(pelican: Pelican) -> None:
     signals.generator_init.connect(add_jinja_global)
     signals.generator_init.connect(add_most_liked)
     signals.article_generator_finalized.connect(bake_counts)
+    signals.article_generator_finalized.connect(bake_social_counts)
     signals.article_generator_finalized.connect(warn_about_untranslated_languages)
     signals.generator_init.connect(use_placing_templates)
     signals.finalized.connect(copy_assets)

@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,6 +53,43 @@ class LikesSettings:
     frontmatter names none. ``"title"``: Pelican's way (``SLUGIFY_SOURCE``, the title by
     default). ``"generator"``: the slug Jekyll, Hugo or Astro gave the file (generator_slugs.py),
     so that a migrated blog keeps its URLs and slugs."""
+
+    social: bool = True
+    """``LIKES_SOCIAL``: fetch, at build time, the public like counts of the posts an article was
+    shared in (frontmatter ``syndication``, ``mastodon``, ``bluesky``) and show them beside the
+    widget (plugin/social/). False: no request, no cache, no social counts shown. Builds with the
+    environment variable ``LIKES_SOCIAL_OFFLINE=1`` show the cached counts and fetch nothing."""
+
+    social_display: str = "beside"
+    """``LIKES_SOCIAL_DISPLAY``: ``"beside"``, small links under the button ("12 on Mastodon ·
+    5 on Bluesky"); ``"sum"``, added into the button's one number (a reader who liked in two
+    places counts twice); ``"hidden"``, fetched for ``pelican-likes social`` but not shown."""
+
+    social_max_age: float = 3600
+    """``LIKES_SOCIAL_MAX_AGE``: seconds a fetched count is used before a build asks again."""
+
+    social_timeout: float = 5.0
+    """``LIKES_SOCIAL_TIMEOUT``: seconds each request may take to answer, after connecting."""
+
+    social_connect_timeout: float = 2.0
+    """``LIKES_SOCIAL_CONNECT_TIMEOUT``: seconds to connect to a service; a host that cannot be
+    reached is not asked again in that build, so an offline build waits this long once."""
+
+    social_bluesky_api: str = "https://public.api.bsky.app"
+    """``LIKES_SOCIAL_BLUESKY_API``: the Bluesky AppView asked for posts and handles, public and
+    without an account; a self-hosted AppView's base URL works the same."""
+
+    social_mastodon_apis: Mapping[str, str] | None = None
+    """``LIKES_SOCIAL_MASTODON_APIS``: ``{"instance host": "base URL"}`` for instances whose API
+    is reached at another address than ``https://<host>`` (a proxy, a test server); others are
+    asked at the host of the status's URL."""
+
+    webmention_io: bool = False
+    """``LIKES_WEBMENTION_IO``: also count the likes webmention.io received for each article's
+    own URL (which needs an absolute ``SITEURL``)."""
+
+    social_webmention_api: str = "https://webmention.io"
+    """``LIKES_SOCIAL_WEBMENTION_API``: the webmention.io instance asked for counts."""
 
     @classmethod
     def from_pelican(cls, settings: Mapping[str, Any]) -> "LikesSettings":
@@ -118,3 +155,69 @@ def warn_about_hide_below(settings: LikesSettings) -> None:
     problem = hide_below_problem(settings.hide_below)
     if problem is not None:
         logger.warning("likes: %s; every count is shown", problem)
+
+
+SOCIAL_DISPLAYS = ("beside", "sum", "hidden")
+
+
+def social_display(settings: LikesSettings) -> str:
+    """``LIKES_SOCIAL_DISPLAY``, or "beside" if it is none of its choices."""
+    return settings.social_display if settings.social_display in SOCIAL_DISPLAYS else "beside"
+
+
+# The social settings that are seconds, each with the name pelicanconf.py gives it.
+_SOCIAL_SECONDS = {
+    "social_max_age": "LIKES_SOCIAL_MAX_AGE",
+    "social_timeout": "LIKES_SOCIAL_TIMEOUT",
+    "social_connect_timeout": "LIKES_SOCIAL_CONNECT_TIMEOUT",
+}
+
+
+def social_settings(settings: LikesSettings) -> LikesSettings:
+    """``settings`` with each social setting that cannot be used replaced by its default (as
+    Pelican checks none of a plugin's settings): what the build fetches with."""
+    defaults = LikesSettings()
+    fixed: dict[str, Any] = {
+        name: getattr(defaults, name)
+        for name in _SOCIAL_SECONDS
+        if not _is_seconds(getattr(settings, name))
+    }
+    if not _is_mapping(settings.social_mastodon_apis):
+        fixed["social_mastodon_apis"] = None
+    return replace(settings, **fixed) if fixed else settings
+
+
+def warn_about_social_display(settings: LikesSettings) -> None:
+    """One warning per build for each social setting that cannot be used."""
+    if not settings.social:
+        return
+    if settings.social_display not in SOCIAL_DISPLAYS:
+        logger.warning(
+            "likes: LIKES_SOCIAL_DISPLAY %r: expected one of %s; shown as 'beside'",
+            settings.social_display,
+            ", ".join(map(repr, SOCIAL_DISPLAYS)),
+        )
+    defaults = LikesSettings()
+    for name, setting in _SOCIAL_SECONDS.items():
+        if not _is_seconds(getattr(settings, name)):
+            logger.warning(
+                "likes: %s %r: expected a number of seconds, 0 or more; %r is used",
+                setting,
+                getattr(settings, name),
+                getattr(defaults, name),
+            )
+    if not _is_mapping(settings.social_mastodon_apis):
+        logger.warning(
+            "likes: LIKES_SOCIAL_MASTODON_APIS %r: expected {'instance host': 'base URL'}; "
+            "every instance is asked at its own host",
+            settings.social_mastodon_apis,
+        )
+
+
+def _is_mapping(value: object) -> bool:
+    """Whether ``value`` is None or a mapping: pelicanconf.py may hold anything."""
+    return value is None or isinstance(value, Mapping)
+
+
+def _is_seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0

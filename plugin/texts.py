@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 # count is hidden, and the form's thanks.
 MESSAGE_NAMES = ("error", "limit", "action", "counted")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
+# Beside the button, each service's likes of the article's posts (plugin/social/), by plural form.
+SOCIAL_SERVICES = ("mastodon", "bluesky", "webmention")
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
 
@@ -41,6 +43,11 @@ class LanguageTexts(TypedDict, total=False):
     limit: str
     action: str
     counted: str
+    social: dict[str, dict[str, str]]  # service -> plural form -> text with {count}
+
+
+# (plural form, text with {count}) pairs, as labels are kept.
+Forms = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class WidgetTexts:
     limit: str  # a like refused by the API's LIKES_DAILY_LIMIT
     action: str  # the accessible name while the count is hidden (LIKES_HIDE_BELOW)
     counted: str  # shown without JavaScript once the form's like counted (widget_markup)
+    social: tuple[tuple[str, Forms], ...] = ()  # (service, its texts by plural form)
 
     def count(self, count: int) -> str:
         """``count`` as the language writes it: ``1,234``, ``1 234``, ``1.234``..."""
@@ -63,6 +71,11 @@ class WidgetTexts:
         """The button's accessible name for ``count`` (written ``shown``, if already), in the
         plural form the language uses."""
         return _label(self.labels, self.lang, count).replace(COUNT, shown or self.count(count))
+
+    def social_count(self, service: str, count: int) -> str:
+        """``count`` likes on ``service`` ("12 on Mastodon"), in the count's plural form."""
+        forms = dict(self.social)[service]
+        return _label(forms, self.lang, count).replace(COUNT, self.count(count))
 
     def for_script(self, hiding: bool = False) -> str:
         """What the script needs to say the same in the browser, as compact JSON; the name
@@ -122,13 +135,18 @@ class TextCatalog:
     def _texts(self, locale: Locale, layers: list[LanguageTexts]) -> WidgetTexts:
         labels: dict[str, str] = {}
         error = limit = action = counted = ""
-        for layer in layers:
+        english = self._shipped[FALLBACK_LANGUAGE]
+        social = {service: dict(forms) for service, forms in english["social"].items()}
+        for first, layer in zip((True, False), layers, strict=False):
+            for service, forms in layer.get("social", {}).items():
+                # The language's own forms replace English's; LIKES_TEXTS rewords some of them.
+                social[service] = dict(forms) if first else {**social[service], **forms}
+
             labels.update(layer.get("label", {}))
             error = layer.get("error", error)
             limit = layer.get("limit", limit)
             action = layer.get("action", action)
             counted = layer.get("counted", counted)
-        english = self._shipped[FALLBACK_LANGUAGE]
         if "other" not in labels:  # a language of LIKES_TEXTS alone, given no "other" label
             labels = dict(english["label"])
         return WidgetTexts(
@@ -139,6 +157,7 @@ class TextCatalog:
             limit=limit or english["limit"],
             action=action or english["action"],
             counted=counted or english["counted"],
+            social=tuple((name, tuple(sorted(forms.items()))) for name, forms in social.items()),
         )
 
 
@@ -183,8 +202,12 @@ def _checked_texts(tag: str, locale: Locale, texts: Mapping[str, object]) -> Lan
         where = f"LIKES_TEXTS[{tag!r}][{name!r}]"
         if name == "label":
             kept["label"] = _checked_labels(where, locale, value)
+        elif name == "social":
+            kept["social"] = _checked_social(where, locale, value)
         elif name not in MESSAGE_NAMES:
-            logger.error("%s: unknown text; the widget's are %s", where, ", ".join(TEXT_NAMES))
+            logger.error(
+                "%s: unknown text; the widget's are %s", where, ", ".join((*TEXT_NAMES, "social"))
+            )
         elif not isinstance(value, str) or not value.strip():
             logger.error("%s: expected text; ignored", where)
         elif name == "error":
@@ -217,6 +240,21 @@ def _checked_labels(where: str, locale: Locale, value: object) -> dict[str, str]
     if "other" not in labels:
         logger.error("%s: no 'other' label, which every count may need", where)
     return labels
+
+
+def _checked_social(where: str, locale: Locale, value: object) -> dict[str, dict[str, str]]:
+    """Each service's texts, checked as labels are; a service's texts without an "other" text
+    are left out, and that service speaks the shipped words."""
+    if not isinstance(value, Mapping):
+        logger.error("%s: expected texts by service (%s)", where, ", ".join(SOCIAL_SERVICES))
+        return {}
+    kept = {}
+    for service, texts in value.items():
+        if service not in SOCIAL_SERVICES:
+            logger.error("%s: unknown service %r (%s)", where, service, ", ".join(SOCIAL_SERVICES))
+        elif "other" in (forms := _checked_labels(f"{where}[{service!r}]", locale, texts)):
+            kept[service] = forms
+    return kept
 
 
 def shipped_languages() -> tuple[str, ...]:

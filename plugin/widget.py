@@ -6,7 +6,7 @@ visible text, and a live region for announcements.
 """
 
 from collections.abc import Mapping
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 from pelican.contents import Content
@@ -14,7 +14,8 @@ from pelican.generators import Generator
 
 from pelican.plugins.likes.field_mapping import as_flag
 from pelican.plugins.likes.icons import DEFAULT, shipped_icon, widget_icon
-from pelican.plugins.likes.settings import LikesSettings
+from pelican.plugins.likes.settings import LikesSettings, social_display
+from pelican.plugins.likes.social.links import SERVICE_NAMES, SOCIAL_ATTRIBUTE, SocialLink
 from pelican.plugins.likes.texts import WidgetTexts, catalog_for
 from pelican_likes.storage.slugs import is_valid_slug
 
@@ -39,15 +40,21 @@ COUNTED_ID = "likes-counted-"
 _WIDGET = (
     '<form class="likes" method="post" action="{action}" lang="{lang}" dir="{direction}"'
     ' data-likes-slug="{slug}" data-likes-count="{count}" data-likes-api="{api}"'
-    ' data-likes-texts="{texts}"{hide_below}>\n'
+    ' data-likes-texts="{texts}"{hide_below}{social_count}>\n'
     '  <button type="submit" class="likes-button" aria-pressed="false" aria-label="{label}">\n'
     "    {icon}\n"
     '    <span class="likes-count"{hidden}>{shown}</span>\n'
     "  </button>\n"
     '  <span class="likes-status" role="status" aria-live="polite"></span>\n'
     '  <span class="likes-counted" id="{counted_id}" hidden="">{counted}</span>\n'
+    "{social}"
     "</form>"
 )
+# Where the article was shared (plugin/social/): microformats' u-syndication links, which readers
+# without JavaScript follow the same.
+_SOCIAL = '  <span class="likes-social">{links}</span>\n'
+_SOCIAL_LINK = '<a class="u-syndication" href="{url}">{text}</a>'
+_SOCIAL_SEPARATOR = " · "
 
 
 def widget_markup(
@@ -59,6 +66,8 @@ def widget_markup(
     *,
     icon: Markup = THUMB,
     hide_below: int = 0,
+    social: tuple[SocialLink, ...] = (),
+    social_display: str = "beside",
 ) -> Markup:
     """The widget for ``slug`` in the language of ``texts``, a form that likes through the API
     and sends the reader back to ``back``; every value put into it is escaped but ``icon``.
@@ -68,7 +77,13 @@ def widget_markup(
     ``str.format`` over escaped values, not ``Markup.format``, whose formatter is pure Python:
     that was most of the widget's cost in a build (measured:
     docs/performance.md#widget-texts-and-markup).
+
+    ``social`` are the places the article was shared: with ``social_display`` "beside", linked
+    beside the button with their counts; with "sum", their likes added into the button's count
+    (and named in ``data-likes-social``, for the script to add to live counts), linked by name.
     """
+    summed = social_likes(social) if social_display == "sum" else 0
+    count += summed
     path = f"{api_url.rstrip('/')}{FORM_PATH}/{quote(slug, safe='')}"
     action = f"{path}?return={quote(back, safe='/:')}&lang={quote(texts.lang)}"
     shown = texts.count(count)
@@ -92,7 +107,34 @@ def widget_markup(
     escaped["icon"] = icon
     escaped["hide_below"] = f' data-likes-hide-below="{hide_below:d}"' if hide_below else ""
     escaped["hidden"] = ' hidden=""' if hidden else ""
+    escaped["social_count"] = f' data-likes-social="{summed:d}"' if summed else ""
+    escaped["social"] = _social_markup(social, texts, social_display)
     return Markup(_WIDGET.format_map(escaped))  # noqa: S704 - escaped above, or ours
+
+
+def social_likes(social: tuple[SocialLink, ...]) -> int:
+    """The likes of the posts an article was shared in, all services together."""
+    return sum(link.likes or 0 for link in social)
+
+
+def _social_markup(social: tuple[SocialLink, ...], texts: WidgetTexts, display: str) -> str:
+    """The line of links beside the button, escaped; "" if none is to be shown."""
+    if display not in ("beside", "sum"):
+        return ""
+    shown = []
+    for link in social:
+        if link.service == "webmention":  # no post to link to: the likes came to the article
+            if display == "beside" and link.likes is not None:
+                shown.append(f"<span>{escape(texts.social_count(link.service, link.likes))}</span>")
+            continue
+        if not link.service:
+            text = urlsplit(link.url).hostname or link.url
+        elif display == "beside" and link.likes is not None:
+            text = texts.social_count(link.service, link.likes)
+        else:
+            text = SERVICE_NAMES[link.service]
+        shown.append(_SOCIAL_LINK.format(url=escape(link.url), text=escape(text)))
+    return _SOCIAL.format(links=_SOCIAL_SEPARATOR.join(shown)) if shown else ""
 
 
 def return_url(url: str, siteurl: str) -> str:
@@ -142,7 +184,8 @@ class LikesWidget:
         self._siteurl = siteurl
         self._icon = widget_icon(settings.icon).markup  # warned about once, at the build's start
         self._hide_below = settings.shown_from()
-        self._drawn: dict[tuple[str, int, str | None, str], str] = {}
+        self._social_display = social_display(settings) if settings.social else "hidden"
+        self._drawn: dict[tuple[object, ...], str] = {}
 
     @classmethod
     def from_pelican(cls, settings: Mapping[str, object]) -> "LikesWidget":
@@ -159,7 +202,9 @@ class LikesWidget:
         count = getattr(article, COUNT_ATTRIBUTE, 0)
         lang = getattr(article, "lang", None)
         back = getattr(article, RETURN_ATTRIBUTE, None) or return_url(article.url, self._siteurl)
-        key = (article.slug, count, lang, back)
+        social: tuple[SocialLink, ...] = getattr(article, SOCIAL_ATTRIBUTE, ())
+        # Plain values only, which the garbage collector stops tracking (see above).
+        key = (article.slug, count, lang, back, *((s.service, s.url, s.likes) for s in social))
         drawn = self._drawn.get(key)
         if drawn is None:
             texts = self._catalog.for_language(lang, self._default_lang)
@@ -171,6 +216,8 @@ class LikesWidget:
                 back,
                 icon=self._icon,
                 hide_below=self._hide_below,
+                social=social,
+                social_display=self._social_display,
             )
             drawn = self._drawn[key] = str(markup)
         return Markup(drawn)  # noqa: S704 - drawn by widget_markup, every value escaped

@@ -467,7 +467,13 @@ def build_blog(output: Path, database_url: str, api_url: str, **settings: object
     """The demo blog: ``pelican content`` from the repository root, as a user runs it, into
     ``output``, registering its articles in ``database_url``; ``settings`` over pelicanconf.py's.
     """
-    extra = {"LIKES_DATABASE_URL": database_url, "LIKES_API_URL": api_url, **settings}
+    extra = {
+        "LIKES_DATABASE_URL": database_url,
+        "LIKES_API_URL": api_url,
+        # Beside the output, not in the repository's cache/, which builds would share.
+        "CACHE_PATH": str(output.parent / "cache"),
+        **settings,
+    }
     subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
          "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())],

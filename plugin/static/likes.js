@@ -84,9 +84,9 @@
       method: article.wanted ? "PUT" : "DELETE",
       headers: { "Likes-Voter": token() },
     }).then(json).then(function (state) {
-      article.confirmed = { liked: state.liked, count: state.likes };
+      article.confirmed = { liked: state.liked, count: state.likes + article.social };
       article.fresh = true;
-      if (state.liked) saved.liked[slug] = { count: state.likes, at: Date.now() };
+      if (state.liked) saved.liked[slug] = { count: article.confirmed.count, at: Date.now() };
       else delete saved.liked[slug];
       persist();
       settle(slug, article);
@@ -124,6 +124,7 @@
   function live(slug, count) {
     var article = articles[slug];
     if (article.busy || article.fresh) return;
+    count += article.social;
     var own = saved.liked[slug];
     if (own && Date.now() - own.at < TRUST_OWN_MS) count = Math.max(count, own.count);
     article.count = count;
@@ -149,6 +150,8 @@
       var count = parseInt(root.getAttribute("data-likes-count"), 10) || 0;
       var api = (root.getAttribute("data-likes-api") || "/api").replace(/\/+$/, "");
       article = articles[slug] = { widgets: [], api: api, liked: !!saved.liked[slug], count: count };
+      // LIKES_SOCIAL_DISPLAY = "sum": the baked social likes, added to the API's counts.
+      article.social = +root.getAttribute("data-likes-social");
       article.wanted = article.liked;
       article.confirmed = { liked: article.liked, count: count };
       (byApi[api] = byApi[api] || []).push(slug);

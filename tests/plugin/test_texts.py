@@ -15,6 +15,7 @@ from babel import Locale
 
 from pelican.plugins.likes.texts import (
     FALLBACK_LANGUAGE,
+    SOCIAL_SERVICES,
     TEXT_NAMES,
     TextCatalog,
     catalog_for,
@@ -200,3 +201,45 @@ def test_a_likes_texts_of_the_wrong_shape_is_named_in_the_build(caplog):
 
     assert "LIKES_TEXTS must map languages to texts" in caplog.text
     assert catalog.for_language("fr", None) == texts("fr")
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_shipped_language_counts_each_service_in_each_of_its_plural_forms(lang):
+    spoken = texts(lang)
+    forms = set(Locale.parse(lang, sep="-").plural_form.tags) | {"other"}
+
+    social = dict(spoken.social)
+    assert set(social) == set(SOCIAL_SERVICES)
+    for service in SOCIAL_SERVICES:
+        assert set(dict(social[service])) == forms, service
+        assert all("{count}" in text for _, text in social[service])
+    english = dict(texts("en").social)
+    assert lang == "en" or social["webmention"] != english["webmention"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "service", "count", "text"),
+    [
+        ("en", "mastodon", 12, "12 on Mastodon"),
+        ("en", "bluesky", 1234, "1,234 on Bluesky"),
+        ("fr", "mastodon", 1234, "1\u202f234 sur Mastodon"),
+        ("ja", "bluesky", 5, "Blueskyで5件"),
+        ("ar", "webmention", 3, "3 على الويب"),
+    ],
+)
+def test_social_counts_are_written_in_the_language_s_digits(lang, service, count, text):
+    assert texts(lang).social_count(service, count) == text
+
+
+def test_likes_texts_can_reword_a_service_and_mistakes_are_named(caplog):
+    given = {
+        "en": {"social": {"mastodon": {"other": "{count} boosts of joy"}, "myspace": "{count}"}},
+        "fr": {"social": {"bluesky": {"one": "un seul"}}},
+    }
+    with caplog.at_level(logging.ERROR):
+        catalog = TextCatalog(checked_overrides(given))
+
+    assert catalog.for_language("en", None).social_count("mastodon", 2) == "2 boosts of joy"
+    assert catalog.for_language("fr", None).social_count("bluesky", 1) == "1 sur Bluesky"
+    assert "unknown service 'myspace'" in caplog.text
+    assert "expected text holding {count}" in caplog.text

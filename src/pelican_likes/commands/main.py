@@ -13,7 +13,7 @@ from importlib.metadata import version
 
 from alembic.util.exc import CommandError
 
-from pelican_likes.commands import articles, counts, db, exchange, likes, stats
+from pelican_likes.commands import articles, counts, db, exchange, likes, social, stats
 from pelican_likes.commands.usage import UsageError
 from pelican_likes.storage.environment import direct_database_url
 from pelican_likes.storage.errors import StorageError
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         "else sqlite:///likes.sqlite3)",
     )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for group in (db, articles, counts, likes, stats, exchange):
+    for group in (db, articles, counts, likes, stats, exchange, social):
         group.add_commands(commands)
     return parser
 

@@ -9,12 +9,14 @@ and a non-zero exit, having written nothing.
 import argparse
 import os
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pelican_likes.commands.output import add_format_argument, print_listing
 from pelican_likes.commands.usage import UsageError, is_whole_number
 from pelican_likes.reports.page import render_report, report_file, write_report
+from pelican_likes.reports.social import DEFAULT_CACHE, read_social
 from pelican_likes.reports.stats import LikesStats, open_stats_engine, read_stats
 from pelican_likes.reports.summary import as_json, as_rows, stats_table
 
@@ -58,6 +60,14 @@ def _period_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PERIOD",
         help="the last N days (30d: today and the 29 days before) or a date (2026-01-01); "
         "default: all time",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        metavar="FOLDER",
+        help="the build's CACHE_PATH, where it keeps the likes of the articles' Mastodon, "
+        "Bluesky and webmention.io posts, shown beside ours (default: cache)",
     )
     parser.add_argument(
         "--top",
@@ -130,11 +140,13 @@ def _read(args: argparse.Namespace, url: str) -> LikesStats:
     today = datetime.now(UTC).date()
     since = parse_since(args.since, today)
     top = parse_top(args.top)
+    shared = read_social(args.cache)  # before the database: a bad cache file writes nothing
     engine = open_stats_engine(url)
     try:
-        return read_stats(engine, since, top=top, slugs=args.slugs, today=today)
+        stats = read_stats(engine, since, top=top, slugs=args.slugs, today=today)
     finally:
         engine.dispose()
+    return stats if shared is None else replace(stats, social=shared[1])
 
 
 def _check_writable(target: Path) -> None:

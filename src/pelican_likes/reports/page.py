@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
+from pelican_likes.reports.social import SERVICE_LABELS
 from pelican_likes.reports.stats import LikesStats
 from pelican_likes.reports.summary import as_json, period_name, period_span
 
@@ -68,6 +69,10 @@ def render_report(stats: LikesStats, generated: datetime | None = None) -> str:
         best_day=best_day(stats.per_day),
         ranked=[(article, best_day(article.per_day)) for article in stats.articles],
         data=as_json(stats),
+        # Likes where the articles were shared, a column per service, if a build kept any.
+        social_services=stats.social.services if stats.social else (),
+        service_labels=SERVICE_LABELS,
+        social_of=lambda slug: stats.social.of(slug).values() if stats.social else (),
         uplot_js=Markup(library.js),  # noqa: S704 - the vendored file, as shipped
         uplot_css=Markup(library.css),  # noqa: S704 - likewise
         uplot_license=Markup(library.license),  # noqa: S704 - likewise, in a comment

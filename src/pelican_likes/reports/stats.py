@@ -31,6 +31,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from pelican_likes.reports.social import SocialLikes
 from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import make_engine, parse_url, redacted
 from pelican_likes.storage.errors import StorageError, StorageUnavailable, UnknownArticle
@@ -74,6 +75,9 @@ class LikesStats:
     article_count: int
     total: int
     in_period: int
+    # Likes where the articles were shared, as the build last fetched them (reports/social.py);
+    # None when no build kept any.
+    social: SocialLikes | None = None
 
     @property
     def days(self) -> list[date]:

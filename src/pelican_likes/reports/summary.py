@@ -16,6 +16,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from pelican_likes.reports.social import SERVICE_LABELS
 from pelican_likes.reports.stats import ArticleLikes, LikesStats
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
@@ -83,13 +84,19 @@ def stats_table(stats: LikesStats, console: Console) -> list[RenderableType]:
     table.add_column("In period", justify="right", footer=f"{stats.in_period:,}")
     blog_line = sparkline(stats.series(stats.per_day))
     table.add_column("Per day", footer=Text(blog_line, style="cyan" if styled else ""))
+    social = stats.social
+    for service in social.services if social else ():
+        total = social.totals[service] if social else 0
+        table.add_column(SERVICE_LABELS[service], justify="right", footer=f"{total:,}")
     for rank, article in enumerate(stats.articles, start=1):
+        elsewhere = social.of(article.slug).values() if social else ()
         table.add_row(
             str(rank),
             _title(article, styled),
             f"{article.total:,}",
             f"{article.in_period:,}",
             Text(sparkline(stats.series(article.per_day)), style="green" if styled else ""),
+            *(f"{count:,}" for count in elsewhere),
         )
     return [heading, table] if stats.articles else [heading, table, "No likes in this period."]
 
@@ -105,15 +112,41 @@ def _title(article: ArticleLikes, styled: bool) -> Text:
 def as_rows(stats: LikesStats) -> Iterator[Sequence[object]]:
     """A header, then one row per article, ranked: its totals, then one column per day."""
     days = [f"{day:%Y-%m-%d}" for day in stats.days]
-    yield ["rank", "slug", "title", "url", "total", "likes_in_period", *days]
+    services = stats.social.services if stats.social else ()
+    social = [f"{service}_likes" for service in services]
+    yield ["rank", "slug", "title", "url", "total", "likes_in_period", *social, *days]
     for rank, article in enumerate(stats.articles, start=1):
         row = [rank, article.slug, article.title, article.url, article.total, article.in_period]
-        yield row + stats.series(article.per_day)
+        elsewhere = list(stats.social.of(article.slug).values()) if stats.social else []
+        yield row + elsewhere + stats.series(article.per_day)
 
 
 def as_json(stats: LikesStats) -> dict[str, object]:
     """What ``--format json`` prints, and what the HTML report's charts are drawn from: the
-    period, the whole blog and the ranked articles, each series with every day in it."""
+    period, the whole blog and the ranked articles, each series with every day in it; with
+    ``social`` where a build kept the likes of the articles' posts on other services."""
+    blog: dict[str, object] = {
+        "articles": stats.article_count,
+        "total": stats.total,
+        "likes_in_period": stats.in_period,
+        "per_day": _per_day(stats, stats.per_day),
+    }
+    articles: list[dict[str, object]] = [
+        {
+            "rank": rank,
+            "slug": article.slug,
+            "title": article.title,
+            "url": article.url,
+            "total": article.total,
+            "likes_in_period": article.in_period,
+            "per_day": _per_day(stats, article.per_day),
+        }
+        for rank, article in enumerate(stats.articles, start=1)
+    ]
+    if stats.social is not None:
+        blog["social"] = dict(stats.social.totals)
+        for entry, article in zip(articles, stats.articles, strict=True):
+            entry["social"] = stats.social.of(article.slug)
     return {
         "period": {
             "since": stats.since.isoformat() if stats.since else None,
@@ -121,24 +154,8 @@ def as_json(stats: LikesStats) -> dict[str, object]:
             "last_day": stats.last_day.isoformat(),
             "days": len(stats.days),
         },
-        "blog": {
-            "articles": stats.article_count,
-            "total": stats.total,
-            "likes_in_period": stats.in_period,
-            "per_day": _per_day(stats, stats.per_day),
-        },
-        "articles": [
-            {
-                "rank": rank,
-                "slug": article.slug,
-                "title": article.title,
-                "url": article.url,
-                "total": article.total,
-                "likes_in_period": article.in_period,
-                "per_day": _per_day(stats, article.per_day),
-            }
-            for rank, article in enumerate(stats.articles, start=1)
-        ],
+        "blog": blog,
+        "articles": articles,
     }
 
 
