@@ -5,11 +5,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.checks import negative_data_rejection
 
 from pelican_likes.api.app import create_app
 from pelican_likes.api.config import Config
 from pelican_likes.api.openapi import DOCUMENT
 from pelican_likes.storage import migrate
+from pelican_likes.storage.slugs import is_valid_slug
 from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import SECRET
 
@@ -45,7 +47,26 @@ def test_every_answer_matches_the_document(api_schema, path, method, mode):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     def check(case):
-        response = case.call_and_validate()
+        excluded = [negative_data_rejection] if misjudged_slug_pattern(case) else []
+        response = case.call_and_validate(excluded_checks=excluded)
         assert response.status_code < 500
 
     check()
+
+
+def misjudged_slug_pattern(case) -> bool:
+    """Whether ``case`` breaks the document only by a slug pattern that its slugs in fact match.
+
+    Schemathesis checks ``\\p{L}`` against Latin letters alone, so a slug of other letters (µ,
+    䤪) is generated as breaking the slug pattern, though the document's pattern, and the API,
+    accept it (tests/api/test_openapi.py holds the pattern equal to the API's rule). The API is
+    then right to answer it; every other check still applies."""
+    phase = case.meta.phase if case.meta else None
+    description = str(getattr(getattr(phase, "data", None), "description", ""))
+    if "pattern" not in description or "slug" not in description:
+        return False
+    slugs = (case.query or {}).get("slug", [])
+    slugs = slugs if isinstance(slugs, list) else [slugs]
+    if case.path_parameters and "slug" in case.path_parameters:
+        slugs = [*slugs, case.path_parameters["slug"]]
+    return bool(slugs) and all(is_valid_slug(slug) for slug in slugs)
