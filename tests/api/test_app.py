@@ -112,6 +112,19 @@ def test_importing_the_factory_reads_no_settings_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_worker_never_loads_alembic(tmp_path):
+    """Migrations are the command line's: Alembic in every API worker was 10 MiB of each."""
+    code = "import sys; from pelican_likes.api.wsgi import app; print('alembic' in sys.modules)"
+    environment = {"DATABASE_URL": f"sqlite:///{tmp_path / 'blog.sqlite3'}", "PATH": ""}
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=environment, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
 def test_the_wsgi_module_builds_the_app_from_the_environment(tmp_path):
     code = "from pelican_likes.api.wsgi import app; print(type(app).__name__)"
     database = tmp_path / "blog.sqlite3"

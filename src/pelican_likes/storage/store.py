@@ -12,9 +12,7 @@ from sqlalchemy import Engine, select
 from pelican_likes.storage import (
     counts,
     daily_cap,
-    exports,
     flood,
-    imports,
     registry,
     renames,
     votes,
@@ -242,6 +240,8 @@ class LikeStore:
     def export(self) -> Iterator[Record]:
         """Every article, former slug, merged id and like row, as records (exchange.py), read
         in one snapshot while likes go on; like rows streamed, a batch in memory at a time."""
+        from pelican_likes.storage import exports  # here, not above: see import_records
+
         with self._engines.snapshot() as conn:
             yield from exports.records(conn)
 
@@ -250,6 +250,10 @@ class LikeStore:
         for: all of them, or none if one is refused (ImportRefused). Importing the same records
         again changes nothing; counts are rebuilt from the rows, never read (imports.py).
         ``dry_run`` reports the same outcome and changes nothing."""
+        # Imported here, as exports above: both check the schema's revision with Alembic, which
+        # the API never needs; imported with the store, it cost every API worker 10 MiB.
+        from pelican_likes.storage import imports
+
         dialect = self._engines.dialect
         return self._engines.change(
             lambda conn: imports.merge(conn, dialect, stream, dry_run=dry_run), dry_run=dry_run
