@@ -31,9 +31,10 @@ $(TEST_STAMP): pyproject.toml $(PACKAGE_FOLDERS) | $(BIN)/python
 
 # The demo blog and the API on one local port, on the SQLite default (likes.sqlite3); the API's
 # public origin is that address, where the widget's form is sent from.
+# The demo's shared posts are on example hosts: their links are shown, no count is fetched.
 run: $(RUN_STAMP)
 	$(BIN)/pelican-likes db upgrade
-	$(BIN)/pelican content -s pelicanconf.py -o output
+	LIKES_SOCIAL_OFFLINE=1 $(BIN)/pelican content -s pelicanconf.py -o output
 	@echo "Serving the demo blog and its API on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	LIKES_SITE_DIR=output LIKES_PUBLIC_ORIGIN=http://127.0.0.1:$(PORT) \
 		$(BIN)/gunicorn -c python:pelican_likes.api.gunicorn_conf \

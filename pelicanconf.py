@@ -33,7 +33,8 @@ MARKDOWN = {
 
 LIKES_API_URL = "/api"
 # The demo's shared posts (content/posting-the-blog-elsewhere.md) are on hosts that do not exist:
-# each build warns once per service and goes on, waiting at most this long to connect.
+# `make run` builds with LIKES_SOCIAL_OFFLINE=1 (links, no counts); a plain `pelican content`
+# warns once per service and goes on, waiting at most this long to connect.
 LIKES_SOCIAL_CONNECT_TIMEOUT = 1.0
 
 # A local demo has no public address to put in feeds.
