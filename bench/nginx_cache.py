@@ -33,9 +33,9 @@ from bench._load import Load, wrk
 from bench._postgres import throwaway_database
 from bench.peer import rotated, spread
 from bench.reads import QUERY, seed
-from tests.support import NGINX_CONF, SECRET, fill, free_port, gunicorn, nginx
+from tests.support import BLOG_HOST, NGINX_CONF, SECRET, free_port, gunicorn, nginx, nginx_site
 
-SERVER_NAME = "blog.example.com"
+SERVER_NAME = BLOG_HOST
 CEILING = "nginx, static file"
 CACHED = "API, nginx's cache"
 UNCACHED = "API, no nginx cache"
@@ -46,18 +46,6 @@ CACHE_ON = "        proxy_cache likes;\n"
 _HOST = """
 wrk.headers["Host"] = "{host}"
 """
-
-
-def site(template: str, port: int, root: Path, cache: Path, api: str) -> str:
-    values = {
-        "LISTEN": f"127.0.0.1:{port}",
-        "SERVER_NAME": SERVER_NAME,
-        "BLOG_ROOT": str(root),
-        "CACHE_DIR": str(cache),
-        "API_1": api,
-        "API_2": api,
-    }
-    return fill(template, values)
 
 
 def without_cache(template: str) -> str:
@@ -101,15 +89,19 @@ def main() -> None:
         cached_port, uncached_port = free_port(), free_port()
         cached = stack.enter_context(
             nginx(
-                site(template, cached_port, root, folder / "cache", api_address),
+                nginx_site(cached_port, root, folder / "cache", [api_address] * 2, template),
                 folder / "nginx-cached",
                 cached_port,
             )
         )
         uncached = stack.enter_context(
             nginx(
-                site(
-                    without_cache(template), uncached_port, root, folder / "cache-off", api_address
+                nginx_site(
+                    uncached_port,
+                    root,
+                    folder / "cache-off",
+                    [api_address] * 2,
+                    without_cache(template),
                 ),
                 folder / "nginx-uncached",
                 uncached_port,

@@ -380,6 +380,28 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     return re.sub(r"\$\{([A-Z0-9_]+)\}", lambda found: values[found.group(1)], template)
 
 
+# The blog's host name behind the shipped nginx.conf: tests and benchmarks reach nginx at
+# 127.0.0.1 and name the blog in their Host header.
+BLOG_HOST = "blog.example.com"
+
+
+def nginx_site(
+    port: int, blog_root: Path, cache_dir: Path, apis: Sequence[str], template: str | None = None
+) -> str:
+    """deploy/nginx.conf (or ``template``, a variant of it) filled in as docs/deploy.md fills
+    it: listening on 127.0.0.1:``port`` for BLOG_HOST, in front of the two API hosts ``apis``."""
+    api_1, api_2 = apis
+    values = {
+        "LISTEN": f"127.0.0.1:{port}",
+        "SERVER_NAME": BLOG_HOST,
+        "BLOG_ROOT": str(blog_root),
+        "CACHE_DIR": str(cache_dir),
+        "API_1": api_1,
+        "API_2": api_2,
+    }
+    return fill(NGINX_CONF.read_text() if template is None else template, values)
+
+
 @dataclass(frozen=True)
 class Pooler:
     """PgBouncer running in front of one database: the URL clients use instead of the database's

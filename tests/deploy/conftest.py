@@ -12,20 +12,20 @@ import pytest
 
 from pelican_likes.storage import migrate
 from tests.support import (
+    BLOG_HOST,
     DAILY_LIMIT,
     NGINX,
-    NGINX_CONF,
     SECRET,
     Deployment,
     build_blog,
-    fill,
     free_port,
     nginx,
+    nginx_site,
     unavailable,
 )
 
 # The blog's host name; the tests reach nginx at 127.0.0.1 and name the blog in their Host header.
-SERVER_NAME = "blog.example.com"
+SERVER_NAME = BLOG_HOST
 
 
 @pytest.fixture(scope="module")
@@ -48,16 +48,10 @@ def deployment(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iter
         "LIKES_DAILY_LIMIT": str(DAILY_LIMIT),
     }
     apis = (start_gunicorn(env), start_gunicorn(env))
-    values = {
-        "LISTEN": f"127.0.0.1:{port}",
-        "SERVER_NAME": SERVER_NAME,
-        "BLOG_ROOT": str(output),
-        "CACHE_DIR": str(tmp / "nginx" / "cache"),
-        "API_1": f"127.0.0.1:{apis[0].port}",
-        "API_2": f"127.0.0.1:{apis[1].port}",
-    }
     slugs = tuple(
         sorted(re.findall(r'data-likes-slug="([^"]+)"', (output / "index.html").read_text()))
     )
-    with nginx(fill(NGINX_CONF.read_text(), values), tmp / "nginx", port) as proxy:
+    addresses = [f"127.0.0.1:{api.port}" for api in apis]
+    site = nginx_site(port, output, tmp / "nginx" / "cache", addresses)
+    with nginx(site, tmp / "nginx", port) as proxy:
         yield Deployment(proxy.url, port, host, apis, database_url, slugs)

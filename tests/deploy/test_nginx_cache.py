@@ -19,12 +19,11 @@ from tests.deploy.conftest import SERVER_NAME
 from tests.support import (
     ARTICLES,
     NGINX,
-    NGINX_CONF,
     Deployment,
     api_env,
-    fill,
     free_port,
     nginx,
+    nginx_site,
     unavailable,
     wait_until,
 )
@@ -326,16 +325,11 @@ def never_kept(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iter
     host = f"{SERVER_NAME}:{port}"
     env = api_env(database_url, LIKES_CACHE_MAX_AGE="0", LIKES_PUBLIC_ORIGIN=f"http://{host}")
     apis = (start_gunicorn(env, workers=1), start_gunicorn(env, workers=1))
-    values = {
-        "LISTEN": f"127.0.0.1:{port}",
-        "SERVER_NAME": SERVER_NAME,
-        "BLOG_ROOT": str(tmp),
-        "CACHE_DIR": str(tmp / "nginx" / "cache"),
-        "API_1": f"127.0.0.1:{apis[0].port}",
-        "API_2": f"127.0.0.1:{apis[1].port}",
-    }
     slugs = tuple(article.slug for article in ARTICLES)
-    with nginx(fill(NGINX_CONF.read_text(), values), tmp / "nginx", port) as proxy:
+    addresses = [f"127.0.0.1:{api.port}" for api in apis]
+    with nginx(
+        nginx_site(port, tmp, tmp / "nginx" / "cache", addresses), tmp / "nginx", port
+    ) as proxy:
         yield Deployment(proxy.url, port, host, apis, database_url, slugs)
 
 
