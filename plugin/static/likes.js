@@ -27,11 +27,13 @@
     try { localStorage.setItem(KEY, JSON.stringify(saved)); } catch (e) { /* private mode */ }
   }
 
+  // Kept at once: a reader who leaves before the answer can still take the like back.
   function token() {
     if (!saved.token) {
       var bytes = crypto.getRandomValues(new Uint8Array(24));
       saved.token = btoa(String.fromCharCode.apply(null, bytes))
         .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      persist();
     }
     return saved.token;
   }
@@ -78,8 +80,14 @@
     });
   }
 
+  // From a click until its answer is kept.
+  function busy(article, on) {
+    article.busy = on;
+    article.widgets.forEach(function (w) { w.root.setAttribute("aria-busy", on); });
+  }
+
   function send(slug, article) {
-    article.busy = true;
+    busy(article, true);
     fetch(article.api + "/articles/" + encodeURIComponent(slug) + "/like", {
       method: article.wanted ? "PUT" : "DELETE",
       headers: { "Likes-Voter": token() },
@@ -103,8 +111,8 @@
 
   // After an answer: send the reader's latest wish if it changed meanwhile, else show the truth.
   function settle(slug, article) {
-    article.busy = false;
     if (article.wanted !== article.confirmed.liked) return send(slug, article);
+    busy(article, false);
     article.liked = article.confirmed.liked;
     article.count = article.confirmed.count;
     render(article);

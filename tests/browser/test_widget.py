@@ -118,11 +118,55 @@ def test_page_views_store_nothing_until_the_first_like(page, site):
     open_article(page, site)
     assert page.evaluate("() => localStorage.length") == 0
     click_and_settle(page, widgets(page, site.slug).first.locator("button"), "PUT")
-    # The script stores the token once it has read the answer, just after the response.
-    page.wait_for_function("() => localStorage.getItem('pelican-likes') !== null")
     token = page.evaluate("() => JSON.parse(localStorage.getItem('pelican-likes')).token")
     assert re.fullmatch(r"[A-Za-z0-9_-]{22,128}", token)
     click_and_settle(page, widgets(page, site.slug).first.locator("button"), "DELETE")
+
+
+def test_a_like_whose_answer_was_lost_is_not_counted_twice(page, site):
+    """The like reached the API but the reader left before its answer came back: on the next
+    visit the page is not pressed, and pressing it again is the same reader's like, not a second.
+    """
+    before = open_article(page, site)
+    reached = []
+
+    def lose_the_answer(route) -> None:
+        reached.append(route.fetch().status)
+        route.abort()
+
+    page.route("**/api/articles/**", lose_the_answer)
+    with page.expect_event("requestfailed"):
+        widgets(page, site.slug).first.locator("button").click()
+    assert reached == [200]
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+
+    page.unroute("**/api/articles/**")
+    page.reload()
+    button = widgets(page, site.slug).first.locator("button")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    click_and_settle(page, button, "PUT")
+    expect_state(page, site.slug, liked=True, count=before + 1)
+    assert site.store.counts([site.slug])[site.slug] == before + 1
+    click_and_settle(page, button, "DELETE")
+    expect_state(page, site.slug, liked=False, count=before)
+
+
+def test_a_widget_is_busy_from_a_click_until_its_answer_is_kept(page, site):
+    open_article(page, site)
+    box = widgets(page, site.slug).first
+    held = []
+    page.route("**/api/articles/**", lambda route: held.append(route))
+
+    box.locator("button").click()
+    expect(box).to_have_attribute("aria-busy", "true")
+    while not held:  # the route is handed over while Playwright waits
+        page.wait_for_timeout(20)
+    expect(box).to_have_attribute("aria-busy", "true")
+    held[0].continue_()
+    expect(box).to_have_attribute("aria-busy", "false")
+    expect(box.locator("button")).to_have_attribute("aria-pressed", "true")
+    page.unroute("**/api/articles/**")
+    click_and_settle(page, box.locator("button"), "DELETE")
 
 
 def test_api_down_on_click_rolls_back_and_says_so(page, site):
