@@ -41,9 +41,9 @@ def bake_social_counts(generator: ArticlesGenerator) -> None:
     if not (settings.enabled and settings.social):
         return
     shared = _shared(generator, settings)
-    if not shared:
-        return
     path = cache_file(generator.settings["CACHE_PATH"])
+    if not (shared or path.exists()):  # a blog that shares nothing reads nothing
+        return
     try:
         cache = read_cache(path)
     except UnreadableCache as error:
@@ -66,6 +66,7 @@ def bake_social_counts(generator: ArticlesGenerator) -> None:
                 cache.articles[article.slug] = entry
                 changed = True
         setattr(article, SOCIAL_ATTRIBUTE, _links(posts, links, cache))
+    changed |= _forget_unshared(generator, shared, cache)
     if changed:
         try:
             write_cache(path, cache)
@@ -99,7 +100,7 @@ def _shared(
         )
     shared = {}
     unrecognised, ignored = [], []
-    for article in chain(generator.articles, generator.translations):
+    for article in _published(generator):
         if not shows_widget(article):
             continue
         posts, links, not_web = shared_posts(article.metadata)
@@ -117,6 +118,46 @@ def _shared(
     if ignored:
         logger.warning("Likes: left out, as no web address: %s", ", ".join(ignored))
     return shared
+
+
+def _forget_unshared(
+    generator: ArticlesGenerator,
+    shared: dict[Article, tuple[list[Post], list[str]]],
+    cache: SocialCache,
+) -> bool:
+    """Drop from ``cache`` the articles no longer shared, then the posts no article names;
+    whether anything was dropped. Else ``pelican-likes social`` and the stats would list
+    deleted articles for ever, and the file grow with every post ever shared.
+
+    An article is no longer shared when this build has none of its versions (deleted) or
+    publishes one without a post (its posts taken out of the frontmatter, likes turned off).
+    One this build has only as a draft keeps its counts: it may be published again, and a
+    language site's build of i18n_subsites sees the other languages' articles as drafts (each
+    language site has a cache folder of its own, unless ``CACHE_PATH`` is set for them all).
+    """
+    seen = {article.slug for article in _published(generator)}
+    seen_anyhow = seen | {
+        draft.slug
+        for name in ("drafts", "drafts_translations", "hidden_articles", "hidden_translations")
+        for draft in getattr(generator, name, ())
+    }
+    shared_slugs = {article.slug for article in shared}
+    gone = [
+        slug
+        for slug in cache.articles
+        if slug not in shared_slugs and (slug in seen or slug not in seen_anyhow)
+    ]
+    for slug in gone:
+        del cache.articles[slug]
+    named = {url for article in cache.articles.values() for url in article.posts}
+    unnamed = [url for url in cache.posts if url not in named]
+    for url in unnamed:
+        del cache.posts[url]
+    return bool(gone or unnamed)
+
+
+def _published(generator: ArticlesGenerator) -> Iterable[Article]:
+    return chain(generator.articles, generator.translations)
 
 
 def _unique(shared: dict[Article, tuple[list[Post], list[str]]]) -> list[Post]:

@@ -257,3 +257,78 @@ def test_a_build_run_where_an_event_loop_runs_still_fetches(build_shared):
         site = thread.submit(asyncio.run, build_inside_a_loop()).result()
 
     assert social_line(site.page("shared-by-field.html")) == "7 on Mastodon · 2 on Bluesky"
+
+
+ONLY_POST = ("shared-post.md",)
+
+
+def rewrite_fields_article(tmp_path, drop: str = "", add: str = "") -> None:
+    """shared-fields.md as the author edited it: lines starting with ``drop`` taken out of its
+    frontmatter, ``add`` put in. Build with ``ONLY_POST`` then, which copies no fixture over it."""
+    source = tmp_path / "content" / "shared-fields.md"
+    lines = [
+        line for line in source.read_text().splitlines() if not (drop and line.startswith(drop))
+    ]
+    if add:
+        lines.insert(1, add)
+    source.write_text("\n".join(lines) + "\n")
+
+
+def test_a_deleted_article_and_its_posts_leave_the_cache(build_shared, tmp_path):
+    build_shared()
+    (tmp_path / "content" / "shared-fields.md").unlink()
+
+    build_shared(ONLY_POST)
+
+    cache = read_cache(cache_file(tmp_path / "cache"))
+    assert set(cache.articles) == {"shared-far-and-wide"}
+    assert set(cache.posts) == {MASTODON_1, BLUESKY_1}
+
+
+def test_an_article_no_longer_shared_leaves_the_cache(build_shared, tmp_path):
+    build_shared()
+    rewrite_fields_article(tmp_path, drop="bluesky:")
+    build_shared(ONLY_POST)
+    assert set(read_cache(cache_file(tmp_path / "cache")).posts) == {
+        MASTODON_1,
+        BLUESKY_1,
+        MASTODON_2,
+    }
+
+    rewrite_fields_article(tmp_path, drop="mastodon:")
+    site = build_shared(ONLY_POST)
+
+    cache = read_cache(cache_file(tmp_path / "cache"))
+    assert set(cache.articles) == {"shared-far-and-wide"}
+    assert set(cache.posts) == {MASTODON_1, BLUESKY_1}
+    assert 'class="likes-social"' not in site.page("shared-by-field.html")
+
+
+def test_the_last_shared_article_gone_empties_the_cache(build_shared, tmp_path):
+    build_shared()
+    for name in ("shared-post.md", "shared-fields.md"):
+        (tmp_path / "content" / name).unlink()
+
+    build_shared(("astro-post.md",))
+
+    cache = read_cache(cache_file(tmp_path / "cache"))
+    assert (cache.articles, cache.posts) == ({}, {})
+
+
+def test_an_article_turned_into_a_draft_keeps_its_counts(build_shared, stub, tmp_path):
+    """As each language site's build of i18n_subsites turns the other languages' articles into
+    drafts: what those were shared to stays, for the build that publishes them."""
+    build_shared()
+    rewrite_fields_article(tmp_path, add="draft: true")
+    build_shared(ONLY_POST)
+    assert set(read_cache(cache_file(tmp_path / "cache")).articles) == {
+        "shared-far-and-wide",
+        "shared-by-field",
+    }
+    asked = len(stub.requests)
+
+    rewrite_fields_article(tmp_path, drop="draft:")
+    site = build_shared(ONLY_POST)
+
+    assert len(stub.requests) == asked
+    assert social_line(site.page("shared-by-field.html")) == "7 on Mastodon · 2 on Bluesky"
