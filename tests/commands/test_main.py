@@ -1,5 +1,7 @@
 """The ``pelican-likes`` command as a user runs it: real processes, one-line errors."""
 
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -119,3 +121,26 @@ def test_the_database_url_option_wins_over_the_direct_one(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert [path.name for path in tmp_path.iterdir()] == ["chosen.sqlite3"]
+
+
+@pytest.mark.parametrize(
+    ("command", "loads"),
+    [
+        (["--help"], False),
+        (["articles", "list"], False),
+        (["stats"], False),
+        (["db", "current"], True),
+    ],
+)
+def test_only_the_commands_that_migrate_load_alembic(sqlite_url, command, loads):
+    """Alembic was half of every command's start, ``--help`` included."""
+    code = (
+        "import sys; from pelican_likes.commands.main import main\n"
+        f"try:\n    main(['--database-url', {sqlite_url!r}, *{command!r}])\n"
+        "except SystemExit:\n    pass\n"
+        "print('alembic' in sys.modules, file=sys.stderr)"
+    )
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert done.stderr.splitlines()[-1] == str(loads), done.stderr

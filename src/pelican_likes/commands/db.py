@@ -1,9 +1,12 @@
-"""``pelican-likes db upgrade``, ``db downgrade`` and ``db current``: the schema, by Alembic."""
+"""``pelican-likes db upgrade``, ``db downgrade`` and ``db current``: the schema, by Alembic.
+
+Each imports ``migrate``, and with it Alembic, when it runs: Alembic was half of every other
+command's start, ``--help`` included.
+"""
 
 import argparse
 
 from pelican_likes.commands.usage import UsageError
-from pelican_likes.storage import migrate
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -27,12 +30,16 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def upgrade(args: argparse.Namespace, url: str) -> None:
+    from pelican_likes.storage import migrate
+
     print(f"database at revision {migrate.upgrade(url, args.revision) or 'base'}")
 
 
 def downgrade(args: argparse.Namespace, url: str) -> None:
     """Refused without ``--yes`` where it would drop data, which nothing else would show: a closed
     article quietly taking likes again, a renamed one's old address no longer counting."""
+    from pelican_likes.storage import migrate
+
     losses = migrate.downgrade_losses(url, args.revision)
     if losses and not args.yes:
         raise UsageError(
@@ -46,4 +53,6 @@ def downgrade(args: argparse.Namespace, url: str) -> None:
 
 
 def show_current(args: argparse.Namespace, url: str) -> None:
+    from pelican_likes.storage import migrate
+
     print(migrate.current_revision(url) or "base")

@@ -17,7 +17,6 @@ from typing import IO
 
 from pelican_likes.commands.export_file import RecordReader, write_records
 from pelican_likes.commands.usage import UsageError
-from pelican_likes.storage import migrate
 from pelican_likes.storage.database import redacted
 from pelican_likes.storage.exchange import End, Imported, ImportRefused
 from pelican_likes.storage.store import LikeStore
@@ -98,6 +97,8 @@ def copy_database(args: argparse.Namespace, url: str) -> None:
 
 def _check_schema(url: str) -> None:
     """Name the database of the two whose schema is not this release's, before either is read."""
+    from pelican_likes.storage import migrate  # Alembic, for the commands that use it only
+
     revision, head = migrate.current_revision(url), migrate.head_revision()
     if revision != head:
         raise UsageError(

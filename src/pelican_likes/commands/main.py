@@ -11,8 +11,6 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
-from alembic.util.exc import CommandError
-
 from pelican_likes.commands import articles, counts, db, exchange, likes, social, stats
 from pelican_likes.commands.usage import UsageError
 from pelican_likes.storage.environment import direct_database_url
@@ -23,7 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         args.run(args, args.database_url or direct_database_url())
-    except (StorageError, UsageError, CommandError, ValueError, OSError) as error:
+    except (StorageError, UsageError, ValueError, OSError) as error:
         print(f"pelican-likes: error: {_one_line(error)}", file=sys.stderr)
         return 1
     return 0

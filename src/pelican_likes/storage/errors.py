@@ -30,6 +30,11 @@ class SchemaNotMigrated(StorageUnavailable):
     was not run there. Waiting will not help, so callers say what to run instead."""
 
 
+class MigrationRefused(StorageError):
+    """Alembic refused a migration: a revision it does not know, or one the schema cannot go
+    to from where it is."""
+
+
 class UnknownArticle(StorageError, LookupError):
     """An article the blog never registered was asked for: liked, renamed, given base likes..."""
 

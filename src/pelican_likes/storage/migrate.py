@@ -4,6 +4,8 @@ Both are found by this package's own name, so another distribution's top-level `
 never be the one that runs.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from sqlalchemy import Connection
 from pelican_likes.storage.connections import connected
 from pelican_likes.storage.database import is_sqlite, make_engine, parse_url, redacted
 from pelican_likes.storage.errors import (
+    MigrationRefused,
     SchemaMismatch,
     SchemaNotMigrated,
     StorageError,
@@ -64,7 +67,8 @@ def upgrade(url: str, revision: str = "head") -> str | None:
     """
     with sqlite_migration_lock(parse_url(url)):
         current_revision(url)  # a schema newer than this release is refused, not "not found"
-        command.upgrade(alembic_config(url), revision)
+        with _refusals():
+            command.upgrade(alembic_config(url), revision)
         return current_revision(url)
 
 
@@ -73,7 +77,8 @@ def downgrade(url: str, revision: str) -> str | None:
     revision it is at afterwards. SQLite's take turns as ``upgrade``'s do."""
     with sqlite_migration_lock(parse_url(url)):
         current_revision(url)
-        command.downgrade(alembic_config(url), revision)
+        with _refusals():
+            command.downgrade(alembic_config(url), revision)
         return current_revision(url)
 
 
@@ -84,12 +89,20 @@ def downgrade_losses(url: str, revision: str) -> list[str]:
     if current is None:
         return []
     scripts = ScriptDirectory.from_config(alembic_config(url))
-    try:
+    with _refusals():  # as the downgrade itself would refuse the target
         undone = list(scripts.iterate_revisions(current, revision, select_for_downgrade=True))
-    except RevisionError as error:  # as the downgrade itself would refuse the target
-        raise CommandError(str(error)) from None
     losses = (getattr(script.module, "DOWNGRADE_DROPS", "") for script in undone)
     return [loss for loss in losses if loss]
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Alembic's refusals as a MigrationRefused, which the command line answers in one line
+    without loading Alembic to know its errors."""
+    try:
+        yield
+    except (CommandError, RevisionError) as error:
+        raise MigrationRefused(str(error)) from None
 
 
 def current_revision(url: str) -> str | None:
