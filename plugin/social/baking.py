@@ -51,7 +51,10 @@ def bake_social_counts(generator: ArticlesGenerator) -> None:
         cache = SocialCache()
     changed = False  # written only then: a warm build writes nothing (serialising it was 25 ms)
     now = datetime.now(UTC)
-    due = [post for post in _unique(shared) if is_due(cache.posts.get(post.url), settings, now)]
+    due = longest_waiting_first(
+        [post for post in _unique(shared) if is_due(cache.posts.get(post.url), settings, now)],
+        cache,
+    )
     if due and _offline():
         logger.info("Likes: %s=1, %d social count(s) not refreshed", OFFLINE_VARIABLE, len(due))
     elif due:
@@ -83,6 +86,18 @@ def is_due(known: PostCounts | None, settings: LikesSettings, now: datetime) -> 
         return False
     max_age = timedelta(seconds=settings.social_max_age)
     return known.fetched_at is None or now - known.fetched_at >= max_age
+
+
+def longest_waiting_first(posts: list[Post], cache: SocialCache) -> list[Post]:
+    """``posts``, those never fetched first, then those fetched longest ago: where a service's
+    rate limit stops a build partway, the next build asks the posts this one could not."""
+    never = datetime.min.replace(tzinfo=UTC)
+
+    def fetched_at(post: Post) -> datetime:
+        known = cache.posts.get(post.url)
+        return known.fetched_at if known and known.fetched_at else never
+
+    return sorted(posts, key=fetched_at)
 
 
 def _shared(

@@ -4,7 +4,10 @@ document, with whatever latency or failure a test asks for. No test reaches the 
 The shapes, trimmed to what each service documents and the plugin reads (plugin/social/):
 - Mastodon, GET /api/v1/statuses/:id: a Status entity (docs.joinmastodon.org/entities/Status/);
   read: ``favourites_count``, ``reblogs_count``. A deleted or unknown status: 404
-  ``{"error": "Record not found"}``.
+  ``{"error": "Record not found"}``. Rate limits (docs.joinmastodon.org/api/rate-limits/): 300
+  requests in 5 minutes per address without an account; every answer says so in
+  ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (an ISO 8601
+  time), and a request past it gets a 429 with the same headers and no ``Retry-After``.
 - Bluesky, GET /xrpc/com.atproto.identity.resolveHandle?handle=: ``{"did": ...}`` (lexicon
   com.atproto.identity.resolveHandle); an unknown handle: 400 ``{"error": "InvalidRequest"}``.
   GET /xrpc/app.bsky.feed.getPosts?uris=...: ``{"posts": [postView, ...]}``, at most 25 URIs
@@ -98,6 +101,10 @@ class SocialStub:
     posts: dict[str, dict[str, object]] = field(default_factory=dict)  # AT URI -> postView
     webmentions: dict[str, dict[str, object]] = field(default_factory=dict)  # target -> counts
     imposed: dict[str, Answer] = field(default_factory=dict)  # path prefix -> answer
+    # Mastodon's rate limit, once a test sets one (limit_statuses): statuses left in the window.
+    statuses_left: int | None = None
+    statuses_limit: int = 300
+    statuses_reset: str = ""
     requests: list[str] = field(default_factory=list)  # path and query of each request
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,6 +114,11 @@ class SocialStub:
     def add_post(self, did: str, rkey: str, likes: int, reposts: int = 0) -> None:
         uri = f"at://{did}/app.bsky.feed.post/{rkey}"
         self.posts[uri] = post_view(uri, likes, reposts)
+
+    def limit_statuses(self, limit: int, reset: str) -> None:
+        """A new rate-limit window for statuses: ``limit`` answers until ``reset`` (ISO 8601)."""
+        with self._lock:
+            self.statuses_limit, self.statuses_left, self.statuses_reset = limit, limit, reset
 
     def asked(self, path: str) -> int:
         """How many requests went to paths starting with ``path``."""
@@ -123,8 +135,14 @@ class SocialStub:
         query = parse_qs(parts.query)
         path = parts.path
         if path.startswith("/api/v1/statuses/"):
+            refused, headers = self._count_status()
             found = self.statuses.get(path.rsplit("/", 1)[1])
-            return _json(found) if found else _json({"error": "Record not found"}, 404)
+            if refused:
+                answer = _json({"error": "Too many requests"}, 429)
+            else:
+                answer = _json(found) if found else _json({"error": "Record not found"}, 404)
+            answer[0].headers.update(headers)
+            return answer
         if path == "/xrpc/com.atproto.identity.resolveHandle":
             did = self.dids.get(query.get("handle", [""])[0])
             if did is None:
@@ -141,6 +159,20 @@ class SocialStub:
             target_url = query.get("target", [""])[0]
             return _json(self.webmentions.get(target_url, {"count": 0, "type": {}}))
         return _json({"error": "not found"}, 404)
+
+    def _count_status(self) -> tuple[bool, dict[str, str]]:
+        """Count a status request against the rate limit: whether it is past it, and the
+        headers of its answer."""
+        with self._lock:
+            if self.statuses_left is None:
+                return False, {}
+            refused = self.statuses_left == 0
+            self.statuses_left -= not refused
+            return refused, {
+                "X-RateLimit-Limit": str(self.statuses_limit),
+                "X-RateLimit-Remaining": str(self.statuses_left),
+                "X-RateLimit-Reset": self.statuses_reset,
+            }
 
 
 def _json(value: object, status: int = 200) -> tuple[Answer, bytes]:

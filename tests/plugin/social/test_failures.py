@@ -2,13 +2,20 @@
 known count, and each failing service gets one warning line saying why."""
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from pelican.plugins.likes.settings import LikesSettings
-from pelican.plugins.likes.social.fetching import MAX_BODY, Fetcher, FetchProblem, _retry_after
+from pelican.plugins.likes.social.fetching import (
+    MAX_BODY,
+    Fetcher,
+    FetchProblem,
+    _rate_limit_reset,
+    _retry_after,
+)
 from pelican_likes.builds.social_cache import cache_file, read_cache
 from tests.plugin.pelican_builds import likes_warnings
 from tests.plugin.social.conftest import BLUESKY_1, MASTODON_1
@@ -16,6 +23,9 @@ from tests.plugin.social.test_baking import social_line
 from tests.plugin.social_stubs import Answer
 
 STATUS_1 = "/api/v1/statuses/113000000000000001"
+STATUSES = "/api/v1/statuses/"
+# Three articles shared on Mastodon, a status each.
+THREE_SHARED = ("shared-post.md", "shared-fields.md", "shared-native.md")
 GET_POSTS = "/xrpc/app.bsky.feed.getPosts"
 
 
@@ -162,6 +172,68 @@ def test_retry_after_is_read_as_seconds_or_an_http_date(value, seconds):
     wait = _retry_after(value, now)
 
     assert wait == (None if seconds is None else timedelta(seconds=seconds))
+
+
+@pytest.mark.parametrize(
+    ("value", "moment"),
+    [
+        ("2015-10-21T06:33:00.019685Z", datetime(2015, 10, 21, 6, 33, 0, 19685, tzinfo=UTC)),
+        ("1445409180", datetime(2015, 10, 21, 6, 33, tzinfo=UTC)),  # Unix time, Bluesky's
+        ("300", datetime(2015, 10, 21, 6, 33, tzinfo=UTC)),  # seconds, the IETF draft's
+        ("2015-10-21T06:00:00Z", None),  # past
+        ("soon", None),
+        ("9" * 30, None),
+        (None, None),
+    ],
+)
+def test_a_rate_limit_reset_is_read_as_a_time_or_seconds(value, moment):
+    now = datetime(2015, 10, 21, 6, 28, tzinfo=UTC)
+
+    assert _rate_limit_reset(value, now) == moment
+
+
+def mastodon_posts(tmp_path) -> list:
+    posts = read_cache(cache_file(tmp_path / "cache")).posts.values()
+    return [post for post in posts if post.service == "mastodon"]
+
+
+def test_mastodon_is_asked_no_more_once_its_rate_limit_is_used_up(
+    build_shared, stub, caplog, tmp_path
+):
+    reset = datetime.now(UTC) + timedelta(minutes=5)
+    stub.limit_statuses(1, reset.isoformat())
+
+    build_shared(THREE_SHARED)
+
+    assert stub.asked(STATUSES) == 1  # none past the limit, so no 429
+    [warning] = warnings_of(caplog, "Mastodon")
+    assert "2 of 3 post(s)" in warning and "rate limit used up" in warning
+    waiting = [post for post in mastodon_posts(tmp_path) if post.likes is None]
+    assert len(waiting) == 2 and all(post.retry_after == reset for post in waiting)
+
+
+def test_a_429_without_retry_after_waits_for_the_rate_limit_s_reset(warmed, stub, tmp_path):
+    reset = datetime.now(UTC) + timedelta(minutes=4)
+    stub.limit_statuses(0, reset.isoformat())
+
+    warmed(LIKES_SOCIAL_MAX_AGE=0)
+
+    assert all(post.retry_after == reset for post in mastodon_posts(tmp_path))
+    assert all(post.likes is not None for post in mastodon_posts(tmp_path))  # the last known
+
+
+def test_posts_a_rate_limit_left_out_are_asked_first_by_the_next_build(
+    build_shared, stub, tmp_path
+):
+    """One status per window: each build asks one never fetched, so three builds fetch all
+    three, rather than the same first one each time."""
+    for _ in THREE_SHARED:
+        window = 0.3
+        stub.limit_statuses(1, (datetime.now(UTC) + timedelta(seconds=window)).isoformat())
+        build_shared(THREE_SHARED, LIKES_SOCIAL_MAX_AGE=0)
+        time.sleep(window)  # to the window's reset
+
+    assert sorted(post.likes for post in mastodon_posts(tmp_path)) == [1, 7, 12]
 
 
 def test_a_deleted_bluesky_post_keeps_its_last_count(warmed, stub, caplog):
