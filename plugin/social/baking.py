@@ -51,7 +51,7 @@ def bake_social_counts(generator: ArticlesGenerator) -> None:
         cache = SocialCache()
     changed = False  # written only then: a warm build writes nothing (serialising it was 25 ms)
     now = datetime.now(UTC)
-    due = longest_waiting_first(
+    due = _longest_waiting_first(
         [post for post in _unique(shared) if is_due(cache.posts.get(post.url), settings, now)],
         cache,
     )
@@ -88,7 +88,7 @@ def is_due(known: PostCounts | None, settings: LikesSettings, now: datetime) -> 
     return known.fetched_at is None or now - known.fetched_at >= max_age
 
 
-def longest_waiting_first(posts: list[Post], cache: SocialCache) -> list[Post]:
+def _longest_waiting_first(posts: list[Post], cache: SocialCache) -> list[Post]:
     """``posts``, those never fetched first, then those fetched longest ago: where a service's
     rate limit stops a build partway, the next build asks the posts this one could not."""
     never = datetime.min.replace(tzinfo=UTC)
