@@ -159,8 +159,11 @@ def test_a_widget_is_busy_from_a_click_until_its_answer_is_kept(page, site):
 
     box.locator("button").click()
     expect(box).to_have_attribute("aria-busy", "true")
-    while not held:  # the route is handed over while Playwright waits
+    for _ in range(750):  # the route is handed over while Playwright waits; 15 s at most
+        if held:
+            break
         page.wait_for_timeout(20)
+    assert held, "the like was never sent"
     expect(box).to_have_attribute("aria-busy", "true")
     held[0].continue_()
     expect(box).to_have_attribute("aria-busy", "false")

@@ -227,8 +227,8 @@ def test_posts_a_rate_limit_left_out_are_asked_first_by_the_next_build(
 ):
     """One status per window: each build asks one never fetched, so three builds fetch all
     three, rather than the same first one each time."""
+    window = 0.3
     for _ in THREE_SHARED:
-        window = 0.3
         stub.limit_statuses(1, (datetime.now(UTC) + timedelta(seconds=window)).isoformat())
         build_shared(THREE_SHARED, LIKES_SOCIAL_MAX_AGE=0)
         time.sleep(window)  # to the window's reset
