@@ -4,6 +4,7 @@ five atoms; any other format left to gunicorn."""
 import datetime
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -37,24 +38,30 @@ def settings(access_log_format: str) -> Config:
 
 
 def lines(access_log_format: str, resp: SimpleNamespace) -> tuple[str, str]:
-    """The line of each logger for one request, both within one second (their timestamps).
+    """The line of each logger for one request, both within one second (their timestamps)."""
+    config = settings(access_log_format)
+    ours, gunicorns = AccessLogger(config), Logger(config)
+
+    def line(logger: Logger) -> str:
+        return access_log_format % SafeAtoms(logger.atoms(resp, REQUEST, ENVIRON, TOOK))
+
+    return within_one_second(lambda _attempt: (line(ours), line(gunicorns)))
+
+
+def within_one_second(pair: Callable[[int], tuple[str, str]]) -> tuple[str, str]:
+    """Our line and gunicorn's from ``pair(attempt)``, made again until both carry one timestamp.
 
     gunicorn reads the C library's clock, which may tick over to the next second apart from
     Python's: a pair whose timestamps differ is made again, a few times at most, so that a
     difference that stays is the test's failure.
     """
-    config = settings(access_log_format)
-    ours, gunicorns = AccessLogger(config), Logger(config)
-    for _ in range(5):
+    for attempt in range(5):
         second = int(time.time())
-        pair = tuple(
-            access_log_format % SafeAtoms(logger.atoms(resp, REQUEST, ENVIRON, TOOK))
-            for logger in (ours, gunicorns)
-        )
-        if int(time.time()) == second and _stamp(pair[0]) == _stamp(pair[1]):
+        made = pair(attempt)
+        if int(time.time()) == second and _stamp(made[0]) == _stamp(made[1]):
             break
         time.sleep(0.05)
-    return pair
+    return made
 
 
 def _stamp(line: str) -> str:
@@ -113,13 +120,12 @@ def written(logger_class: type[Logger], log: Path, resp: SimpleNamespace) -> str
 
 @pytest.mark.parametrize("resp", [response(), response("404 Not Found", 0)], ids=str)
 def test_the_shipped_format_is_written_as_gunicorns_handler_writes_it(tmp_path, resp):
-    for attempt in range(5):  # both within one second, as in lines() above
-        second = int(time.time())
-        ours = written(AccessLogger, tmp_path / f"ours-{attempt}.log", resp)
-        gunicorns = written(Logger, tmp_path / f"gunicorns-{attempt}.log", resp)
-        if int(time.time()) == second:
-            break
-
+    ours, gunicorns = within_one_second(
+        lambda attempt: (
+            written(AccessLogger, tmp_path / f"ours-{attempt}.log", resp),
+            written(Logger, tmp_path / f"gunicorns-{attempt}.log", resp),
+        )
+    )
     assert ours == gunicorns
     assert ours.count("\n") == 1
     assert ours.endswith(" 1234ms\n")
