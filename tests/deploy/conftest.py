@@ -6,7 +6,9 @@ these tests skip, saying why, except under ``CI=true``, where a missing nginx is
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from tests.support import (
     NGINX,
     SECRET,
     Deployment,
+    Server,
     build_blog,
     free_port,
     nginx,
@@ -38,20 +41,36 @@ def deployment(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iter
     migrate.upgrade(database_url)
     output = tmp / "output"
     build_blog(output, database_url, "/api")
-    port = free_port()
-    host = f"{SERVER_NAME}:{port}"
     env = {
         "DATABASE_URL": database_url,
         "LIKES_SECRET": SECRET,
-        "LIKES_PUBLIC_ORIGIN": f"http://{host}",  # nginx's, where readers' browsers reach the API
         "LIKES_TRUSTED_PROXIES": "127.0.0.1",
         "LIKES_DAILY_LIMIT": str(DAILY_LIMIT),
     }
-    apis = (start_gunicorn(env), start_gunicorn(env))
     slugs = tuple(
         sorted(re.findall(r'data-likes-slug="([^"]+)"', (output / "index.html").read_text()))
     )
+    with behind_nginx(tmp, output, slugs, env, start_gunicorn) as site:
+        yield site
+
+
+@contextmanager
+def behind_nginx(
+    tmp: Path,
+    root: Path,
+    slugs: tuple[str, ...],
+    env: dict[str, str],
+    start_gunicorn: Callable[..., Server],
+    workers: int = 2,
+) -> Iterator[Deployment]:
+    """The shipped nginx.conf on a free port, serving ``root`` in front of two API hosts of
+    ``workers`` each, started with ``env`` and nginx's address as ``LIKES_PUBLIC_ORIGIN``:
+    where readers' browsers reach the API."""
+    port = free_port()
+    host = f"{SERVER_NAME}:{port}"
+    env = {**env, "LIKES_PUBLIC_ORIGIN": f"http://{host}"}
+    apis = (start_gunicorn(env, workers=workers), start_gunicorn(env, workers=workers))
     addresses = [f"127.0.0.1:{api.port}" for api in apis]
-    site = nginx_site(port, output, tmp / "nginx" / "cache", addresses)
+    site = nginx_site(port, root, tmp / "nginx" / "cache", addresses)
     with nginx(site, tmp / "nginx", port) as proxy:
-        yield Deployment(proxy.url, port, host, apis, database_url, slugs)
+        yield Deployment(proxy.url, port, host, apis, env["DATABASE_URL"], slugs)

@@ -15,15 +15,12 @@ import pytest
 
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import LikeStore
-from tests.deploy.conftest import SERVER_NAME
+from tests.deploy.conftest import behind_nginx
 from tests.support import (
     ARTICLES,
     NGINX,
     Deployment,
     api_env,
-    free_port,
-    nginx,
-    nginx_site,
     unavailable,
     wait_until,
 )
@@ -321,16 +318,10 @@ def never_kept(tmp_path_factory, make_postgres_database, start_gunicorn) -> Iter
     store = LikeStore.from_url(database_url)
     store.register(ARTICLES)
     store.dispose()
-    port = free_port()
-    host = f"{SERVER_NAME}:{port}"
-    env = api_env(database_url, LIKES_CACHE_MAX_AGE="0", LIKES_PUBLIC_ORIGIN=f"http://{host}")
-    apis = (start_gunicorn(env, workers=1), start_gunicorn(env, workers=1))
+    env = api_env(database_url, LIKES_CACHE_MAX_AGE="0")
     slugs = tuple(article.slug for article in ARTICLES)
-    addresses = [f"127.0.0.1:{api.port}" for api in apis]
-    with nginx(
-        nginx_site(port, tmp, tmp / "nginx" / "cache", addresses), tmp / "nginx", port
-    ) as proxy:
-        yield Deployment(proxy.url, port, host, apis, database_url, slugs)
+    with behind_nginx(tmp, tmp, slugs, env, start_gunicorn, workers=1) as site:
+        yield site
 
 
 def test_counts_the_api_marks_no_cache_are_never_kept(never_kept):
