@@ -21,7 +21,7 @@ from pelican.plugins.likes.settings import (
     LikesSettings,
     warn_about_api_url,
     warn_about_hide_below,
-    warn_about_social_display,
+    warn_about_social_settings,
 )
 
 answer_old_name()
@@ -52,7 +52,7 @@ def connect_receivers(pelican: Pelican) -> None:
         return
     warn_about_api_url(settings)
     warn_about_hide_below(settings)
-    warn_about_social_display(settings)
+    warn_about_social_settings(settings)
     from pelican.plugins.likes.assets import copy_assets
     from pelican.plugins.likes.baked_counts import bake_counts, start_exchange, watch_article
     from pelican.plugins.likes.icons import warn_about_icon

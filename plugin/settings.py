@@ -159,12 +159,6 @@ def warn_about_hide_below(settings: LikesSettings) -> None:
 
 SOCIAL_DISPLAYS = ("beside", "sum", "hidden")
 
-
-def social_display(settings: LikesSettings) -> str:
-    """``LIKES_SOCIAL_DISPLAY``, or "beside" if it is none of its choices."""
-    return settings.social_display if settings.social_display in SOCIAL_DISPLAYS else "beside"
-
-
 # The social settings that are seconds, each with the name pelicanconf.py gives it.
 _SOCIAL_SECONDS = {
     "social_max_age": "LIKES_SOCIAL_MAX_AGE",
@@ -175,43 +169,46 @@ _SOCIAL_SECONDS = {
 
 def social_settings(settings: LikesSettings) -> LikesSettings:
     """``settings`` with each social setting that cannot be used replaced by its default (as
-    Pelican checks none of a plugin's settings): what the build fetches with."""
-    defaults = LikesSettings()
-    fixed: dict[str, Any] = {
-        name: getattr(defaults, name)
-        for name in _SOCIAL_SECONDS
-        if not _is_seconds(getattr(settings, name))
-    }
-    if not _is_mapping(settings.social_mastodon_apis):
-        fixed["social_mastodon_apis"] = None
-    return replace(settings, **fixed) if fixed else settings
+    Pelican checks none of a plugin's settings): what the build fetches and shows with."""
+    fixes = _social_fixes(settings)
+    if not fixes:
+        return settings
+    return replace(settings, **{name: value for name, (value, _) in fixes.items()})
 
 
-def warn_about_social_display(settings: LikesSettings) -> None:
+def warn_about_social_settings(settings: LikesSettings) -> None:
     """One warning per build for each social setting that cannot be used."""
-    if not settings.social:
-        return
-    if settings.social_display not in SOCIAL_DISPLAYS:
-        logger.warning(
-            "likes: LIKES_SOCIAL_DISPLAY %r: expected one of %s; shown as 'beside'",
-            settings.social_display,
-            ", ".join(map(repr, SOCIAL_DISPLAYS)),
-        )
+    if settings.social:
+        for _, problem in _social_fixes(settings).values():
+            logger.warning("likes: %s", problem)
+
+
+def _social_fixes(settings: LikesSettings) -> dict[str, tuple[Any, str]]:
+    """Each social setting that cannot be used: the value used instead, and why, in words."""
     defaults = LikesSettings()
+    fixes: dict[str, tuple[Any, str]] = {}
+    if settings.social_display not in SOCIAL_DISPLAYS:
+        choices = ", ".join(map(repr, SOCIAL_DISPLAYS))
+        fixes["social_display"] = (
+            defaults.social_display,
+            f"LIKES_SOCIAL_DISPLAY {settings.social_display!r}: expected one of {choices}; "
+            f"shown as {defaults.social_display!r}",
+        )
     for name, setting in _SOCIAL_SECONDS.items():
-        if not _is_seconds(getattr(settings, name)):
-            logger.warning(
-                "likes: %s %r: expected a number of seconds, 0 or more; %r is used",
-                setting,
-                getattr(settings, name),
-                getattr(defaults, name),
+        value, default = getattr(settings, name), getattr(defaults, name)
+        if not _is_seconds(value):
+            fixes[name] = (
+                default,
+                f"{setting} {value!r}: expected a number of seconds, 0 or more; "
+                f"{default!r} is used",
             )
     if not _is_mapping(settings.social_mastodon_apis):
-        logger.warning(
-            "likes: LIKES_SOCIAL_MASTODON_APIS %r: expected {'instance host': 'base URL'}; "
-            "every instance is asked at its own host",
-            settings.social_mastodon_apis,
+        fixes["social_mastodon_apis"] = (
+            None,
+            f"LIKES_SOCIAL_MASTODON_APIS {settings.social_mastodon_apis!r}: expected "
+            "{'instance host': 'base URL'}; every instance is asked at its own host",
         )
+    return fixes
 
 
 def _is_mapping(value: object) -> bool:

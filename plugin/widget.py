@@ -14,7 +14,7 @@ from pelican.generators import Generator
 
 from pelican.plugins.likes.field_mapping import as_flag
 from pelican.plugins.likes.icons import DEFAULT, shipped_icon, widget_icon
-from pelican.plugins.likes.settings import LikesSettings, social_display
+from pelican.plugins.likes.settings import LikesSettings, social_settings
 from pelican.plugins.likes.social.links import SERVICE_NAMES, SOCIAL_ATTRIBUTE, SocialLink
 from pelican.plugins.likes.texts import WidgetTexts, catalog_for
 from pelican_likes.storage.slugs import is_valid_slug
@@ -184,7 +184,9 @@ class LikesWidget:
         self._siteurl = siteurl
         self._icon = widget_icon(settings.icon).markup  # warned about once, at the build's start
         self._hide_below = settings.shown_from()
-        self._social_display = social_display(settings) if settings.social else "hidden"
+        self._social_display = (
+            social_settings(settings).social_display if settings.social else "hidden"
+        )
         self._drawn: dict[tuple[object, ...], str] = {}
 
     @classmethod

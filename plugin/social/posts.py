@@ -6,7 +6,7 @@ A URL none of them matches is kept as a plain link beside the counts, and named 
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 # Frontmatter fields, in the order their URLs are shown.
 FIELDS = ("syndication", "mastodon", "bluesky")
@@ -35,8 +35,8 @@ class Post:
 
 def recognised(url: str) -> Post | None:
     """The post at ``url``, or None if it is no Mastodon status or Bluesky post."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = _web_address(url)
+    if parts is None:
         return None
     host = parts.netloc.lower()
     if parts.hostname in _BLUESKY_HOSTS:
@@ -77,11 +77,17 @@ def shared_posts(metadata: dict[str, object]) -> tuple[list[Post], list[str], li
         post = recognised(url)
         if post is not None and expected.get(url, post.service) == post.service:
             posts.append(post)
-        elif urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
+        elif _web_address(url):
             links.append(url)
         else:
             ignored.append(url)
     return posts, links, ignored
+
+
+def _web_address(url: str) -> SplitResult | None:
+    """The parts of ``url`` if it is an http(s) address with a host, else None."""
+    parts = urlsplit(url.strip())
+    return parts if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def webmention_target(article_url: str) -> Post:
