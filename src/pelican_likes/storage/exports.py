@@ -4,7 +4,7 @@ streamed: a million of them pass through in the memory of a few thousand
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, Row, select
 
@@ -18,7 +18,13 @@ from pelican_likes.storage.exchange import (
     Record,
 )
 from pelican_likes.storage.migrate import require_head
-from pelican_likes.storage.schema import article_aliases, article_merges, articles, likes
+from pelican_likes.storage.schema import (
+    article_aliases,
+    article_merges,
+    articles,
+    in_utc,
+    likes,
+)
 
 # Like rows fetched per round trip: PostgreSQL's server-side cursor hands them over this many at
 # a time, and SQLite's cursor steps through its rows as they are read.
@@ -62,10 +68,3 @@ def _like_rows(conn: Connection) -> Iterator[Row[int, str, datetime]]:
     )
     for batch in conn.execution_options(yield_per=BATCH).execute(query).partitions():
         yield from batch
-
-
-def in_utc(moment: datetime) -> datetime:
-    """``moment`` in UTC: SQLite's rows read back without an offset, and are UTC."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Connection, String, func, literal_column, 
 
 from pelican_likes.storage.aliases import article_by_slug
 from pelican_likes.storage.errors import UnknownArticle
-from pelican_likes.storage.schema import articles, likes
+from pelican_likes.storage.schema import articles, in_utc, likes
 from pelican_likes.storage.statements import bump_counter, counts_query
 
 Period = Literal["hour", "day"]
@@ -42,7 +42,7 @@ class Window:
         for name in ("start", "end"):
             moment = getattr(self, name)
             if moment is not None:
-                object.__setattr__(self, name, _in_utc(moment))
+                object.__setattr__(self, name, in_utc(moment))
         if self.start and self.end and self.start >= self.end:
             raise BadTime(
                 f"--from {_shown(self.start)} is not before --to {_shown(self.end)} (UTC): "
@@ -83,19 +83,12 @@ def parse_time(text: str, option: str) -> datetime:
             f"2026-12-01T11:00+01:00, got {text!r}"
         ) from None
     try:
-        return _in_utc(moment)
+        return in_utc(moment)
     except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
         raise BadTime(
             f"{option} {text.strip()}: in UTC that is outside the years 1 to 9999, the times "
             "a like can have"
         ) from None
-
-
-def _in_utc(moment: datetime) -> datetime:
-    """``moment`` in UTC, a naive one taken as UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _shown(moment: datetime) -> str:

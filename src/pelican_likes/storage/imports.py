@@ -8,7 +8,7 @@ Either way the like rows keep the pseudonyms made under the stream's ids, ``SHA-
 id)``, which cannot be made again without the reader: so each article here lists the stream's
 ids of its rows (its own there, and those merged into it there) in ``article_merges``, where a
 reader is looked up (pseudonyms.py). An id listed so must be no other article's here, as no
-two articles ever share one (statements._next_article_id): else one reader's rows on two
+two articles ever share one (statements.next_article_id): else one reader's rows on two
 articles would hold the same pseudonym, which a copy of the database could join, and a later
 merge of the two would find them clashing. Such an import is refused.
 
@@ -36,27 +36,25 @@ from pelican_likes.storage.exchange import (
     MergeRecord,
     Record,
 )
-from pelican_likes.storage.exports import in_utc
 from pelican_likes.storage.migrate import head_revision, require_head
 from pelican_likes.storage.records import TITLE_LENGTH, URL_LENGTH
 from pelican_likes.storage.rules import kept_url
 from pelican_likes.storage.schema import (
+    MAX_INTEGER,
     MAX_LIKES,
     VOTER_LENGTH,
     article_aliases,
     article_merges,
     articles,
+    in_utc,
     like_counters,
     likes,
 )
 from pelican_likes.storage.slugs import SLUG_RULE, is_valid_slug
-from pelican_likes.storage.statements import insert_for
+from pelican_likes.storage.statements import insert_for, next_article_id
 
 # Like rows written per statement; as many ids per IN list when counts are rebuilt.
 BATCH = 2_000
-
-# The largest id an Integer column holds on PostgreSQL.
-MAX_ID = 2**31 - 1
 
 
 def merge(conn: Connection, dialect: str, stream: Iterable[Record], *, dry_run: bool) -> Imported:
@@ -298,8 +296,10 @@ def _check_revision(revision: str) -> None:
 
 def _check_id(article_id: int) -> None:
     """Refuse an id the articles table cannot hold (an Integer column on both databases)."""
-    if not 1 <= article_id <= MAX_ID:
-        raise ImportRefused(f"article id {article_id}: ids are whole numbers from 1 to {MAX_ID:,}")
+    if not 1 <= article_id <= MAX_INTEGER:
+        raise ImportRefused(
+            f"article id {article_id}: ids are whole numbers from 1 to {MAX_INTEGER:,}"
+        )
 
 
 def _article_values(record: ArticleRecord) -> dict[str, object]:
@@ -398,12 +398,7 @@ def _advance_sequence(conn: Connection) -> None:
     again, to a new article whose readers' rows would then share pseudonyms with the merged
     ones."""
     name = conn.scalar(text("SELECT pg_get_serial_sequence('articles', 'id')"))
-    highest = conn.scalar(
-        select(func.greatest(
-            select(func.coalesce(func.max(articles.c.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(article_merges.c.former_id), 0)).scalar_subquery(),
-        ))
-    )  # fmt: skip
+    highest = conn.execute(select(next_article_id())).scalar_one() - 1
     # The name is PostgreSQL's own, quoted by pg_get_serial_sequence; a parameter cannot name it.
     state = text(f"SELECT last_value, is_called FROM {name}")  # noqa: S608
     last, called = conn.execute(state).one()

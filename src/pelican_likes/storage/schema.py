@@ -7,6 +7,8 @@ article queues on that row's lock; spread over slots, concurrent likes rarely me
 docs/performance.md for the measurement).
 """
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -33,9 +35,20 @@ COUNTER_SLOTS = 16
 # (pseudonyms.py): never the token, never an address, never the same for two articles.
 VOTER_LENGTH = 64
 
-# The largest count an Integer column holds on PostgreSQL (int4). SQLite would take up to 2**63
-# and then turn to REAL, which the API would answer as a float: one bound for both.
-MAX_LIKES = 2**31 - 1
+# The largest value an Integer column holds on PostgreSQL (int4): of an article's id, and of its
+# count. SQLite would take up to 2**63 and then turn to REAL, which the API would answer as a
+# float: one bound for both.
+MAX_INTEGER = 2**31 - 1
+MAX_LIKES = MAX_INTEGER
+
+
+def in_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC. The tables' times are UTC; SQLite's are read back without an offset,
+    and a naive time given by a user is taken as UTC too."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
 
 metadata = MetaData(
     naming_convention={

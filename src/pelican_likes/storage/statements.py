@@ -138,7 +138,7 @@ def upsert_articles(dialect: str) -> Insert:
     """
     statement = insert_for(dialect)(articles)
     if dialect == "sqlite":
-        statement = statement.values(id=_next_article_id())
+        statement = statement.values(id=next_article_id())
     url = case(
         (_has_host(articles.c.url) & ~_has_host(statement.excluded.url), articles.c.url),
         else_=statement.excluded.url,
@@ -157,11 +157,11 @@ def upsert_articles(dialect: str) -> Insert:
     )
 
 
-def _next_article_id() -> ScalarSelect[int]:
-    """SQLite's id of a new article: past every article's and every merged one's. SQLite would
+def next_article_id() -> ScalarSelect[int]:
+    """The id of a new article: past every article's and every merged one's. SQLite would
     otherwise give a merged article's id, the largest, to the next new one, whose likes would be
     stored under the same pseudonyms as those the merge kept (pseudonyms.py); PostgreSQL's
-    sequence never gives an id twice."""
+    sequence never gives an id twice, and an import moves it past this (imports.py)."""
     taken = union_all(
         select(func.max(articles.c.id).label("id")), select(func.max(article_merges.c.former_id))
     ).subquery()
