@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from pelican_likes.storage.exchange import (
+    SECTION_OF,
     AliasRecord,
     ArticleRecord,
     End,
@@ -57,16 +58,10 @@ def _as_object(record: Record) -> dict[str, object]:
     match record:
         case Header(revision):
             return {"type": "header", "format": FORMAT, "revision": revision}
-        case ArticleRecord():
-            return {"type": "article", **asdict(record)}
-        case AliasRecord():
-            return {"type": "alias", **asdict(record)}
-        case MergeRecord():
-            return {"type": "merge", **asdict(record)}
         case LikeRecord(article, voter, at):
             return {"type": "like", "article": article, "voter": voter, "at": at.isoformat()}
-        case End():
-            return {"type": "end", **asdict(record)}
+        case _:
+            return {"type": SECTION_OF[type(record)], **asdict(record)}
 
 
 class RecordReader:
