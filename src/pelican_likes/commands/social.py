@@ -42,13 +42,12 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def list_social(args: argparse.Namespace, url: str) -> None:
-    shared = read_social(args.cache)
-    if shared is None:
+    cache = read_social(args.cache)
+    if cache is None:
         raise FileNotFoundError(
             f"no social counts in {args.cache}: no build with shared articles wrote "
             "likes-social.json there (--cache names the build's CACHE_PATH)"
         )
-    cache = shared[0]
     rows = list(social_rows(cache))
     print_listing(
         args.format,

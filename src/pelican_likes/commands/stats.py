@@ -16,7 +16,7 @@ from pathlib import Path
 from pelican_likes.commands.output import add_format_argument, print_listing
 from pelican_likes.commands.usage import UsageError, is_whole_number
 from pelican_likes.reports.page import render_report, report_file, write_report
-from pelican_likes.reports.social import DEFAULT_CACHE, read_social
+from pelican_likes.reports.social import DEFAULT_CACHE, SocialLikes, read_social
 from pelican_likes.reports.stats import LikesStats, open_stats_engine, read_stats
 from pelican_likes.reports.summary import as_json, as_rows, stats_table
 
@@ -140,13 +140,13 @@ def _read(args: argparse.Namespace, url: str) -> LikesStats:
     today = datetime.now(UTC).date()
     since = parse_since(args.since, today)
     top = parse_top(args.top)
-    shared = read_social(args.cache)  # before the database: a bad cache file writes nothing
+    cache = read_social(args.cache)  # before the database: a bad cache file writes nothing
     engine = open_stats_engine(url)
     try:
         stats = read_stats(engine, since, top=top, slugs=args.slugs, today=today)
     finally:
         engine.dispose()
-    return stats if shared is None else replace(stats, social=shared[1])
+    return stats if cache is None else replace(stats, social=SocialLikes.of_cache(cache))
 
 
 def _check_writable(target: Path) -> None:

@@ -70,9 +70,9 @@ def render_report(stats: LikesStats, generated: datetime | None = None) -> str:
         ranked=[(article, best_day(article.per_day)) for article in stats.articles],
         data=as_json(stats),
         # Likes where the articles were shared, a column per service, if a build kept any.
-        social_services=stats.social.services if stats.social else (),
+        social_totals=stats.social_totals(),
         service_labels=SERVICE_LABELS,
-        social_of=lambda slug: stats.social.of(slug).values() if stats.social else (),
+        social_of=stats.social_of,
         uplot_js=Markup(library.js),  # noqa: S704 - the vendored file, as shipped
         uplot_css=Markup(library.css),  # noqa: S704 - likewise
         uplot_license=Markup(library.license),  # noqa: S704 - likewise, in a comment

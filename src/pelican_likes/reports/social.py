@@ -22,27 +22,29 @@ class SocialLikes:
     by_slug: Mapping[str, Mapping[str, int]]
     totals: Mapping[str, int]
 
+    @classmethod
+    def of_cache(cls, cache: SocialCache) -> "SocialLikes":
+        """The likes of each article of ``cache``, summed by service over its posts."""
+        by_slug: dict[str, dict[str, int]] = {}
+        for slug, article in cache.articles.items():
+            counts: dict[str, int] = {}
+            for url in article.posts:
+                post = cache.posts.get(url)
+                if post is not None and post.likes is not None:
+                    counts[post.service] = counts.get(post.service, 0) + post.likes
+            by_slug[slug] = counts
+        services = tuple(s for s in SERVICES if any(s in counts for counts in by_slug.values()))
+        totals = {s: sum(counts.get(s, 0) for counts in by_slug.values()) for s in services}
+        return cls(services, by_slug, totals)
+
     def of(self, slug: str) -> dict[str, int]:
         """An article's likes on each service, 0 where it has none."""
         known = self.by_slug.get(slug, {})
         return {service: known.get(service, 0) for service in self.services}
 
 
-def read_social(cache_folder: Path) -> tuple[SocialCache, SocialLikes] | None:
-    """The cache in ``cache_folder`` and its likes by article; None if no build wrote one there.
-    Raises UnreadableCache (a ValueError naming the file) for a file that is not one."""
+def read_social(cache_folder: Path) -> SocialCache | None:
+    """The cache in ``cache_folder``; None if no build wrote one there. Raises UnreadableCache
+    (a ValueError naming the file) for a file that is not one."""
     path = cache_file(cache_folder)
-    if not path.exists():
-        return None
-    cache = read_cache(path)
-    by_slug: dict[str, dict[str, int]] = {}
-    for slug, article in cache.articles.items():
-        counts: dict[str, int] = {}
-        for url in article.posts:
-            post = cache.posts.get(url)
-            if post is not None and post.likes is not None:
-                counts[post.service] = counts.get(post.service, 0) + post.likes
-        by_slug[slug] = counts
-    services = tuple(s for s in SERVICES if any(s in counts for counts in by_slug.values()))
-    totals = {s: sum(counts.get(s, 0) for counts in by_slug.values()) for s in services}
-    return cache, SocialLikes(services, by_slug, totals)
+    return read_cache(path) if path.exists() else None

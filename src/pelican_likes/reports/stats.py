@@ -89,6 +89,15 @@ class LikesStats:
         """``per_day`` as one number per day of the period, zeros included."""
         return [per_day.get(day, 0) for day in self.days]
 
+    def social_totals(self) -> Mapping[str, int]:
+        """Each service's likes over the blog, a column each in the tables; none without
+        social counts."""
+        return self.social.totals if self.social else {}
+
+    def social_of(self, slug: str) -> list[int]:
+        """An article's likes on each service of ``social_totals``, in its order."""
+        return list(self.social.of(slug).values()) if self.social else []
+
 
 def open_stats_engine(url: str) -> Engine:
     """An engine for reading stats that never creates a database: SQLite would make an empty

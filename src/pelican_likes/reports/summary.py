@@ -84,19 +84,16 @@ def stats_table(stats: LikesStats, console: Console) -> list[RenderableType]:
     table.add_column("In period", justify="right", footer=f"{stats.in_period:,}")
     blog_line = sparkline(stats.series(stats.per_day))
     table.add_column("Per day", footer=Text(blog_line, style="cyan" if styled else ""))
-    social = stats.social
-    for service in social.services if social else ():
-        total = social.totals[service] if social else 0
+    for service, total in stats.social_totals().items():
         table.add_column(SERVICE_LABELS[service], justify="right", footer=f"{total:,}")
     for rank, article in enumerate(stats.articles, start=1):
-        elsewhere = social.of(article.slug).values() if social else ()
         table.add_row(
             str(rank),
             _title(article, styled),
             f"{article.total:,}",
             f"{article.in_period:,}",
             Text(sparkline(stats.series(article.per_day)), style="green" if styled else ""),
-            *(f"{count:,}" for count in elsewhere),
+            *(f"{count:,}" for count in stats.social_of(article.slug)),
         )
     return [heading, table] if stats.articles else [heading, table, "No likes in this period."]
 
@@ -112,13 +109,11 @@ def _title(article: ArticleLikes, styled: bool) -> Text:
 def as_rows(stats: LikesStats) -> Iterator[Sequence[object]]:
     """A header, then one row per article, ranked: its totals, then one column per day."""
     days = [f"{day:%Y-%m-%d}" for day in stats.days]
-    services = stats.social.services if stats.social else ()
-    social = [f"{service}_likes" for service in services]
+    social = [f"{service}_likes" for service in stats.social_totals()]
     yield ["rank", "slug", "title", "url", "total", "likes_in_period", *social, *days]
     for rank, article in enumerate(stats.articles, start=1):
         row = [rank, article.slug, article.title, article.url, article.total, article.in_period]
-        elsewhere = list(stats.social.of(article.slug).values()) if stats.social else []
-        yield row + elsewhere + stats.series(article.per_day)
+        yield row + stats.social_of(article.slug) + stats.series(article.per_day)
 
 
 def as_json(stats: LikesStats) -> dict[str, object]:
