@@ -21,6 +21,7 @@ from babel.numbers import format_decimal
 from pelican.generators import ArticlesGenerator
 
 from pelican.plugins.likes.settings import LikesSettings
+from pelican_likes.builds.social_cache import SERVICES
 from pelican_likes.translations import shipped_translations
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 MESSAGE_NAMES = ("error", "limit", "action", "counted")
 TEXT_NAMES = ("label", *MESSAGE_NAMES)
 # Beside the button, each service's likes of the article's posts (plugin/social/), by plural form.
-SOCIAL_SERVICES = ("mastodon", "bluesky", "webmention")
+SOCIAL_SERVICES = SERVICES
 FALLBACK_LANGUAGE = "en"
 COUNT = "{count}"
 
