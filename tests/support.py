@@ -485,9 +485,15 @@ def pgbouncer(database_url: str, folder: Path, pool_size: int = 2) -> Iterator[P
         stop_process(process)
 
 
-def build_blog(output: Path, database_url: str, api_url: str, **settings: object) -> None:
+def build_blog(
+    output: Path, database_url: str, api_url: str, *, offline: bool = True, **settings: object
+) -> None:
     """The demo blog: ``pelican content`` from the repository root, as a user runs it, into
     ``output``, registering its articles in ``database_url``; ``settings`` over pelicanconf.py's.
+
+    ``offline``, as ``make run`` builds it: the demo's shared posts are on hosts that do not
+    exist (and Bluesky's public AppView), which no test may reach; a test that points the build
+    at a stub service says ``offline=False``.
     """
     extra = {
         "LIKES_DATABASE_URL": database_url,
@@ -500,6 +506,7 @@ def build_blog(output: Path, database_url: str, api_url: str, **settings: object
         [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
          "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())],
         cwd=REPO, check=True, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "LIKES_SOCIAL_OFFLINE": "1" if offline else ""},
     )  # fmt: skip
 
 
@@ -546,6 +553,25 @@ def click_and_settle(page, button, method: str) -> None:
     with page.expect_response(lambda r: r.request.method == method and "/like" in r.url):
         button.click()
     page.wait_for_function("() => !document.querySelector('.likes[aria-busy=true]')")
+
+
+def widgets(page, slug: str):
+    """The locator of every widget of article ``slug`` on ``page``."""
+    return page.locator(f'.likes[data-likes-slug="{slug}"]')
+
+
+def expect_state(page, slug: str, liked: bool, count: int) -> None:
+    """The article has a widget, and every one shows the same state: pressed or not, and the
+    count, in its number and in its button's name."""
+    from playwright.sync_api import expect
+
+    boxes = widgets(page, slug)
+    expect(boxes).not_to_have_count(0)
+    for n in range(boxes.count()):
+        button = boxes.nth(n).locator("button")
+        expect(button).to_have_attribute("aria-pressed", "true" if liked else "false")
+        expect(boxes.nth(n).locator(".likes-count")).to_have_text(str(count))
+        expect(button).to_have_attribute("aria-label", re.compile(rf"\b{count} likes?\b"))
 
 
 def record_likes(url: str, dated: Iterable[tuple[str, datetime]]) -> None:

@@ -13,7 +13,7 @@ import pytest
 from pelican_likes.api.shared_reads import SharedReads
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import SECRET, Server, wait_until
+from tests.support import Server, api_env, wait_until
 
 
 class HeldDatabase:
@@ -163,13 +163,8 @@ def postgres_api(make_postgres_database, start_gunicorn) -> Iterator[tuple[Serve
     migrate.upgrade(url)
     store = LikeStore.from_url(url)
     store.register([ArticleInfo(f"page-{n}") for n in range(20)])
-    environment = {
-        "DATABASE_URL": url,
-        "LIKES_SECRET": SECRET,
-        "LIKES_RATE_LIMIT": "0",
-        "LIKES_DAILY_LIMIT": "0",
-        "LIKES_CACHE_MAX_AGE": "0",  # every count read from the database: nothing cached
-    }
+    # Every count read from the database: nothing cached.
+    environment = api_env(url, LIKES_CACHE_MAX_AGE="0")
     yield start_gunicorn(environment, workers=2), store
     store.dispose()
 

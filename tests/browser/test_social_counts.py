@@ -44,7 +44,7 @@ def served(tmp, stub: SocialStub, start_gunicorn, **settings: object) -> Blog:
     database = sqlite_database(tmp)
     output = tmp / "output"
     build_blog(
-        output, database, "/api",
+        output, database, "/api", offline=False,
         LIKES_SOCIAL_MASTODON_APIS={"mastodon.example": stub.url},
         LIKES_SOCIAL_BLUESKY_API=stub.url, **settings,
     )  # fmt: skip

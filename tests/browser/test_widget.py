@@ -8,23 +8,9 @@ from pelican.plugins.likes.texts import catalog_for
 from pelican.plugins.likes.widget import widget_markup
 from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.storage.store import ArticleInfo
-from tests.support import click_and_settle, wait_until
+from tests.support import click_and_settle, expect_state, wait_until, widgets
 
 ENGLISH = catalog_for(None).for_language("en", None)
-
-
-def widgets(page: Page, slug: str):
-    return page.locator(f'.likes[data-likes-slug="{slug}"]')
-
-
-def expect_state(page: Page, slug: str, liked: bool, count: int) -> None:
-    """Every widget of the article shows the same state: pressed or not, and the count."""
-    boxes = widgets(page, slug)
-    for n in range(boxes.count()):
-        button = boxes.nth(n).locator("button")
-        expect(button).to_have_attribute("aria-pressed", "true" if liked else "false")
-        expect(boxes.nth(n).locator(".likes-count")).to_have_text(str(count))
-        expect(button).to_have_attribute("aria-label", re.compile(rf"\b{count} likes?\b"))
 
 
 def open_article(page: Page, site) -> int:
