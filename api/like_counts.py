@@ -12,6 +12,7 @@ database, so that no count it serves is a second old. nginx hides that header fr
 import functools
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import falcon
@@ -52,7 +53,7 @@ class LikeCounts:
         self._shared = max_age > 0
         self.cache_control = f"public, max-age={max_age}" if max_age else "no-cache"
 
-    def document(self, slugs: list[str]) -> CountsAnswer:
+    def document(self, slugs: Sequence[str]) -> CountsAnswer:
         """The answer for ``slugs``, already checked: also what ``read_lane`` sends."""
         counts, read_since = self._cache.counts(slugs, self._read)
         body, etag = _rendered(tuple(sorted(counts.items())))

@@ -71,13 +71,12 @@ class ReadLane:
         return headers, body
 
 
-def _plain_slugs(query: object) -> list[str] | None:
+def _plain_slugs(query: object) -> tuple[str, ...] | None:
     """The slugs of a query string Falcon would accept, parsed as Falcon parses it (blank
     values kept, commas not split); None when Falcon is to answer, a 400 above all."""
     if not isinstance(query, str) or not query:
         return None
-    slugs = _parsed_slugs(query)
-    return None if slugs is None else list(slugs)
+    return _parsed_slugs(query)
 
 
 @functools.lru_cache(maxsize=PARSED)
