@@ -216,7 +216,7 @@ def isso_likes(folder: Path) -> int:
 
 
 def seed_ours(url: str) -> LikeStore:
-    """The 20 articles, each liked by a few readers (1 to 4), and the article the likes go to."""
+    """The 100 articles, each liked by a few readers (1 to 4), and the article the likes go to."""
     store = LikeStore.from_url(url)
     store.register(ArticleInfo(slug, f"Article {slug}", f"/{slug}.html") for slug in ALL_SLUGS)
     store.register([ArticleInfo("viral")])

@@ -76,7 +76,8 @@ def server_connections(database: str) -> int:
         admin.dispose()
 
 
-def spread(values: list[float]) -> str:
+def rate_spread(values: list[float]) -> str:
+    """Median and range of requests per second: ``   2,131 (1,980-2,240)``."""
     return f"{statistics.median(values):>8,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
 
@@ -144,7 +145,7 @@ def main() -> None:
     )
     print(f"  {'per second':<14} {'likes':>22} {'uncached reads':>22}")
     for way in WAYS:
-        print(f"  {way:<14} " + " ".join(f"{spread(rates[way, k]):>22}" for k in KINDS))
+        print(f"  {way:<14} " + " ".join(f"{rate_spread(rates[way, k]):>22}" for k in KINDS))
     for kind in KINDS:
         ratios = [
             p / d for p, d in zip(rates["pgbouncer", kind], rates["direct", kind], strict=True)
