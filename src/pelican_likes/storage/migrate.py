@@ -4,6 +4,7 @@ Both are found by this package's own name, so another distribution's top-level `
 never be the one that runs.
 """
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
@@ -38,8 +39,10 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest schema revision this release knows."""
+    """The newest schema revision this release knows: read from its migrations once, as an
+    export, an import and a copy each ask it again."""
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     if head is None:
         raise StorageError("this installation of pelican-likes ships no migrations")
@@ -49,11 +52,11 @@ def head_revision() -> str:
 def require_head(conn: Connection) -> str:
     """The revision of the database on ``conn``, if it is this release's; else SchemaNotMigrated,
     saying what to run. For work that reads or writes every table (an export, an import)."""
-    revision = MigrationContext.configure(conn).get_current_revision()
-    if revision != head_revision():
+    revision, head = MigrationContext.configure(conn).get_current_revision(), head_revision()
+    if revision != head:
         raise SchemaNotMigrated(
             f"the database is at schema revision {revision or 'base'}, not this release's "
-            f"{head_revision()}: run `pelican-likes db upgrade` on it first"
+            f"{head}: run `pelican-likes db upgrade` on it first"
         )
     return revision
 
