@@ -5,7 +5,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -17,12 +17,13 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 SLUGS = [f"article-{n}" for n in range(20)]
 
 
-def seeded_store(url: str) -> LikeStore:
-    """A store on ``url`` (migrated) with SLUGS, each liked by a few readers (1 to 4), and the
-    article the write loads like, "viral"."""
+def seeded_store(url: str, slugs: Sequence[str] = SLUGS) -> LikeStore:
+    """A store on ``url`` (migrated) with ``slugs``, each liked by a few readers (1 to 4), and
+    the article the write loads like, "viral"."""
     store = LikeStore.from_url(url)
-    store.register(ArticleInfo(slug) for slug in [*SLUGS, "viral"])
-    for n, slug in enumerate(SLUGS):
+    store.register(ArticleInfo(slug, f"Article {slug}", f"/{slug}.html") for slug in slugs)
+    store.register([ArticleInfo("viral")])
+    for n, slug in enumerate(slugs):
         for reader in range(n % 4 + 1):
             store.like(slug, f"bench-reader-{reader:04d}")
     return store

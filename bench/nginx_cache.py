@@ -29,10 +29,10 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench._load import Load, wrk
+from bench._load import Load, seeded_store, wrk
 from bench._postgres import throwaway_database
 from bench.peer import rotated, spread
-from bench.reads import QUERY, seed
+from bench.reads import QUERY
 from tests.support import BLOG_HOST, NGINX_CONF, SECRET, free_port, gunicorn, nginx, nginx_site
 
 SERVER_NAME = BLOG_HOST
@@ -76,7 +76,7 @@ def main() -> None:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="likes-nginx-")))
         url = stack.enter_context(throwaway_database())
-        seed(url)
+        seeded_store(url).dispose()
         log = folder / "api.log"
         env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
         api = stack.enter_context(

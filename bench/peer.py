@@ -46,9 +46,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench._load import Load, distinct_voters, wrk
+from bench._load import SLUGS, Load, distinct_voters, seeded_store, wrk
 from bench._postgres import throwaway_database
-from pelican_likes.storage.store import ArticleInfo, LikeStore
+from pelican_likes.storage.store import LikeStore
 from tests.support import (
     REPO,
     SECRET,
@@ -64,7 +64,6 @@ from tests.support import (
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pelican-likes-bench"
 ISSO_VENV = CACHE / "isso-venv"
 ISSO_WORKERS = 2
-SLUGS = [f"article-{n}" for n in range(20)]
 URIS = [f"/{slug}.html" for slug in SLUGS]
 OUR_READ = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
 # Reads of other pages: 97 sets of 20 of 100 articles, a set per request in turn, so that
@@ -215,17 +214,6 @@ def isso_likes(folder: Path) -> int:
         return conn.execute("SELECT COALESCE(SUM(likes), 0) FROM comments").fetchone()[0]
 
 
-def seed_ours(url: str) -> LikeStore:
-    """The 100 articles, each liked by a few readers (1 to 4), and the article the likes go to."""
-    store = LikeStore.from_url(url)
-    store.register(ArticleInfo(slug, f"Article {slug}", f"/{slug}.html") for slug in ALL_SLUGS)
-    store.register([ArticleInfo("viral")])
-    for n, slug in enumerate(ALL_SLUGS):
-        for reader in range(n % 4 + 1):
-            store.like(slug, f"bench-reader-{reader:04d}")
-    return store
-
-
 def our_likes(store: LikeStore) -> int:
     return store.counts(["viral"]).get("viral", 0)
 
@@ -253,7 +241,10 @@ def main() -> None:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="likes-peer-")))
         sqlite_url = sqlite_database(folder)
         postgresql_url = stack.enter_context(throwaway_database())
-        stores = {"SQLite": seed_ours(sqlite_url), "PostgreSQL": seed_ours(postgresql_url)}
+        stores = {
+            "SQLite": seeded_store(sqlite_url, ALL_SLUGS),
+            "PostgreSQL": seeded_store(postgresql_url, ALL_SLUGS),
+        }
         servers: dict[str, Server] = {}
         for backend, url in (("SQLite", sqlite_url), ("PostgreSQL", postgresql_url)):
             env = {

@@ -20,28 +20,16 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
-from bench._load import Load, serve, wrk
+from bench._load import SLUGS, Load, seeded_store, serve, wrk
 from bench._postgres import throwaway_database
-from pelican_likes.storage.store import ArticleInfo, LikeStore
 from tests.support import API_APP, SECRET
 
-SLUGS = [f"article-{n}" for n in range(20)]
 QUERY = "/api/likes?" + urlencode([("slug", slug) for slug in SLUGS])
 
 # wrk counts a 304 as a success ("Non-2xx or 3xx responses" leaves 3xx out).
 _IF_NONE_MATCH = """
 wrk.headers["If-None-Match"] = '{etag}'
 """
-
-
-def seed(url: str) -> None:
-    """Register the 20 articles, each liked by a few readers (1 to 4)."""
-    store = LikeStore.from_url(url)
-    store.register(ArticleInfo(slug, f"Article {slug}", f"/{slug}.html") for slug in SLUGS)
-    for n, slug in enumerate(SLUGS):
-        for reader in range(n % 4 + 1):
-            store.like(slug, f"bench-reader-{reader:04d}")
-    store.dispose()
 
 
 def current_etag(base: str) -> str:
@@ -79,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with throwaway_database() as url:
-        seed(url)
+        seeded_store(url).dispose()
         # Same environment for both, so the gunicorn settings' start-up check passes the same way.
         env = {"DATABASE_URL": url, "LIKES_SECRET": SECRET, "LIKES_RATE_LIMIT": "0"}
         with serve("bench.bare_app:app", env) as bare, serve(API_APP, env) as api:
