@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import NamedTuple, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -772,6 +772,35 @@ class Attempt:
     status: int | None
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+
+
+class Reply(NamedTuple):
+    status: int
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+
+def http_request(
+    port: int,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+    source: str = "127.0.0.1",
+) -> Reply:
+    """One request to 127.0.0.1:``port`` on a connection of its own, from ``source`` (any
+    address of 127.0.0.0/8, for a server that tells readers apart by address); an answer may
+    take up to 30 s on a loaded machine."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=30, source_address=(source, 0)
+    )
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        found = {name.lower(): value for name, value in response.getheaders()}
+        return Reply(response.status, found, response.read())
+    finally:
+        connection.close()
 
 
 def put_like(base: str, slug: str, token: str) -> Attempt:

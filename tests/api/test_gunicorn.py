@@ -19,7 +19,7 @@ from pelican_likes.api.app import COUNT_CACHE_SECONDS
 from pelican_likes.storage import migrate
 from pelican_likes.storage.database import parse_url
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import SECRET, play_plans, reader_plans, wait_for_log
+from tests.support import SECRET, Reply, http_request, play_plans, reader_plans, wait_for_log
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
@@ -35,15 +35,8 @@ class Server:
 
     def request(
         self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
-    ) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body or None, headers=headers or {})
-            response = connection.getresponse()
-            headers = {name.lower(): value for name, value in response.getheaders()}
-            return response.status, headers, response.read()
-        finally:
-            connection.close()
+    ) -> Reply:
+        return http_request(self.port, method, path, headers, body)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 before it was asked: in threads against a database stand-in whose answers are held at will, and
 under gunicorn on PostgreSQL while likes arrive."""
 
-import http.client
 import json
 import threading
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ import pytest
 from pelican_likes.api.shared_reads import SharedReads
 from pelican_likes.storage import migrate
 from pelican_likes.storage.store import ArticleInfo, LikeStore
-from tests.support import Server, api_env, wait_until
+from tests.support import Server, api_env, http_request, wait_until
 
 
 class HeldDatabase:
@@ -170,13 +169,8 @@ def postgres_api(make_postgres_database, start_gunicorn) -> Iterator[tuple[Serve
 
 
 def _get(port: int, path: str, method: str = "GET", token: str = "") -> tuple[int, dict]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, headers={"Likes-Voter": token} if token else {})
-        answer = connection.getresponse()
-        return answer.status, json.loads(answer.read())
-    finally:
-        connection.close()
+    reply = http_request(port, method, path, {"Likes-Voter": token} if token else {})
+    return reply.status, json.loads(reply.body)
 
 
 def test_under_gunicorn_a_read_sent_after_a_like_counts_it(postgres_api):

@@ -2,7 +2,6 @@
 concurrent misses make one request to the API, an expired copy is renewed by a 304 and served to
 others while it is, and nothing that depends on a reader, fails, or is marked no-cache is kept."""
 
-import http.client
 import json
 import secrets
 import threading
@@ -21,6 +20,7 @@ from tests.support import (
     NGINX,
     Deployment,
     api_env,
+    http_request,
     unavailable,
     wait_until,
 )
@@ -52,18 +52,11 @@ def request(
     source: str = "127.0.0.1",
 ) -> Answer:
     """One request to nginx from ``source`` (any of 127.0.0.0/8), naming the blog in Host."""
-    conn = http.client.HTTPConnection(
-        "127.0.0.1", deployment.port, timeout=30, source_address=(source, 0)
+    sent = time.time()
+    reply = http_request(
+        deployment.port, method, path, {"Host": deployment.host, **(headers or {})}, source=source
     )
-    try:
-        sent = time.time()
-        conn.request(method, path, headers={"Host": deployment.host, **(headers or {})})
-        response = conn.getresponse()
-        body = response.read()
-    finally:
-        conn.close()
-    found = {name.lower(): value for name, value in response.getheaders()}
-    return Answer(sent, response.status, found, body)
+    return Answer(sent, *reply)
 
 
 def counts_path(*slugs: str, extra: str = "") -> str:

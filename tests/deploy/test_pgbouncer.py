@@ -10,7 +10,6 @@ under ``CI=true``, where a missing PgBouncer is a failure.
 """
 
 import datetime as dt
-import http.client
 import json
 import random
 import re
@@ -38,6 +37,7 @@ from tests.support import (
     Pooler,
     Server,
     api_env,
+    http_request,
     pgbouncer,
     play_plans,
     reader_plans,
@@ -69,13 +69,8 @@ class Pooled:
     def request(
         self, host: int, method: str, path: str, headers: dict[str, str]
     ) -> tuple[int, dict]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.apis[host].port, timeout=30)
-        try:
-            connection.request(method, path, headers=headers)
-            response = connection.getresponse()
-            return response.status, json.loads(response.read() or b"null")
-        finally:
-            connection.close()
+        reply = http_request(self.apis[host].port, method, path, headers)
+        return reply.status, json.loads(reply.body or b"null")
 
     def like(self, host: int, slug: str, address: str, token: str = "") -> int:
         """PUT a like of ``slug`` from ``address`` (as nginx names it); a new reader's unless
